@@ -1,0 +1,323 @@
+#include "cli/commands.h"
+
+#include <boost/program_options.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli/progress.h"
+#include "core/text.h"
+#include "core/url.h"
+#include "fetch/curl_fetcher.h"
+#include "fetch/devices.h"
+#include "pipeline/audit.h"
+#include "report/html.h"
+#include "report/result.h"
+#include "report/summary.h"
+#include "rules/catalogue.h"
+#include "rules/checks.h"
+
+namespace po = boost::program_options;
+
+namespace mmaudit::cli {
+namespace {
+
+constexpr const char* kExitCodes =
+    "Exit codes:\n"
+    "  0  success: at least one page was audited\n"
+    "  1  a CI gate failed (reserved; gates are not built yet)\n"
+    "  2  usage or configuration error (bad option, unreadable file, invalid rule file)\n"
+    "  3  nothing could be audited (every page failed to load or was not HTML)\n";
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct Command {
+  const char* name;
+  const char* args;     // positional arguments for the usage line
+  const char* summary;
+  po::options_description (*options)();
+  int (*run)(const po::variables_map& vm, std::ostream& out, std::ostream& err);
+};
+
+// ------------------------------------------------------------------ audit
+po::options_description AuditOptions() {
+  std::string devices;
+  for (const auto& d : fetch::Devices()) devices += (devices.empty() ? "" : "|") + d.name;
+  po::options_description o("audit options");
+  o.add_options()
+      ("help,h", "show this help")
+      ("url", po::value<std::vector<std::string>>()->multitoken(), "page URL to audit (positional, repeatable)")
+      ("urls-file", po::value<std::string>(), "read more URLs from FILE, one per line (# starts a comment)")
+      ("file", po::value<std::string>(), "audit a saved HTML page offline instead of fetching")
+      ("base-url", po::value<std::string>(), "with --file: the URL the page was saved from (resolves its links)")
+      ("device", po::value<std::string>()->default_value("moto-g-power"), ("device preset: " + devices).c_str())
+      ("out-dir", po::value<std::string>()->default_value("mmaudit-report"), "directory for report.json and report.html")
+      ("format", po::value<std::string>()->default_value("json,html"), "comma-separated outputs: json, html")
+      ("rules-dir", po::value<std::string>(), "load rules from every *.json in DIR instead of the built-in catalogue")
+      ("connect-timeout", po::value<long>()->default_value(10000), "connect timeout per request, ms")
+      ("timeout", po::value<long>()->default_value(30000), "total timeout per page including redirects, ms")
+      ("max-body", po::value<unsigned long long>()->default_value(10ull << 20), "largest decoded body accepted, bytes")
+      ("max-redirects", po::value<int>()->default_value(10), "longest redirect chain followed")
+      ("quiet,q", "print only errors (also when the CI environment variable is true)");
+  return o;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UsageError("cannot read " + path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Writes `data` to `path` through a temporary file and a rename, so a reader never sees half a file.
+void WriteAtomically(const std::filesystem::path& path, const std::string& data) {
+  const std::filesystem::path tmp = path.string() + ".tmp";
+  {
+    std::ofstream outf(tmp, std::ios::binary | std::ios::trunc);
+    if (!outf) throw UsageError("cannot write " + tmp.string());
+    outf << data;
+    if (!outf) throw UsageError("cannot write " + tmp.string());
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) throw UsageError("cannot write " + path.string() + ": " + ec.message());
+}
+
+int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) {
+  pipeline::AuditOptions options;
+  auto device = fetch::FindDevice(vm["device"].as<std::string>());
+  if (!device) throw UsageError("unknown --device \"" + vm["device"].as<std::string>() + "\"");
+  options.device = *device;
+  options.fetch.user_agent = device->user_agent;
+  options.fetch.connect_timeout_ms = vm["connect-timeout"].as<long>();
+  options.fetch.total_timeout_ms = vm["timeout"].as<long>();
+  options.fetch.max_body_bytes = vm["max-body"].as<unsigned long long>();
+  options.fetch.max_redirects = vm["max-redirects"].as<int>();
+  if (options.fetch.connect_timeout_ms <= 0 || options.fetch.total_timeout_ms <= 0)
+    throw UsageError("timeouts must be positive");
+  if (options.fetch.max_redirects < 0) throw UsageError("--max-redirects must be >= 0");
+
+  bool want_json = false, want_html = false;
+  for (const std::string& f : text::SplitTrimmed(vm["format"].as<std::string>(), ',')) {
+    if (f == "json") want_json = true;
+    else if (f == "html") want_html = true;
+    else throw UsageError("unknown --format \"" + f + "\" (json, html; more formats are not supported yet)");
+  }
+
+  if (vm.count("rules-dir")) {
+    std::string error;
+    if (!rules::LoadCatalogueDir(vm["rules-dir"].as<std::string>(), &options.catalogue, &error))
+      throw UsageError(error);
+    options.rules_source = vm["rules-dir"].as<std::string>();
+  } else {
+    options.catalogue = rules::DefaultCatalogue();
+  }
+
+  std::vector<std::string> urls;
+  if (vm.count("url")) urls = vm["url"].as<std::vector<std::string>>();
+  if (vm.count("urls-file")) {
+    std::istringstream lines(ReadFile(vm["urls-file"].as<std::string>()));
+    for (std::string line; std::getline(lines, line);) {
+      const std::string t(text::Trim(line));
+      if (!t.empty() && t[0] != '#') urls.push_back(t);
+    }
+  }
+  const bool file_mode = vm.count("file") > 0;
+  if (file_mode && !urls.empty()) throw UsageError("give either --file or URLs, not both");
+  if (!file_mode && urls.empty()) throw UsageError("nothing to audit: give a URL, --urls-file or --file");
+  if (vm.count("base-url") && !file_mode) throw UsageError("--base-url only goes with --file");
+  for (const std::string& u : urls)
+    if (!url::IsHttp(u)) throw UsageError("not an http(s) URL: \"" + u + "\"");
+
+  const bool quiet = vm.count("quiet") > 0;
+  auto progress = MakeProgress(ChooseStyle(quiet, stderr), stderr);
+  report::AuditResult result;
+  if (file_mode) {
+    const std::string path = vm["file"].as<std::string>();
+    const std::string html = ReadFile(path);
+    std::string base = vm.count("base-url") ? vm["base-url"].as<std::string>()
+                                            : "https://offline.invalid/" + std::filesystem::path(path).filename().string();
+    if (!url::IsHttp(base)) throw UsageError("--base-url must be an absolute http(s) URL");
+    result = pipeline::AuditFile(html, base, options, *progress);
+  } else {
+    fetch::CurlFetcher fetcher(options.fetch);
+    result = pipeline::AuditUrls(urls, fetcher, options, *progress);
+  }
+
+  for (const auto& problem : result.rule_problems)
+    progress->Log(LogLevel::kError, problem.file + ": rule \"" + problem.rule_id + "\"" +
+                                          (problem.field.empty() ? "" : " field \"" + problem.field + "\"") + ": " +
+                                          problem.message + " (rule skipped)");
+
+  const std::string json = report::ToJson(result);
+  const std::filesystem::path dir = vm["out-dir"].as<std::string>();
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw UsageError("cannot create --out-dir " + dir.string() + ": " + ec.message());
+  std::vector<std::string> written;
+  if (want_json) {
+    WriteAtomically(dir / "report.json", json);
+    written.push_back((dir / "report.json").string());
+  }
+  if (want_html) {
+    std::string html, error;
+    if (!report::RenderHtml(json, &html, &error)) {
+      err << "mmaudit: error: the HTML report could not be rendered: " << error << "\n";
+    } else {
+      WriteAtomically(dir / "report.html", html);
+      written.push_back((dir / "report.html").string());
+    }
+  }
+  if (!quiet) {
+    std::string summary, error;
+    if (report::RenderSummary(json, &summary, &error)) out << summary;
+    for (const auto& w : written) out << "Report: " << w << "\n";
+  }
+  const int code = pipeline::ExitCodeFor(result);
+  if (code == pipeline::kExitNothingAudited) err << "mmaudit: error: no page could be audited\n";
+  return code;
+}
+
+// ------------------------------------------------------------------ rules
+po::options_description RulesOptions() {
+  po::options_description o("rules options");
+  o.add_options()
+      ("help,h", "show this help")
+      ("doc", po::value<std::string>(), "print the documentation of rule ID")
+      ("checks", "list the registered check functions instead of the rules")
+      ("rules-dir", po::value<std::string>(), "read rules from DIR instead of the built-in catalogue");
+  return o;
+}
+
+int RunRules(const po::variables_map& vm, std::ostream& out, std::ostream& err) {
+  if (vm.count("checks")) {
+    for (const auto& c : rules::Checks()) out << c.name << "  (reads: " << c.needs << ")\n";
+    return pipeline::kExitOk;
+  }
+  rules::Catalogue catalogue;
+  if (vm.count("rules-dir")) {
+    std::string error;
+    if (!rules::LoadCatalogueDir(vm["rules-dir"].as<std::string>(), &catalogue, &error)) throw UsageError(error);
+  } else {
+    catalogue = rules::DefaultCatalogue();
+  }
+  for (const auto& p : catalogue.problems)
+    err << "mmaudit: warning: " << p.file << ": rule \"" << p.rule_id << "\": " << p.message << "\n";
+  if (vm.count("doc")) {
+    const rules::RuleSpec* r = catalogue.Find(vm["doc"].as<std::string>());
+    if (r == nullptr) throw UsageError("no rule with id \"" + vm["doc"].as<std::string>() + "\"");
+    out << r->id << ": " << r->title << "\n"
+        << "  fails as: " << r->failure_title << "\n"
+        << "  moment:   " << r->moment << "\n"
+        << "  pages:    " << (r->page_types.empty() ? std::string("all") : [&] {
+             std::string s;
+             for (const auto& t : r->page_types) s += (s.empty() ? "" : ", ") + t;
+             return s;
+           }()) << "\n"
+        << "  check:    " << r->check << " (" << rules::ScoreModeName(r->score_mode) << ", weight " << r->weight << ")\n";
+    for (const auto& [k, v] : r->options.numbers) out << "  option:   " << k << " = " << v << "\n";
+    for (const auto& [k, v] : r->options.strings) out << "  option:   " << k << " = " << v << "\n";
+    out << "\n" << r->description << "\n";
+    if (!r->threshold_source.empty()) out << "Threshold: " << r->threshold_source << "\n";
+    out << "Learn more: " << r->learn_more << "\n";
+    return pipeline::kExitOk;
+  }
+  for (const std::string& m : rules::Moments()) {
+    out << m << ":\n";
+    for (const auto& r : catalogue.rules)
+      if (r.moment == m) out << "  " << r.id << std::string(r.id.size() < 26 ? 26 - r.id.size() : 1, ' ') << r.title << "\n";
+  }
+  return pipeline::kExitOk;
+}
+
+// ------------------------------------------------------------------ table
+po::options_description VersionOptions() {
+  po::options_description o("version options");
+  o.add_options()("help,h", "show this help");
+  return o;
+}
+
+int RunVersion(const po::variables_map&, std::ostream& out, std::ostream&) {
+  out << "mmaudit " << report::kToolVersion << " (report schema " << report::kSchemaVersion << ")\n";
+  return pipeline::kExitOk;
+}
+
+const std::vector<Command>& Commands() {
+  static const std::vector<Command> commands = {
+      {"audit", "URL... | --file PAGE.html [--base-url URL]",
+       "audit pages of a live shop, or a saved page, and write JSON and HTML reports", AuditOptions, RunAudit},
+      {"rules", "[--doc ID | --checks]", "list the rules, or print one rule's documentation", RulesOptions, RunRules},
+      {"version", "", "print the version", VersionOptions, RunVersion},
+  };
+  return commands;
+}
+
+std::string CommandHelp(const Command& c) {
+  std::ostringstream ss;
+  ss << "Usage: mmaudit " << c.name << (std::string(c.args).empty() ? "" : " ") << c.args << "\n" << c.summary
+     << "\n\n" << c.options();
+  return ss.str();
+}
+
+}  // namespace
+
+std::string FullHelp() {
+  std::ostringstream ss;
+  ss << "mmaudit: the micro-moment auditor. Audits a storefront the way a shopper on a phone meets it,\n"
+        "and scores each page for the moments I want to know / go / do / buy, mobile, speed and\n"
+        "discoverability.\n\n"
+        "Usage: mmaudit COMMAND [OPTIONS]\n\nCommands:\n";
+  for (const Command& c : Commands()) ss << "  " << c.name << std::string(10 - std::string(c.name).size(), ' ') << c.summary << "\n";
+  ss << "\n";
+  for (const Command& c : Commands()) ss << CommandHelp(c) << "\n";
+  ss << kExitCodes;
+  return ss.str();
+}
+
+int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    (args.empty() ? err : out) << FullHelp();
+    return args.empty() ? pipeline::kExitUsage : pipeline::kExitOk;
+  }
+  const Command* command = nullptr;
+  for (const Command& c : Commands())
+    if (args[0] == c.name || (args[0] == "--version" && std::string(c.name) == "version")) command = &c;
+  if (command == nullptr) {
+    err << "mmaudit: error: unknown command \"" << args[0] << "\"; see mmaudit --help\n";
+    return pipeline::kExitUsage;
+  }
+  try {
+    po::options_description options = command->options();
+    po::positional_options_description positional;
+    if (std::string(command->name) == "audit") positional.add("url", -1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(std::vector<std::string>(args.begin() + 1, args.end()))
+                  .options(options)
+                  .positional(positional)
+                  .run(),
+              vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+      out << CommandHelp(*command) << "\n" << kExitCodes;
+      return pipeline::kExitOk;
+    }
+    return command->run(vm, out, err);
+  } catch (const UsageError& e) {
+    err << "mmaudit: error: " << e.what() << "\n";
+    return pipeline::kExitUsage;
+  } catch (const po::error& e) {
+    err << "mmaudit: error: " << e.what() << "; see mmaudit " << command->name << " --help\n";
+    return pipeline::kExitUsage;
+  } catch (const std::exception& e) {
+    err << "mmaudit: error: " << e.what() << "\n";
+    return pipeline::kExitUsage;
+  }
+}
+
+}  // namespace mmaudit::cli

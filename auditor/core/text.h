@@ -1,0 +1,51 @@
+// Small text helpers with no third-party dependencies. All functions are pure and thread-safe.
+// Strings are UTF-8 unless a function says otherwise.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mmaudit::text {
+
+// `s` without leading and trailing ASCII whitespace (space, tab, CR, LF, FF, VT).
+std::string_view Trim(std::string_view s);
+
+// `s` with every run of Unicode-ish whitespace (ASCII whitespace and U+00A0) folded to one space,
+// and trimmed.
+std::string CollapseWhitespace(std::string_view s);
+
+// ASCII-only lower case; other bytes are copied unchanged.
+std::string AsciiLower(std::string_view s);
+
+// Lower case for the scripts our shops use: ASCII, Latin-1 Supplement, Latin Extended-A (Polish,
+// Czech, German, French ...), Greek and Cyrillic (Russian, Ukrainian). Other code points and invalid
+// bytes are copied unchanged. Used to match multilingual cues.
+std::string FoldCase(std::string_view s);
+
+// True when `s` is well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
+bool IsValidUtf8(std::string_view s);
+
+// `s` with every ill-formed UTF-8 sequence replaced by U+FFFD and NUL bytes dropped. Sets
+// *replaced (when non-null) to the number of replacements made.
+std::string SanitizeUtf8(std::string_view s, std::size_t* replaced = nullptr);
+
+// Number of code points in valid UTF-8 (invalid bytes count one each).
+std::size_t CodePointCount(std::string_view s);
+
+// The first `max_code_points` code points of `s`, with "…" appended when something was cut.
+std::string Truncate(std::string_view s, std::size_t max_code_points);
+
+// True when `haystack` contains `needle`; both should already be case-folded.
+inline bool Contains(std::string_view haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string_view::npos;
+}
+
+// `s` split on `sep`, with every piece trimmed; empty pieces are dropped.
+std::vector<std::string> SplitTrimmed(std::string_view s, char sep);
+
+bool StartsWith(std::string_view s, std::string_view prefix);
+bool EndsWith(std::string_view s, std::string_view suffix);
+
+}  // namespace mmaudit::text

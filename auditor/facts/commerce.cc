@@ -1,0 +1,362 @@
+// ExtractCommerce: can the shopper see what the product is, what it costs, and buy it?
+//
+// Markup facts come from the first Product item (its first offer that carries a price). DOM facts
+// come from one iterative walk over the page, skipping <head>, <script>/<style>/<template> and
+// subtrees hidden by their own markup (hidden, aria-hidden, inline display:none), and from the
+// page's visible text (html::VisibleText, which skips the same subtrees):
+//  - visible_price: a number next to a currency sign or code in the visible text (see HasPrice);
+//  - add_to_cart / buy_now_control: a <button>, <a>, <input type=submit|button|image> or
+//    role=button element whose text, value, aria-label or title (at most 60 code points) matches
+//    the lexicon cue "add_to_cart" / "buy_now"; for add-to-cart also a form whose action looks like
+//    a cart endpoint ("cart/add", "add-to-cart", "basket/add", "addtocart", "add_to_cart") and
+//    that has an enabled submit control (a sold-out form with only a disabled "Sold out" button
+//    does not count), a form control named "add-to-cart" (WooCommerce), or a link to "cart/add" or
+//    with an add-to-cart= query. The evidence is the first such control's text, else the form
+//    action;
+//  - description_chars: the longest text of an element whose id/class contains "description";
+//  - specs_table: a <table> or <dl> inside a "spec box" (see IsSpecBox, or a <details> whose
+//    <summary> matches the cue "specs"), or after a heading matching "specs" up to the next
+//    heading of the same or a higher rank;
+//  - shipping_info / returns_info / payment_methods from the visible text, aria-labels, titles
+//    and image alts, or from markup (OfferShippingDetails, MerchantReturnPolicy).
+// Element texts are read under a page-wide node budget, so hostile nesting stays linear.
+#include <algorithm>
+#include <charconv>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "core/text.h"
+#include "facts/extract.h"
+#include "html/document.h"
+#include "html/query.h"
+
+namespace mmaudit::facts {
+namespace {
+
+constexpr std::size_t kTextBudget = 1'000'000;         // nodes visited by all element-text reads
+constexpr std::size_t kElementTextBytes = 256 * 1024;  // per element-text read (descriptions)
+constexpr std::size_t kVisibleTextBytes = 1 << 20;     // visible text; also caps the labels
+constexpr std::size_t kMaxControlLabel = 60;           // code points; longer texts are not buttons
+constexpr std::size_t kEvidenceCodePoints = 80;
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// Whether the character starting at / ending before byte `i` is a letter. Non-ASCII characters
+// count as letters except those with lead byte 0xE2 (punctuation, spaces, currency signs).
+bool LetterAt(std::string_view s, std::size_t i) {
+  if (i >= s.size()) return false;
+  const auto c = static_cast<unsigned char>(s[i]);
+  return c < 0x80 ? IsAsciiLetter(s[i]) : c != 0xE2;
+}
+bool LetterBefore(std::string_view s, std::size_t i) {
+  if (i == 0) return false;
+  std::size_t lead = i - 1;
+  while (lead > 0 && (static_cast<unsigned char>(s[lead]) & 0xC0) == 0x80) --lead;
+  return LetterAt(s, lead);
+}
+
+// Length of a space (ASCII, narrow no-break U+202F or thin U+2009) at s[i], or 0.
+std::size_t SpaceAt(std::string_view s, std::size_t i) {
+  if (i < s.size() && s[i] == ' ') return 1;
+  if (s.substr(i, 3) == "\xE2\x80\xAF" || s.substr(i, 3) == "\xE2\x80\x89") return 3;
+  return 0;
+}
+std::size_t SpaceBefore(std::string_view s, std::size_t i) {
+  if (i >= 1 && s[i - 1] == ' ') return 1;
+  if (i >= 3 && (s.substr(i - 3, 3) == "\xE2\x80\xAF" || s.substr(i - 3, 3) == "\xE2\x80\x89")) return 3;
+  return 0;
+}
+
+// True when case-folded visible text holds a price: a currency sign or code directly before or
+// after a digit (one space allowed between): "€129.90", "129,90 zł", "1 299 ₽", "19.99 eur",
+// "chf 49". Letter codes must stand alone ("5 kroków" is no price in "kr").
+bool HasPrice(std::string_view s) {
+  // Signs may touch letters ("us$"); codes and abbreviations may not.
+  static constexpr std::string_view kSigns[] = {"€", "$", "£", "¥", "₽", "₴", "₹", "₺", "₪", "₩", "₸"};
+  static constexpr std::string_view kCodes[] = {"zł", "zl", "pln", "eur", "usd", "gbp", "rub", "руб", "р.",
+                                                "грн", "uah", "chf", "czk", "kč", "sek", "nok", "dkk",
+                                                "kr", "huf", "cad", "aud", "brl"};
+  auto has_digit_beside = [&](std::size_t pos, std::size_t len) {
+    const std::size_t before = pos - SpaceBefore(s, pos);
+    const std::size_t after = pos + len + SpaceAt(s, pos + len);
+    return (before > 0 && IsDigit(s[before - 1])) || (after < s.size() && IsDigit(s[after]));
+  };
+  for (std::string_view sign : kSigns)
+    for (std::size_t pos = s.find(sign); pos != std::string_view::npos; pos = s.find(sign, pos + 1))
+      if (has_digit_beside(pos, sign.size())) return true;
+  for (std::string_view code : kCodes)
+    for (std::size_t pos = s.find(code); pos != std::string_view::npos; pos = s.find(code, pos + 1))
+      if (!LetterBefore(s, pos) && !LetterAt(s, pos + code.size()) && has_digit_beside(pos, code.size()))
+        return true;
+  return false;
+}
+
+// "129.90", "129,90", "1 299,00", "1,299.00", "1.299,00" -> a number. Markup prices should use a
+// dot; a lone comma is a decimal comma unless exactly three digits follow it.
+std::optional<double> ParsePrice(std::string_view s) {
+  std::string num;
+  bool started = false;
+  for (char c : text::CollapseWhitespace(s)) {
+    if (IsDigit(c)) {
+      started = true;
+      num += c;
+    } else if (started && (c == '.' || c == ',')) {
+      num += c;
+    } else if (started && c != ' ' && c != '\'') {
+      break;
+    }
+  }
+  const std::size_t last_dot = num.rfind('.'), last_comma = num.rfind(',');
+  char decimal = 0;
+  if (last_dot != std::string::npos && last_comma != std::string::npos) {
+    decimal = last_dot > last_comma ? '.' : ',';
+  } else if (last_dot != std::string::npos) {
+    decimal = num.find('.') == last_dot ? '.' : 0;
+  } else if (last_comma != std::string::npos) {
+    decimal = num.find(',') == last_comma && num.size() - last_comma - 1 != 3 ? ',' : 0;
+  }
+  std::string clean;
+  for (char c : num) {
+    if (IsDigit(c)) clean += c;
+    else if (c == decimal) clean += '.';
+  }
+  double v = 0;
+  const auto res = std::from_chars(clean.data(), clean.data() + clean.size(), v);
+  if (res.ec != std::errc() || res.ptr == clean.data()) return std::nullopt;
+  return v;
+}
+
+// "https://schema.org/InStock", "schema:InStock", "InStock" -> "InStock".
+std::string ShortEnum(std::string_view s) {
+  s = text::Trim(s);
+  while (!s.empty() && s.back() == '/') s.remove_suffix(1);
+  if (const std::size_t slash = s.rfind('/'); slash != std::string_view::npos) s.remove_prefix(slash + 1);
+  if (const std::size_t colon = s.rfind(':'); colon != std::string_view::npos) s.remove_prefix(colon + 1);
+  return std::string(s);
+}
+
+// Markup descriptions may hold HTML.
+std::size_t PlainLength(std::string_view s) {
+  std::string out;
+  bool in_tag = false;
+  for (char c : s) {
+    if (c == '<') in_tag = true;
+    if (!in_tag) out += c;
+    if (c == '>' && in_tag) {
+      in_tag = false;
+      out += ' ';
+    }
+  }
+  return text::CodePointCount(text::CollapseWhitespace(out));
+}
+
+// True when any item (at any depth) has the property `name`.
+bool AnyItemHas(const StructuredData& sd, const std::string& name) {
+  std::vector<const SdItem*> stack;
+  std::unordered_set<const SdItem*> seen;
+  for (const auto& item : sd.items)
+    if (item) stack.push_back(item.get());
+  while (!stack.empty()) {
+    const SdItem* item = stack.back();
+    stack.pop_back();
+    if (!seen.insert(item).second) continue;
+    if (!item->Get(name)->empty()) return true;
+    for (const auto& [key, values] : item->properties)
+      for (const SdValue& v : values)
+        if (v.item) stack.push_back(v.item.get());
+  }
+  return false;
+}
+
+// The price text of an offer: AggregateOffer lowPrice, else price, else priceSpecification.price.
+std::string OfferPrice(const SdItem& offer) {
+  std::string price = offer.IsA("AggregateOffer") ? offer.Text("lowPrice") : std::string();
+  if (price.empty()) price = offer.Text("price");
+  if (const SdItem* spec = offer.Item("priceSpecification"); price.empty() && spec != nullptr)
+    price = spec->Text("price");
+  return price;
+}
+
+std::string OfferCurrency(const SdItem& offer) {
+  std::string currency = offer.Text("priceCurrency");
+  if (const SdItem* spec = offer.Item("priceSpecification"); currency.empty() && spec != nullptr)
+    currency = spec->Text("priceCurrency");
+  return text::CollapseWhitespace(currency);
+}
+
+// Product facts from the first Product: price, currency and availability come from its first
+// offer with a parseable price, or from its first offer when none has one.
+void FromMarkup(const StructuredData& sd, CommerceFacts* f) {
+  const std::vector<const SdItem*> products = sd.FindAll("Product");
+  f->product_markup = !products.empty();
+  if (products.empty()) return;
+  const SdItem& product = *products.front();
+  f->product_name = text::CollapseWhitespace(product.Text("name"));
+  f->description_chars = PlainLength(product.Text("description"));
+
+  std::vector<const SdItem*> offers;
+  for (const SdValue& v : *product.Get("offers"))
+    if (v.item) offers.push_back(v.item.get());
+  f->offers = offers.size();
+  if (offers.empty()) return;
+  const SdItem* chosen = offers.front();
+  for (const SdItem* offer : offers) {
+    if (auto price = ParsePrice(OfferPrice(*offer))) {
+      f->price = price;
+      chosen = offer;
+      break;
+    }
+  }
+  f->currency = OfferCurrency(*chosen);
+  f->availability = ShortEnum(chosen->Text("availability"));
+}
+
+bool IsCartEndpoint(std::string_view action) {
+  const std::string a = text::AsciiLower(action);
+  for (std::string_view cue : {"cart/add", "add-to-cart", "basket/add", "addtocart", "add_to_cart"})
+    if (text::Contains(a, cue)) return true;
+  return false;
+}
+
+// Buttons, links and submit-like inputs.
+bool IsControl(const GumboNode* n) {
+  switch (n->v.element.tag) {
+    case GUMBO_TAG_BUTTON:
+    case GUMBO_TAG_A:
+      return true;
+    case GUMBO_TAG_INPUT: {
+      const std::string type = text::AsciiLower(text::Trim(html::AttrOr(n, "type")));
+      return type == "submit" || type == "button" || type == "image";
+    }
+    default:
+      return text::AsciiLower(html::AttrOr(n, "role")) == "button";
+  }
+}
+
+// True when the lower-case class or id attribute contains one of `cues`.
+bool NamesContain(const GumboNode* n, std::initializer_list<std::string_view> cues) {
+  for (std::string_view attr : {"class", "id"}) {
+    const std::string v = text::AsciiLower(html::AttrOr(n, attr));
+    for (std::string_view cue : cues)
+      if (text::Contains(v, cue)) return true;
+  }
+  return false;
+}
+
+// A container of product specifications by its class or id: "spec" (but not as part of "special",
+// "perspective", "inspect" or "respect"), "attributes" or "properties".
+bool IsSpecBox(const GumboNode* n) {
+  if (NamesContain(n, {"attributes", "properties"})) return true;
+  for (std::string_view attr : {"class", "id"}) {
+    std::string v = text::AsciiLower(html::AttrOr(n, attr));
+    for (std::string_view word : {"special", "perspective", "inspect", "respect"})
+      for (std::size_t pos = v.find(word); pos != std::string::npos; pos = v.find(word, pos))
+        v.replace(pos, word.size(), " ");
+    if (text::Contains(v, "spec")) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+CommerceFacts ExtractCommerce(const html::Document& doc, const StructuredData& sd, const FormFacts& forms,
+                              const Context& ctx) {
+  CommerceFacts f;
+  FromMarkup(sd, &f);
+  const Lexicon& lex = *ctx.lexicon;
+  std::size_t budget = kTextBudget;
+  // Element texts, all charged to one page-wide node budget.
+  auto element_text = [&](const GumboNode* e) { return html::BoundedText(e, kElementTextBytes, &budget); };
+
+  auto cart_found = [&](std::string evidence) {
+    if (f.add_to_cart) return;
+    f.add_to_cart = true;
+    f.add_to_cart_evidence = text::Truncate(text::CollapseWhitespace(evidence), kEvidenceCodePoints);
+  };
+
+  std::string labels;  // aria-labels, titles and alts of visible elements (for payment logos)
+  int specs_level = 0;                // rank of the "specs" heading whose section we are in; 0 = none
+  std::vector<std::size_t> spec_boxes;  // walk depths of open spec containers
+  html::Walk(doc.root(), [&](const GumboNode* n, std::size_t depth) {
+    if (html::IsNonRendered(n)) return html::Visit::kSkipChildren;
+    if (!html::IsElement(n)) return html::Visit::kContinue;
+    if (html::IsHiddenSelf(n)) return html::Visit::kSkipChildren;
+    while (!spec_boxes.empty() && spec_boxes.back() >= depth) spec_boxes.pop_back();
+
+    const auto aria = html::Attr(n, "aria-label");
+    const auto title = html::Attr(n, "title");
+    const auto alt = html::Is(n, GUMBO_TAG_IMG) ? html::Attr(n, "alt") : std::nullopt;
+    if (labels.size() < kVisibleTextBytes)
+      for (const auto& a : {aria, title, alt})
+        if (a) labels.append(" ").append(*a);
+
+    // Specifications.
+    if (const int level = html::HeadingLevel(n); level > 0) {
+      if (lex.Matches("specs", text::FoldCase(element_text(n)))) specs_level = level;
+      else if (level <= specs_level) specs_level = 0;
+    }
+    if (IsSpecBox(n)) {
+      spec_boxes.push_back(depth);
+    } else if (html::Is(n, GUMBO_TAG_DETAILS)) {
+      const GumboVector& children = n->v.element.children;
+      for (unsigned i = 0; i < children.length; ++i) {
+        const auto* c = static_cast<const GumboNode*>(children.data[i]);
+        if (!html::Is(c, GUMBO_TAG_SUMMARY)) continue;
+        if (lex.Matches("specs", text::FoldCase(element_text(c)))) spec_boxes.push_back(depth);
+        break;
+      }
+    }
+    if ((html::Is(n, GUMBO_TAG_TABLE) || html::Is(n, GUMBO_TAG_DL)) && (specs_level > 0 || !spec_boxes.empty()))
+      f.specs_table = true;
+
+    // Description blocks.
+    if (NamesContain(n, {"description"}))
+      f.description_chars = std::max(f.description_chars, text::CodePointCount(element_text(n)));
+
+    // Purchase controls.
+    if (!IsControl(n)) return html::Visit::kContinue;
+    std::vector<std::string> texts;
+    if (html::Is(n, GUMBO_TAG_INPUT)) texts.emplace_back(html::AttrOr(n, "value"));
+    else texts.push_back(element_text(n));
+    if (html::Is(n, GUMBO_TAG_A)) {
+      const std::string_view href = html::AttrOr(n, "href");
+      const std::string lower = text::AsciiLower(href);
+      if (text::Contains(lower, "add-to-cart=") || text::Contains(lower, "cart/add"))
+        cart_found(texts.front().empty() ? std::string(href) : texts.front());
+    }
+    if (aria) texts.emplace_back(*aria);
+    if (title) texts.emplace_back(*title);
+    for (const std::string& t : texts) {
+      const std::string label = text::CollapseWhitespace(t);
+      if (label.empty() || text::CodePointCount(label) > kMaxControlLabel) continue;
+      const std::string folded = text::FoldCase(label);
+      if (lex.Matches("add_to_cart", folded)) cart_found(label);
+      if (lex.Matches("buy_now", folded)) f.buy_now_control = true;
+    }
+    return html::Visit::kContinue;
+  });
+
+  for (const Form& form : forms.forms) {
+    for (const FormControl& c : form.controls) {
+      const bool submit = (c.tag == "button" || c.tag == "input") && (c.type == "submit" || c.type == "image");
+      if (submit && !c.disabled && IsCartEndpoint(form.action)) cart_found(form.action);
+      if (text::AsciiLower(c.name) == "add-to-cart") cart_found(c.label.empty() ? form.action : c.label);
+    }
+  }
+
+  const std::string folded = text::FoldCase(html::VisibleText(doc.root(), kVisibleTextBytes));
+  f.visible_price = HasPrice(folded);
+  f.shipping_info = !sd.FindAll("OfferShippingDetails").empty() || AnyItemHas(sd, "shippingDetails") ||
+                    lex.Matches("shipping", folded);
+  f.returns_info = !sd.FindAll("MerchantReturnPolicy").empty() || AnyItemHas(sd, "hasMerchantReturnPolicy") ||
+                   lex.Matches("returns", folded);
+  f.payment_methods = lex.PaymentMethods(folded + " " + text::FoldCase(labels));
+  return f;
+}
+
+}  // namespace mmaudit::facts

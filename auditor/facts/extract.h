@@ -1,0 +1,59 @@
+// Extractors: pure functions from a fetched page (and its DOM) to the plain structs of
+// page_facts.h. None of them does I/O, keeps a pointer into the DOM, or throws on bad markup: a
+// malformed input yields empty facts plus, where useful, an error entry (e.g. StructuredData::errors).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "facts/lexicon.h"
+#include "facts/page_facts.h"
+#include "fetch/fetcher.h"
+#include "html/document.h"
+
+namespace mmaudit::facts {
+
+// What every DOM extractor needs besides the DOM.
+struct Context {
+  std::string base_url;  // the page URL, or its <base href> when present (absolute)
+  const Lexicon* lexicon = &Lexicon::Default();
+};
+
+struct ExtractOptions {
+  const Lexicon* lexicon = &Lexicon::Default();
+  std::size_t max_json_ld_bytes = 2u << 20;  // larger JSON-LD blocks are skipped with an error
+  std::size_t max_sd_depth = 64;             // deeper nesting is cut with an error
+};
+
+// --- whole page -------------------------------------------------------------------------------
+// Runs every extractor on `response`. Never throws. Sets PageFacts::error_code when the page cannot
+// be audited: "fetch" (network failure), "http-status" (>= 400), "not-html", "empty-body".
+PageFacts ExtractPage(const fetch::Response& response, const ExtractOptions& options = {});
+
+// --- single extractors (each tested on fixture HTML) ------------------------------------------
+HttpFacts ExtractHttp(const fetch::Response& response);
+MetaFacts ExtractMeta(const html::Document& doc, const Context& ctx);
+// Parses a viewport content string such as "width=device-width, initial-scale=1".
+ViewportFacts ParseViewport(std::string_view content);
+ViewportFacts ExtractViewport(const html::Document& doc);
+ImageFacts ExtractImages(const html::Document& doc, const Context& ctx);
+ScriptFacts ExtractScripts(const html::Document& doc, const Context& ctx);
+StyleFacts ExtractStyles(const html::Document& doc, const Context& ctx);
+LinkFacts ExtractLinks(const html::Document& doc, const Context& ctx);
+FormFacts ExtractForms(const html::Document& doc, const Context& ctx);
+StructuredData ExtractStructuredData(const html::Document& doc, const Context& ctx, const ExtractOptions& options = {});
+FaqFacts ExtractFaq(const html::Document& doc, const StructuredData& sd, const Context& ctx);
+ReviewFacts ExtractReviews(const html::Document& doc, const StructuredData& sd, const Context& ctx);
+CommerceFacts ExtractCommerce(const html::Document& doc, const StructuredData& sd, const FormFacts& forms,
+                              const Context& ctx);
+LocalFacts ExtractLocal(const html::Document& doc, const StructuredData& sd, const LinkFacts& links,
+                        const Context& ctx);
+MediaFacts ExtractMedia(const html::Document& doc, const StructuredData& sd, const LinkFacts& links,
+                        const Context& ctx);
+NavigationFacts ExtractNavigation(const html::Document& doc, const StructuredData& sd, const FormFacts& forms,
+                                  const Context& ctx);
+// A first page-type guess from structured data, URL and cues: "home", "product", "category",
+// "cart", "checkout", "faq", "store-locator", "guide", "other". (The crawler issue refines this.)
+std::string GuessPageType(const PageFacts& facts);
+
+}  // namespace mmaudit::facts

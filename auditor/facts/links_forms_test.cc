@@ -1,0 +1,63 @@
+#include <gtest/gtest.h>
+
+#include "facts/extract.h"
+#include "tests/support/test_paths.h"
+
+namespace mmaudit::facts {
+namespace {
+
+TEST(Links, ClassifiesInternalExternalTelMailtoMapsAndUncrawlableLinks) {
+  auto doc = testing::ParseFixture("fixtures/pages/links/mixed.html");
+  LinkFacts f = ExtractLinks(doc, Context{"https://shop.example/c/boots"});
+  EXPECT_EQ(f.total, 17u);  // <a name> without href is not a link
+  EXPECT_EQ(f.tel, 1u);
+  EXPECT_EQ(f.mailto, 1u);
+  EXPECT_EQ(f.maps, 2u);
+  EXPECT_EQ(f.javascript, 1u);
+  EXPECT_EQ(f.invalid, 2u);  // href="" and an unparseable URL
+  EXPECT_EQ(f.external, 3u);  // instagram + two maps
+  EXPECT_EQ(f.internal, 8u);
+  EXPECT_EQ(f.links[3].href, "https://shop.example/p/alpine-boot");  // fragment dropped
+  EXPECT_EQ(f.links[11].kind, LinkKind::kFragment);
+  EXPECT_EQ(f.links[13].text, "Read more");
+  EXPECT_EQ(f.links[14].text, "Winter sale");  // from the image alt
+  EXPECT_EQ(f.links[15].text, "Wishlist");     // from aria-label
+}
+
+TEST(Forms, CountsFieldsShownByDefaultTheBaymardWay) {
+  auto doc = testing::ParseFixture("fixtures/pages/forms/checkout.html");
+  FormFacts f = ExtractForms(doc, Context{"https://shop.example/checkout"});
+  ASSERT_EQ(f.forms.size(), 2u);
+  const Form& form = f.forms[1];
+  EXPECT_EQ(form.method, "post");
+  EXPECT_EQ(form.action, "https://shop.example/checkout/address");
+  // email, first, last, address1, zip, phone, notes, disabled_field: text-entry and visible.
+  EXPECT_EQ(form.visible_text_fields, 8u);
+  EXPECT_EQ(form.hidden_text_fields, 2u);   // company behind [hidden], address2 behind display:none
+  EXPECT_EQ(form.other_elements, 3u);       // country select, one radio group, newsletter checkbox
+  EXPECT_EQ(form.required, 5u);             // email, first, last, address1 (aria-required), zip
+}
+
+TEST(Forms, FindsLabelsFromForWrappingAriaAndPlaceholder) {
+  auto doc = testing::ParseFixture("fixtures/pages/forms/checkout.html");
+  const Form form = ExtractForms(doc, Context{"https://shop.example/checkout"}).forms[1];
+  auto control = [&](const std::string& name) -> const FormControl& {
+    for (const auto& c : form.controls)
+      if (c.name == name) return c;
+    static FormControl none;
+    ADD_FAILURE() << "no control " << name;
+    return none;
+  };
+  EXPECT_EQ(control("email").label, "Email address");
+  EXPECT_EQ(control("first").label, "First name");
+  EXPECT_EQ(control("last").label, "Last name");
+  EXPECT_EQ(control("address1").label, "Street and number");
+  EXPECT_EQ(control("zip").inputmode, "numeric");
+  EXPECT_TRUE(control("phone").blocks_paste);
+  EXPECT_FALSE(control("step").visible);
+  EXPECT_FALSE(control("company").visible);
+  EXPECT_TRUE(control("disabled_field").disabled);
+}
+
+}  // namespace
+}  // namespace mmaudit::facts

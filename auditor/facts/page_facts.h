@@ -1,0 +1,310 @@
+// PageFacts: what a page *is*, as plain data. Filled by the pure extractor functions in extract.h
+// from a fetched response and its parsed DOM; read by rules/ and written to JSON by report/. Holds no
+// pointers into the DOM, so the DOM can be freed as soon as extraction ends.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "fetch/fetcher.h"
+
+namespace mmaudit::facts {
+
+struct HttpFacts {
+  std::string requested_url;
+  std::string final_url;
+  std::vector<fetch::Redirect> redirects;
+  int status = 0;
+  std::string http_version;
+  std::string content_type;     // full header value
+  std::string media_type;       // "text/html"
+  std::string content_encoding; // "gzip", "br", "zstd" or ""
+  std::string x_robots_tag;     // every X-Robots-Tag header, joined with ", "
+  std::string cache_control;
+  std::uint64_t transfer_bytes = 0;
+  std::uint64_t body_transfer_bytes = 0;
+  std::uint64_t decoded_bytes = 0;
+  double ttfb_ms = 0;
+  double total_ms = 0;
+  // The decoded body's size after deflate at level 6 (what gzip would send), computed only when the
+  // response came without content encoding; 0 otherwise. For the text-compression rule.
+  std::uint64_t gzip_estimate_bytes = 0;
+  bool from_file = false;  // a saved page audited offline: timing and compression are unknown
+};
+
+struct Hreflang {
+  std::string lang;  // as written
+  std::string href;  // resolved
+};
+
+struct MetaFacts {
+  bool has_doctype = false;
+  std::string title;             // whitespace-collapsed; "" when missing
+  bool has_title = false;
+  std::string meta_description;
+  bool has_meta_description = false;
+  std::string canonical;         // resolved; "" when missing
+  std::string canonical_raw;     // as written
+  std::string robots_meta;       // every <meta name=robots|googlebot> content, joined with ", "
+  std::string lang;              // <html lang>
+  std::string charset_declared;  // <meta charset> or http-equiv content-type charset, lower case
+  std::string charset_http;      // charset parameter of the Content-Type header, lower case
+  std::size_t invalid_utf8_replaced = 0;  // bytes replaced before parsing (0 for clean UTF-8)
+  std::vector<Hreflang> hreflang;
+  std::string base_href;         // <base href>, resolved; "" when none
+  std::string theme_color;
+  std::string manifest;          // <link rel=manifest> href, resolved
+  std::size_t element_count = 0;
+  std::size_t max_depth = 0;
+};
+
+struct ViewportFacts {
+  bool present = false;
+  std::string content;                           // as written
+  std::map<std::string, std::string> properties; // lower-case keys, as parsed
+  std::optional<std::string> width;              // "device-width" or a number
+  std::optional<double> initial_scale;
+  std::optional<double> minimum_scale;
+  std::optional<double> maximum_scale;
+  bool user_scalable_no = false;                 // user-scalable=no or 0
+};
+
+struct Image {
+  std::string src;     // resolved; may be "" for a placeholder
+  std::optional<std::string> alt;  // nullopt when the attribute is absent
+  std::optional<int> width, height;  // from attributes when numeric
+  bool has_srcset = false;
+  bool in_picture = false;
+  bool lazy = false;       // loading=lazy
+  bool decorative = false; // role=presentation/none or aria-hidden
+};
+
+struct ImageFacts {
+  std::vector<Image> images;
+  std::size_t missing_alt = 0;   // no alt attribute, not decorative
+  std::size_t empty_alt = 0;
+  std::size_t unsized = 0;       // missing width or height
+  std::size_t with_srcset = 0;
+  std::size_t in_picture = 0;
+  std::size_t lazy = 0;
+};
+
+struct Script {
+  std::string src;  // resolved; "" for inline
+  std::string type; // lower case type attribute, "" when absent
+  std::uint64_t inline_bytes = 0;
+  bool async = false, defer = false, module = false, in_head = false;
+  bool is_json_ld = false;
+  // A classic script in <head> without async/defer/module: blocks rendering.
+  bool render_blocking = false;
+};
+
+struct ScriptFacts {
+  std::vector<Script> scripts;   // excludes JSON-LD and other data blocks
+  std::size_t external = 0, inline_count = 0, render_blocking = 0;
+  std::uint64_t inline_bytes = 0;
+};
+
+struct Stylesheet {
+  std::string href;     // resolved; "" for inline <style>
+  std::string media;
+  bool is_inline = false;
+  std::uint64_t inline_bytes = 0;
+  bool render_blocking = false;  // a <link rel=stylesheet> in <head> whose media can match a phone
+};
+
+struct StyleFacts {
+  std::vector<Stylesheet> stylesheets;
+  std::size_t external = 0, inline_count = 0, render_blocking = 0;
+  std::string inline_css;  // concatenated <style> text, capped at 256 KiB (for CSS-based rules)
+};
+
+enum class LinkKind { kInternal, kExternal, kTel, kMailto, kMaps, kJavascript, kFragment, kOther, kInvalid };
+const char* LinkKindName(LinkKind k);
+
+struct Link {
+  std::string href;  // resolved for http(s); as written otherwise
+  std::string text;  // visible text, or aria-label / img alt when the text is empty
+  std::string rel;
+  LinkKind kind = LinkKind::kOther;
+};
+
+struct LinkFacts {
+  std::vector<Link> links;  // capped at LinkFacts::kMaxLinks; `total` counts all
+  std::size_t total = 0, internal = 0, external = 0, tel = 0, mailto = 0, maps = 0, javascript = 0, invalid = 0;
+  static constexpr std::size_t kMaxLinks = 5000;
+};
+
+struct FormControl {
+  std::string tag;           // input, select, textarea, button
+  std::string type;          // lower case; "text" for inputs without one, "select"/"textarea" for those
+  std::string name, id, autocomplete, inputmode, placeholder;
+  std::string label;         // text of <label for>, an enclosing <label>, aria-label or placeholder
+  bool required = false;
+  bool visible = true;       // false for type=hidden or hidden by markup
+  bool disabled = false;
+  bool text_entry = false;   // a Baymard "form field": text-like input or textarea
+  bool blocks_paste = false; // onpaste handler returning false / preventDefault
+};
+
+struct Form {
+  std::string action;  // resolved
+  std::string method;  // "get" or "post"
+  std::string id, name;
+  std::vector<FormControl> controls;
+  std::size_t visible_text_fields = 0;  // Baymard fields shown by default
+  std::size_t other_elements = 0;       // visible selects, radios, checkboxes
+  std::size_t required = 0;
+  std::size_t hidden_text_fields = 0;   // text-entry fields hidden behind toggles or hidden attrs
+};
+
+struct FormFacts {
+  std::vector<Form> forms;
+};
+
+// A node of the structured-data model shared by JSON-LD and microdata.
+struct SdValue;
+struct SdItem {
+  std::vector<std::string> types;  // short names, e.g. "Product" (schema.org prefix removed)
+  std::string id;                  // @id or itemid
+  std::string source;              // "json-ld" or "microdata"
+  std::vector<std::pair<std::string, std::vector<SdValue>>> properties;  // in document order
+
+  bool IsA(const std::string& type) const;
+  // The values of `name`, or an empty vector.
+  const std::vector<SdValue>* Get(const std::string& name) const;
+  // True when `name` has at least one value.
+  bool Has(const std::string& name) const { return !Get(name)->empty(); }
+  // The first value of `name` as text (numbers formatted, nested items' "name"), or "".
+  std::string Text(const std::string& name) const;
+  // The first nested item of `name`, or nullptr.
+  const SdItem* Item(const std::string& name) const;
+};
+
+struct SdValue {
+  std::string text;                // for literals (numbers and booleans are written as text)
+  std::shared_ptr<SdItem> item;    // for nested objects; null for literals
+  bool is_number = false;
+};
+
+struct SdError {
+  std::string source;   // "json-ld" or "microdata"
+  std::string message;  // e.g. "JSON-LD block 2: Missing a comma or '}' at offset 120"
+};
+
+struct StructuredData {
+  std::vector<std::shared_ptr<SdItem>> items;  // top-level items (after @graph flattening)
+  std::size_t json_ld_blocks = 0;
+  std::vector<SdError> errors;
+
+  // Every item (top-level and nested, depth-first) with type `type`.
+  std::vector<const SdItem*> FindAll(const std::string& type) const;
+  std::vector<std::string> TopLevelTypes() const;
+};
+
+struct FaqEntry {
+  std::string question;
+  std::string answer;  // truncated
+  std::string source;  // "markup" or "visible"
+};
+
+struct FaqFacts {
+  std::vector<FaqEntry> markup;   // FAQPage mainEntity questions
+  std::vector<FaqEntry> visible;  // question-shaped headings, details/summary under a FAQ heading
+  bool has_faq_heading = false;   // a heading such as "FAQ", "Частые вопросы", "Najczęstsze pytania"
+  bool faq_page_markup = false;   // an FAQPage item exists (even an empty one)
+  std::size_t markup_visible = 0; // markup questions whose text also appears visibly
+};
+
+struct ReviewFacts {
+  std::optional<double> rating_value;  // AggregateRating of the main Product (or any)
+  std::optional<double> best_rating;
+  std::optional<long> rating_count;
+  std::optional<long> review_count;
+  std::size_t markup_reviews = 0;      // Review items
+  std::size_t visible_blocks = 0;      // review blocks found in the DOM
+  bool has_review_heading = false;     // a heading such as "Reviews", "Отзывы", "Opinie"
+  bool no_reviews_text = false;        // "No reviews yet" and its translations
+};
+
+struct CommerceFacts {
+  bool product_markup = false;         // a Product item exists
+  std::string product_name;
+  std::optional<double> price;         // first Offer price (or AggregateOffer lowPrice)
+  std::string currency;
+  std::string availability;            // short name, e.g. "InStock"
+  std::size_t offers = 0;
+  bool visible_price = false;          // a currency-shaped price in the visible text
+  bool add_to_cart = false;            // an add-to-cart control in the initial HTML
+  std::string add_to_cart_evidence;    // the control's text or form action
+  bool buy_now_control = false;        // a "buy now" control (may still only add to cart)
+  std::size_t description_chars = 0;   // longest of markup description and visible description block
+  bool specs_table = false;            // a table / dl of product specifications
+  bool shipping_info = false;          // visible text or OfferShippingDetails
+  bool returns_info = false;           // visible text or MerchantReturnPolicy
+  std::vector<std::string> payment_methods;  // names seen in text, aria-labels and alt texts
+};
+
+struct LocalFacts {
+  std::size_t local_business_items = 0;          // LocalBusiness and subtypes (Store ...)
+  std::size_t with_address = 0, with_geo = 0, with_hours = 0, with_telephone = 0;
+  std::vector<std::string> unlinked_phones;      // phone numbers in visible text with no tel: link
+  bool store_locator_cue = false;                // "store locator", "Найти магазин", "Znajdź sklep" ...
+  bool pickup_cue = false;                       // "click & collect", "самовывоз", "odbiór osobisty" ...
+};
+
+struct MediaFacts {
+  std::size_t video_elements = 0;
+  std::size_t video_embeds = 0;        // YouTube, Vimeo ... iframes
+  std::size_t video_objects = 0;       // VideoObject items
+  std::size_t how_to_items = 0;        // HowTo items
+  bool guide_cue = false;              // "how to", "guide", "инструкция", "poradnik" in headings
+  std::size_t manual_links = 0;        // links to PDFs or "manual"/"instructions" text
+  std::size_t plugins = 0;             // <object>, <embed>, <applet>
+  std::size_t iframes = 0;
+};
+
+struct NavigationFacts {
+  bool breadcrumb_markup = false;      // BreadcrumbList item
+  bool breadcrumb_visible = false;     // nav[aria-label~=breadcrumb] or .breadcrumb
+  bool search_action = false;          // WebSite potentialAction SearchAction
+  bool search_form = false;            // form with type=search or role=search or q/s/search input
+};
+
+struct Note {
+  std::string code;     // machine-readable, e.g. "invalid-utf8"
+  std::string message;  // for people
+};
+
+// All facts for one page. A page that could not be fetched or parsed has `fetched` or `parsed`
+// false, `error` set, and only the HTTP facts.
+struct PageFacts {
+  HttpFacts http;
+  bool fetched = false;
+  bool parsed = false;
+  std::string error_code;     // "" when fine; else e.g. "http-status", "not-html", "empty-body"
+  std::string error;          // for people
+  MetaFacts meta;
+  ViewportFacts viewport;
+  ImageFacts images;
+  ScriptFacts scripts;
+  StyleFacts styles;
+  LinkFacts links;
+  FormFacts forms;
+  StructuredData structured_data;
+  FaqFacts faq;
+  ReviewFacts reviews;
+  CommerceFacts commerce;
+  LocalFacts local;
+  MediaFacts media;
+  NavigationFacts navigation;
+  std::vector<Note> notes;    // non-fatal oddities met while extracting
+  std::string page_type;      // a first guess: "product", "faq", "store-locator", "checkout" ... "other"
+};
+
+}  // namespace mmaudit::facts

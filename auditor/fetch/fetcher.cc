@@ -1,0 +1,54 @@
+#include "fetch/fetcher.h"
+
+#include "core/text.h"
+
+namespace mmaudit::fetch {
+
+const char* FetchErrorName(FetchError e) {
+  switch (e) {
+    case FetchError::kNone: return "none";
+    case FetchError::kInvalidUrl: return "invalid-url";
+    case FetchError::kUnsupportedScheme: return "unsupported-scheme";
+    case FetchError::kDns: return "dns";
+    case FetchError::kConnect: return "connect";
+    case FetchError::kTimeout: return "timeout";
+    case FetchError::kTooLarge: return "too-large";
+    case FetchError::kTooManyRedirects: return "too-many-redirects";
+    case FetchError::kTls: return "tls";
+    case FetchError::kProtocol: return "protocol";
+    case FetchError::kOther: return "other";
+  }
+  return "other";
+}
+
+std::string Response::Header(const std::string& name) const {
+  for (const auto& [k, v] : headers)
+    if (k == name) return v;
+  return {};
+}
+
+std::string Response::MediaType() const {
+  std::string ct = Header("content-type");
+  const auto semi = ct.find(';');
+  if (semi != std::string::npos) ct.resize(semi);
+  return text::AsciiLower(text::Trim(ct));
+}
+
+Response MemoryFetcher::Fetch(const std::string& url) {
+  auto it = pages_.find(url);
+  if (it == pages_.end()) {
+    Response r;
+    r.requested_url = url;
+    r.final_url = url;
+    r.error = FetchError::kConnect;
+    r.error_message = "no canned response for " + url;
+    return r;
+  }
+  Response r = it->second;
+  r.requested_url = url;
+  if (r.final_url.empty()) r.final_url = url;
+  if (r.decoded_bytes == 0) r.decoded_bytes = r.body.size();
+  return r;
+}
+
+}  // namespace mmaudit::fetch

@@ -1,0 +1,91 @@
+// The network boundary. Everything above fetch/ sees pages only through a Fetcher, so unit tests can
+// use MemoryFetcher and integration tests the real CurlFetcher against loopback servers.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mmaudit::fetch {
+
+// Limits and identity for one fetch. Defaults are the documented CLI defaults.
+struct FetchOptions {
+  std::string user_agent;                 // sent as User-Agent; see devices.h
+  long connect_timeout_ms = 10'000;       // TCP (+TLS) connect
+  long total_timeout_ms = 30'000;         // whole transfer including redirects
+  std::uint64_t max_body_bytes = 10ull << 20;  // decoded body; larger bodies abort with kTooLarge
+  int max_redirects = 10;
+};
+
+// One hop of a redirect chain.
+struct Redirect {
+  std::string url;     // the URL that answered with a redirect
+  int status = 0;      // 301, 302, 303, 307 or 308
+  std::string location;  // the absolute URL it pointed to
+};
+
+enum class FetchError {
+  kNone,
+  kInvalidUrl,       // not an absolute http(s) URL
+  kUnsupportedScheme,
+  kDns,              // host not found
+  kConnect,          // refused or unreachable
+  kTimeout,
+  kTooLarge,         // body over max_body_bytes
+  kTooManyRedirects, // chain longer than max_redirects, or a loop
+  kTls,
+  kProtocol,         // malformed HTTP, bad content encoding, reset connection ...
+  kOther,
+};
+
+// Stable machine-readable name ("dns", "timeout" ...) used in reports.
+const char* FetchErrorName(FetchError e);
+
+// Everything one fetch learned. On failure `error` is set and `error_message` says why in words a
+// user understands; the other fields hold whatever was learned before the failure.
+struct Response {
+  std::string requested_url;
+  std::string final_url;                  // after redirects
+  std::vector<Redirect> redirects;        // in order; empty when none
+  int status = 0;                         // final HTTP status, 0 when no response
+  std::string http_version;               // "1.1", "2" ...
+  std::vector<std::pair<std::string, std::string>> headers;  // final response; names lower case
+  std::string body;                       // decoded (gzip/br/zstd undone)
+  std::uint64_t transfer_bytes = 0;       // bytes on the wire for all hops: headers + encoded bodies
+  std::uint64_t body_transfer_bytes = 0;  // encoded body bytes of the final response
+  std::uint64_t decoded_bytes = 0;        // == body.size() unless the body was cut
+  double ttfb_ms = 0;                     // final response: request start to first byte
+  double total_ms = 0;                    // all hops, end to end
+  bool from_file = false;                 // read from disk (--file): no network facts
+  FetchError error = FetchError::kNone;
+  std::string error_message;
+
+  bool ok() const { return error == FetchError::kNone; }
+  // The first header value with this (lower-case) name, or "".
+  std::string Header(const std::string& name) const;
+  // The media type of Content-Type, lower case, without parameters ("text/html").
+  std::string MediaType() const;
+};
+
+// Fetches one URL with GET. Implementations are not required to be thread-safe: use one Fetcher per
+// thread. Fetch never throws; failures come back in Response::error.
+class Fetcher {
+ public:
+  virtual ~Fetcher() = default;
+  virtual Response Fetch(const std::string& url) = 0;
+};
+
+// Serves canned responses from memory, for unit tests. Unknown URLs yield a kConnect error.
+class MemoryFetcher final : public Fetcher {
+ public:
+  void Add(std::string url, Response response) { pages_[std::move(url)] = std::move(response); }
+  Response Fetch(const std::string& url) override;
+
+ private:
+  std::map<std::string, Response> pages_;
+};
+
+}  // namespace mmaudit::fetch

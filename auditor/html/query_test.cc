@@ -1,0 +1,124 @@
+#include "html/query.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "html/document.h"
+
+namespace mmaudit::html {
+namespace {
+
+// The first element with id `id`, or nullptr.
+const GumboNode* ById(const Document& doc, std::string_view id) {
+  const GumboNode* found = nullptr;
+  Walk(doc.document(), [&](const GumboNode* n, std::size_t) {
+    if (AttrOr(n, "id") != id) return Visit::kContinue;
+    found = n;
+    return Visit::kStop;
+  });
+  return found;
+}
+
+TEST(Query, TellsTextNonRenderedAndBlockNodesApart) {
+  const Document doc = Document::Parse(
+      "<html><head><title>T</title></head><body><div id=d>a<span id=s>b</span>c<p id=p>d</p>e"
+      "<script id=js>x</script><noscript id=ns>y</noscript><template id=t>z</template></div></body></html>");
+  const GumboNode* div = ById(doc, "d");
+  ASSERT_NE(div, nullptr);
+  const auto child = [&](unsigned i) { return static_cast<const GumboNode*>(div->v.element.children.data[i]); };
+
+  EXPECT_TRUE(IsTextNode(child(0)));
+  EXPECT_FALSE(IsTextNode(div));
+  EXPECT_FALSE(IsTextNode(nullptr));
+
+  EXPECT_TRUE(IsNonRendered(FindFirst(doc.root(), GUMBO_TAG_HEAD)));
+  EXPECT_TRUE(IsNonRendered(ById(doc, "js")));
+  EXPECT_TRUE(IsNonRendered(ById(doc, "ns")));
+  EXPECT_TRUE(IsNonRendered(ById(doc, "t")));  // Gumbo's template node
+  EXPECT_FALSE(IsNonRendered(div));
+  EXPECT_FALSE(IsNonRendered(child(0)));
+
+  EXPECT_TRUE(IsBlock(div));
+  EXPECT_TRUE(IsBlock(ById(doc, "p")));
+  EXPECT_FALSE(IsBlock(ById(doc, "s")));
+  EXPECT_FALSE(IsBlock(child(0)));
+
+  EXPECT_FALSE(PreviousSiblingIsBlock(child(0)));  // "a": first child
+  EXPECT_FALSE(PreviousSiblingIsBlock(child(2)));  // "c" after <span>
+  EXPECT_TRUE(PreviousSiblingIsBlock(child(4)));   // "e" after <p>
+}
+
+TEST(Query, HiddenSelfLooksAtTheElementAndHiddenByMarkupAlsoAtItsAncestors) {
+  const Document doc = Document::Parse(
+      "<div id=a hidden><p id=a1>x</p></div><div id=b aria-hidden=TRUE></div>"
+      "<div id=c style='Display : None'></div><div id=d style='visibility:hidden'></div>"
+      "<div id=e aria-hidden=false style='display:block'></div><template><p id=t>x</p></template>");
+  for (const char* id : {"a", "b", "c", "d"}) {
+    EXPECT_TRUE(IsHiddenSelf(ById(doc, id))) << id;
+    EXPECT_TRUE(IsHiddenByMarkup(ById(doc, id))) << id;
+  }
+  EXPECT_FALSE(IsHiddenSelf(ById(doc, "e")));
+  EXPECT_FALSE(IsHiddenByMarkup(ById(doc, "e")));
+  EXPECT_FALSE(IsHiddenSelf(ById(doc, "a1")));
+  EXPECT_TRUE(IsHiddenByMarkup(ById(doc, "a1")));
+  EXPECT_FALSE(IsHiddenSelf(ById(doc, "t")));
+  EXPECT_TRUE(IsHiddenByMarkup(ById(doc, "t")));
+}
+
+TEST(Query, TextSeparatesBlocksJoinsInlineElementsAndSkipsNonRenderedSubtrees) {
+  const Document doc = Document::Parse(
+      "<div id=d>Foo<b>bar</b><p>baz</p><script>x()</script><template>tpl</template><ul><li>one</li>"
+      "<li>two</li></ul><span hidden>shown</span></div>");
+  const GumboNode* div = ById(doc, "d");
+  EXPECT_EQ(Text(div), "Foobar baz one two shown");  // hidden text counts; see VisibleText
+  EXPECT_EQ(Text(div, 5), "Foob");                   // " Foobar" cut to max_bytes
+}
+
+TEST(Query, BoundedTextChargesEveryVisitedNodeToTheBudget) {
+  const Document doc = Document::Parse("<div id=d>one<span>two</span><p>three</p></div>");
+  const GumboNode* div = ById(doc, "d");
+  std::size_t budget = 100;
+  EXPECT_EQ(BoundedText(div, 1024, &budget), "onetwo three");
+  EXPECT_EQ(budget, 100u - 6u);  // div, "one", span, "two", p, "three"
+
+  budget = 3;  // div, "one", span: the read stops before "two"
+  EXPECT_EQ(BoundedText(div, 1024, &budget), "one");
+  EXPECT_EQ(budget, 0u);
+  EXPECT_EQ(BoundedText(div, 1024, &budget), "");
+
+  budget = 100;  // the text node crossing max_bytes is kept whole
+  EXPECT_EQ(BoundedText(div, 2, &budget), "one");
+}
+
+TEST(Query, BoundedTextStaysLinearOnDeepNesting) {
+  constexpr std::size_t kLevels = 5'000;
+  std::string page = "<body>";
+  for (std::size_t i = 0; i < kLevels; ++i) page += "<div>w";
+  const Document doc = Document::Parse(page);
+  // Reading every element's text would visit ~kLevels^2 / 2 nodes; one shared budget caps it.
+  std::size_t budget = 10'000;
+  std::size_t reads = 0;
+  Walk(doc.root(), [&](const GumboNode* n, std::size_t) {
+    if (Is(n, GUMBO_TAG_DIV)) {
+      BoundedText(n, 1 << 20, &budget);
+      ++reads;
+    }
+    return Visit::kContinue;
+  });
+  EXPECT_EQ(reads, kLevels);
+  EXPECT_EQ(budget, 0u);
+}
+
+TEST(Query, VisibleTextSkipsHeadNonRenderedAndSelfHiddenSubtrees) {
+  const Document doc = Document::Parse(
+      "<html><head><title>Title</title></head><body><h1>Shoes</h1><span>No</span><span>reviews</span>"
+      "<div hidden>secret <p>deep</p></div><p aria-hidden=true>aria</p><p style='display:none'>none</p>"
+      "<noscript>js</noscript><template>tpl</template><p>Free<br>shipping</p></body></html>");
+  EXPECT_EQ(VisibleText(doc.root(), 1 << 20), "Shoes Noreviews Free shipping");
+  EXPECT_EQ(VisibleText(doc.root(), 1 << 20, WordBreaks::kAtEveryTextNode), "Shoes No reviews Free shipping");
+  EXPECT_EQ(VisibleText(doc.root(), 5), "Shoes");  // stops after the node crossing max_bytes
+}
+
+}  // namespace
+}  // namespace mmaudit::html

@@ -1,0 +1,110 @@
+#include "pipeline/audit.h"
+
+#include <chrono>
+#include <ctime>
+#include <set>
+
+#include "rules/scoring.h"
+
+namespace mmaudit::pipeline {
+namespace {
+
+std::string NowIso8601() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+report::AuditResult NewResult(const AuditOptions& o, const char* mode) {
+  report::AuditResult r;
+  r.generated_at = NowIso8601();
+  r.settings.mode = mode;
+  r.settings.device = o.device.name;
+  r.settings.user_agent = o.device.user_agent;
+  r.settings.viewport_width = o.device.viewport_width;
+  r.settings.connect_timeout_ms = o.fetch.connect_timeout_ms;
+  r.settings.total_timeout_ms = o.fetch.total_timeout_ms;
+  r.settings.max_body_bytes = o.fetch.max_body_bytes;
+  r.settings.rules_source = o.rules_source;
+  r.rules = o.catalogue.rules;
+  r.rule_problems = o.catalogue.problems;
+  return r;
+}
+
+void Finish(report::AuditResult* r, std::chrono::steady_clock::time_point started) {
+  std::vector<rules::Scores> scores;
+  for (const auto& p : r->pages)
+    if (p.audited) scores.push_back(p.scores);
+  r->site = rules::ScoreSite(scores);
+  r->duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+}
+
+}  // namespace
+
+report::PageResult AuditResponse(const fetch::Response& response, const AuditOptions& options) {
+  report::PageResult page;
+  page.facts = facts::ExtractPage(response, options.extract);
+  page.audited = page.facts.parsed;
+  if (page.audited) {
+    page.findings = rules::EvaluateAll(options.catalogue, page.facts);
+    page.scores = rules::ScorePage(page.findings);
+  } else {
+    page.scores = rules::ScorePage({});
+  }
+  return page;
+}
+
+report::AuditResult AuditUrls(const std::vector<std::string>& urls, fetch::Fetcher& fetcher,
+                              const AuditOptions& options, Progress& progress) {
+  const auto started = std::chrono::steady_clock::now();
+  report::AuditResult result = NewResult(options, "live");
+  std::set<std::string> seen;
+  std::vector<std::string> unique;
+  for (const auto& u : urls)
+    if (seen.insert(u).second) unique.push_back(u);
+  progress.Planned(unique.size());
+  for (const std::string& u : unique) {
+    const fetch::Response response = fetcher.Fetch(u);
+    report::PageResult page = AuditResponse(response, options);
+    if (!page.audited) progress.Log(LogLevel::kError, u + ": " + page.facts.error);
+    progress.Finished(u, page.audited);
+    result.pages.push_back(std::move(page));
+  }
+  progress.Done();
+  Finish(&result, started);
+  return result;
+}
+
+report::AuditResult AuditFile(const std::string& html, const std::string& base_url, const AuditOptions& options,
+                              Progress& progress) {
+  const auto started = std::chrono::steady_clock::now();
+  report::AuditResult result = NewResult(options, "file");
+  fetch::Response response;
+  response.requested_url = base_url;
+  response.final_url = base_url;
+  response.status = 200;
+  response.headers = {{"content-type", "text/html"}};
+  response.body = html;
+  response.decoded_bytes = html.size();
+  response.transfer_bytes = html.size();
+  response.body_transfer_bytes = html.size();
+  response.from_file = true;
+  progress.Planned(1);
+  report::PageResult page = AuditResponse(response, options);
+  progress.Finished(base_url, page.audited);
+  result.pages.push_back(std::move(page));
+  progress.Done();
+  Finish(&result, started);
+  return result;
+}
+
+int ExitCodeFor(const report::AuditResult& result) {
+  for (const auto& p : result.pages)
+    if (p.audited) return kExitOk;
+  return kExitNothingAudited;
+}
+
+}  // namespace mmaudit::pipeline

@@ -1,0 +1,943 @@
+// The HTML report. Rendered from the report JSON only (see json.cc and
+// reports/schema/report.schema.json), as one self-contained file:
+//
+//  * no <script>, no external resource: a CSP meta forbids both; CSS is embedded from
+//    reports/templates/report.css and the score gauges are inline SVG drawn here;
+//  * every string taken from the JSON goes through Text() (UTF-8 repaired, control and bidi
+//    override characters dropped, then HtmlEscape), and only http(s) URLs become links;
+//  * deterministic: the same JSON gives the same bytes (no clock, no locale, no pointers).
+//
+// Only the skeleton is mandatory (an object with schema_version, summary, rules and pages); every
+// other field that is missing or has the wrong type is rendered as absent.
+#include "report/html.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/embedded.h"
+#include "core/text.h"
+#include "core/url.h"
+
+namespace mmaudit::report {
+namespace {
+
+using rapidjson::Value;
+
+constexpr int kOpenPages = 3;          // page sections shown expanded
+constexpr std::size_t kMaxListed = 20;  // evidence items and fact lists shown per finding/page
+
+// ------------------------------------------------------------------ JSON access (never throws)
+
+const Value* Member(const Value* obj, const char* key) {
+  if (!obj || !obj->IsObject()) return nullptr;
+  auto it = obj->FindMember(key);
+  return it == obj->MemberEnd() ? nullptr : &it->value;
+}
+
+const Value* Obj(const Value* obj, const char* key) {
+  const Value* v = Member(obj, key);
+  return v && v->IsObject() ? v : nullptr;
+}
+
+const Value* Arr(const Value* obj, const char* key) {
+  const Value* v = Member(obj, key);
+  return v && v->IsArray() ? v : nullptr;
+}
+
+std::optional<std::string> OptStr(const Value* obj, const char* key) {
+  const Value* v = Member(obj, key);
+  if (!v || !v->IsString()) return std::nullopt;
+  return std::string(v->GetString(), v->GetStringLength());
+}
+
+std::string Str(const Value* obj, const char* key) { return OptStr(obj, key).value_or(std::string()); }
+
+std::optional<double> Num(const Value* obj, const char* key) {
+  const Value* v = Member(obj, key);
+  if (!v || !v->IsNumber()) return std::nullopt;
+  const double d = v->GetDouble();
+  if (!std::isfinite(d)) return std::nullopt;
+  return d;
+}
+
+std::optional<bool> Bool(const Value* obj, const char* key) {
+  const Value* v = Member(obj, key);
+  if (!v || !v->IsBool()) return std::nullopt;
+  return v->GetBool();
+}
+
+std::vector<std::string> StrList(const Value* obj, const char* key) {
+  std::vector<std::string> out;
+  if (const Value* a = Arr(obj, key))
+    for (const Value& v : a->GetArray())
+      if (v.IsString()) out.emplace_back(v.GetString(), v.GetStringLength());
+  return out;
+}
+
+// ------------------------------------------------------------------ text
+
+// `s` as safe display text: ill-formed UTF-8 repaired, C0/C1 control characters (except tab, CR,
+// LF) and the bidi embedding/override/isolate characters (U+202A..U+202E, U+2066..U+2069) dropped.
+std::string Clean(std::string_view raw) {
+  const std::string s = text::SanitizeUtf8(raw);
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20) {
+      if (c == '\t' || c == '\n' || c == '\r') out += static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    if (c == 0x7f) {
+      ++i;
+      continue;
+    }
+    if (c == 0xc2 && i + 1 < s.size()) {  // U+0080..U+009F (C1 controls)
+      const auto c2 = static_cast<unsigned char>(s[i + 1]);
+      if (c2 >= 0x80 && c2 <= 0x9f) {
+        i += 2;
+        continue;
+      }
+    }
+    if (c == 0xe2 && i + 2 < s.size()) {
+      const auto c2 = static_cast<unsigned char>(s[i + 1]);
+      const auto c3 = static_cast<unsigned char>(s[i + 2]);
+      const bool embedding = c2 == 0x80 && c3 >= 0xaa && c3 <= 0xae;  // U+202A..U+202E
+      const bool isolate = c2 == 0x81 && c3 >= 0xa6 && c3 <= 0xa9;    // U+2066..U+2069
+      if (embedding || isolate) {
+        i += 3;
+        continue;
+      }
+    }
+    out += s[i];
+    ++i;
+  }
+  return out;
+}
+
+// Display text from the JSON: cleaned, then escaped.
+std::string Text(std::string_view s) { return HtmlEscape(Clean(s)); }
+
+bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    char c = s[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != prefix[i]) return false;
+  }
+  return true;
+}
+
+// The cleaned, trimmed URL when it is an http(s) URL that may become a link; nullopt otherwise.
+std::optional<std::string> SafeHref(std::string_view raw) {
+  std::string u = Clean(raw);
+  // Browsers strip tab and newline anywhere in a URL; refuse them instead of guessing.
+  const std::string_view t = text::Trim(u);
+  if (t.find_first_of("\t\r\n") != std::string_view::npos) return std::nullopt;
+  if (!StartsWithNoCase(t, "http://") && !StartsWithNoCase(t, "https://")) return std::nullopt;
+  if (t.find(' ') != std::string_view::npos) return std::nullopt;
+  return std::string(t);
+}
+
+// A link when `url` is http(s), else the escaped text. `label` defaults to the URL itself.
+std::string Link(std::string_view url, std::optional<std::string_view> label = std::nullopt,
+                 const char* cls = nullptr) {
+  const std::string shown = Text(label ? *label : url);
+  const auto href = SafeHref(url);
+  if (!href) {
+    if (!cls) return shown;
+    return std::string("<span class=\"") + cls + "\">" + shown + "</span>";
+  }
+  std::string out = "<a href=\"" + HtmlEscape(*href) + "\" rel=\"noopener noreferrer nofollow\"";
+  if (cls) out += std::string(" class=\"") + cls + "\"";
+  out += ">" + shown + "</a>";
+  return out;
+}
+
+// Locale-independent number formatting with at most `decimals` decimals, trailing zeros dropped.
+std::string FormatNumber(double v, int decimals = 2) {
+  if (!std::isfinite(v)) return "n/a";
+  if (std::abs(v) < 0.5 * std::pow(10.0, -decimals)) v = 0;  // no "-0"
+  std::array<char, 64> buf{};
+  auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v, std::chars_format::fixed, decimals);
+  if (ec != std::errc()) return "n/a";
+  std::string s(buf.data(), end);
+  if (s.find('.') != std::string::npos) {
+    while (!s.empty() && s.back() == '0') s.pop_back();
+    if (!s.empty() && s.back() == '.') s.pop_back();
+  }
+  return s;
+}
+
+std::string FormatBytes(double b) {
+  if (b < 1024) return FormatNumber(b, 0) + " B";
+  if (b < 1024 * 1024) return FormatNumber(b / 1024, 1) + " KiB";
+  return FormatNumber(b / (1024 * 1024), 1) + " MiB";
+}
+
+std::string Plural(double n, const char* one, const char* many) {
+  return FormatNumber(n, 0) + " " + (n == 1 ? one : many);
+}
+
+// ------------------------------------------------------------------ vocabulary
+
+struct MomentInfo {
+  const char* id;
+  const char* label;  // long, for headings and gauges
+  const char* abbr;   // short, for table headers
+};
+
+constexpr std::array<MomentInfo, 7> kMoments = {{
+    {"know", "I want to know", "Know"},
+    {"go", "I want to go", "Go"},
+    {"do", "I want to do", "Do"},
+    {"buy", "I want to buy", "Buy"},
+    {"mobile", "Mobile friendliness", "Mobile"},
+    {"speed", "Speed", "Speed"},
+    {"discoverability", "Discoverability", "Discov."},
+}};
+
+const MomentInfo* FindMoment(std::string_view id) {
+  for (const auto& m : kMoments)
+    if (id == m.id) return &m;
+  return nullptr;
+}
+
+// Escaped label for a moment id; unknown ids are shown as themselves.
+std::string MomentLabel(std::string_view id) {
+  if (const MomentInfo* m = FindMoment(id)) return m->label;
+  return id.empty() ? std::string("Other") : Text(id);
+}
+
+struct StatusInfo {
+  const char* id;
+  const char* label;
+  const char* cls;
+  int order;  // problems first
+};
+
+constexpr std::array<StatusInfo, 6> kStatuses = {{
+    {"fail", "Fail", "st-fail", 0},
+    {"error", "Error", "st-error", 1},
+    {"warn", "Warning", "st-warn", 2},
+    {"pass", "Pass", "st-pass", 4},
+    {"informative", "Info", "st-info", 5},
+    {"not-applicable", "N/A", "st-na", 6},
+}};
+
+const StatusInfo& FindStatus(std::string_view id) {
+  static constexpr StatusInfo kUnknown = {"", "Unknown", "st-na", 3};
+  for (const auto& s : kStatuses)
+    if (id == s.id) return s;
+  return kUnknown;
+}
+
+bool IsProblem(const StatusInfo& s) { return s.order <= 3; }
+
+// CSS class for a 0..100 score, with Lighthouse's bands.
+const char* ScoreClass(std::optional<double> score) {
+  if (!score) return "sc-na";
+  if (*score >= 90) return "sc-good";
+  if (*score >= 50) return "sc-warn";
+  return "sc-bad";
+}
+
+std::string ScoreText(std::optional<double> score) { return score ? FormatNumber(std::round(*score), 0) : "n/a"; }
+
+// A moment's score from a scores object ({"overall":..,"moments":{..}}).
+std::optional<double> MomentScore(const Value* scores, const char* moment) {
+  return Num(Obj(scores, "moments"), moment);
+}
+
+// ------------------------------------------------------------------ the model we render
+
+struct RuleView {
+  const Value* v = nullptr;
+  std::string title, failure_title, description, learn_more, threshold_source, moment;
+};
+
+struct Model {
+  const Value* root = nullptr;
+  const Value* summary = nullptr;
+  const Value* pages = nullptr;
+  std::map<std::string, RuleView> rules;
+};
+
+const RuleView* FindRule(const Model& m, const std::string& id) {
+  auto it = m.rules.find(id);
+  return it == m.rules.end() ? nullptr : &it->second;
+}
+
+// ------------------------------------------------------------------ pieces
+
+// A ring gauge for a 0..100 score (nullopt: n/a), as inline SVG.
+std::string Gauge(std::optional<double> score, const std::string& label_html, const std::string& label_plain,
+                  bool large) {
+  constexpr double kR = 52;
+  constexpr double kCirc = 2 * 3.14159265358979323846 * kR;
+  std::string out = std::string("<figure class=\"gauge ") + (large ? "gauge-large " : "") + ScoreClass(score) + "\">";
+  out += "<svg class=\"gauge-ring\" viewBox=\"0 0 120 120\" width=\"" + std::string(large ? "132" : "96") +
+         "\" height=\"" + std::string(large ? "132" : "96") + "\" role=\"img\" aria-label=\"" + label_plain + ": " +
+         (score ? ScoreText(score) + " out of 100" : std::string("not applicable")) + "\">";
+  out += "<circle class=\"gauge-track\" cx=\"60\" cy=\"60\" r=\"52\" fill=\"none\" stroke=\"#e3e5e8\" stroke-width=\"10\"/>";
+  if (score) {
+    const double fraction = std::clamp(*score, 0.0, 100.0) / 100;
+    if (fraction > 0) {
+      out += "<circle class=\"gauge-arc\" cx=\"60\" cy=\"60\" r=\"52\" fill=\"none\" stroke=\"#5f6368\" "
+             "stroke-width=\"10\" stroke-linecap=\"round\" stroke-dasharray=\"" +
+             FormatNumber(fraction * kCirc, 2) + " " + FormatNumber(kCirc, 2) + "\" transform=\"rotate(-90 60 60)\"/>";
+    }
+  }
+  out += "<text class=\"gauge-num\" x=\"60\" y=\"60\" text-anchor=\"middle\" dominant-baseline=\"central\">" +
+         ScoreText(score) + "</text></svg>";
+  out += "<figcaption>" + label_html + "</figcaption></figure>";
+  return out;
+}
+
+std::string ScoreCell(std::optional<double> score) {
+  return std::string("<td class=\"num score ") + ScoreClass(score) + "\">" + ScoreText(score) + "</td>";
+}
+
+std::string ScoreChip(std::optional<double> score) {
+  return std::string("<span class=\"chip ") + ScoreClass(score) + "\">" + ScoreText(score) + "</span>";
+}
+
+// "Origin" of a URL for the header (scheme://host), or the cleaned URL when it does not parse.
+std::string Origin(const std::string& u) {
+  if (auto p = url::Parse(u)) {
+    if (!p->host.empty()) return p->scheme + "://" + p->host;
+  }
+  return u;
+}
+
+std::string PageUrl(const Value* page) {
+  std::string u = Str(page, "url");
+  if (u.empty()) u = Str(page, "final_url");
+  return u;
+}
+
+void RenderHead(const std::string& site_plain, std::string& out) {
+  out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+         "img-src data:; base-uri 'none'; form-action 'none'\">\n";
+  out += "<meta name=\"referrer\" content=\"no-referrer\">\n<meta name=\"color-scheme\" content=\"light\">\n";
+  out += "<meta name=\"generator\" content=\"mmaudit\">\n";
+  out += "<title>mmaudit report";
+  if (!site_plain.empty()) out += " \xe2\x80\x94 " + Text(site_plain);
+  out += "</title>\n<style>\n";
+  std::string css(embedded::Find("reports/templates/report.css").value_or(std::string_view()));
+  // The stylesheet is ours, but never let it close the <style> element early.
+  for (std::size_t pos = 0; (pos = css.find("</", pos)) != std::string::npos; pos += 3) css.replace(pos, 2, "<\\/");
+  out += css;
+  if (!css.empty() && css.back() != '\n') out += '\n';
+  out += "</style>\n</head>\n";
+}
+
+void RenderHeader(const Model& m, const std::vector<std::string>& origins, std::string& out) {
+  const Value* root = m.root;
+  const Value* settings = Obj(root, "settings");
+  const Value* tool = Obj(root, "tool");
+  out += "<header class=\"report-header\">\n<div class=\"wrap\">\n<h1>mmaudit report</h1>\n";
+  const Value* pages = m.pages;
+  if (pages->Size() == 1) {
+    out += "<p class=\"site\"><span class=\"site-label\">Audited URL</span> " +
+           Link(PageUrl(&(*pages)[0]), std::nullopt, "url") + "</p>\n";
+  } else if (!origins.empty()) {
+    out += "<p class=\"site\"><span class=\"site-label\">";
+    out += origins.size() == 1 ? "Site" : "Sites";
+    out += "</span> ";
+    for (std::size_t i = 0; i < origins.size() && i < 5; ++i) {
+      if (i) out += ", ";
+      out += Link(origins[i], std::nullopt, "url");
+    }
+    if (origins.size() > 5) out += " and " + FormatNumber(static_cast<double>(origins.size() - 5), 0) + " more";
+    out += " <span class=\"muted\">(" + Plural(pages->Size(), "URL", "URLs") + ")</span></p>\n";
+  }
+  out += "<dl class=\"run-meta\">\n";
+  auto item = [&](const char* dt, const std::string& dd_html) {
+    if (dd_html.empty()) return;
+    out += "<div><dt>" + std::string(dt) + "</dt><dd>" + dd_html + "</dd></div>\n";
+  };
+  item("Generated", Text(Str(root, "generated_at")));
+  std::string device = Text(Str(settings, "device"));
+  if (auto w = Num(settings, "viewport_width"); w && *w > 0)
+    device += (device.empty() ? "" : ", ") + FormatNumber(*w, 0) + " px viewport";
+  item("Device", device);
+  const std::string mode = Str(settings, "mode");
+  item("Mode", mode == "live" ? std::string("live fetch") : mode == "file" ? std::string("local files") : Text(mode));
+  std::string tool_text = Text(Str(tool, "name"));
+  if (const std::string v = Str(tool, "version"); !v.empty()) tool_text += (tool_text.empty() ? "" : " ") + Text(v);
+  item("Tool", tool_text);
+  if (auto d = Num(root, "duration_ms"); d && *d > 0)
+    item("Duration", *d < 1000 ? FormatNumber(*d, 0) + " ms" : FormatNumber(*d / 1000, 1) + " s");
+  out += "</dl>\n</div>\n</header>\n";
+  out += "<nav class=\"toc\" aria-label=\"Report sections\"><div class=\"wrap\">"
+         "<a href=\"#overview\">Overview</a><a href=\"#top-fixes\">Top fixes</a><a href=\"#pages\">Pages</a>"
+         "<a href=\"#details\">Details</a><a href=\"#errors\">Errors</a></div></nav>\n";
+}
+
+void RenderOverview(const Model& m, std::string& out) {
+  const Value* summary = m.summary;
+  const Value* scores = Obj(summary, "scores");
+  out += "<section id=\"overview\" class=\"overview\" aria-labelledby=\"overview-h\">\n"
+         "<h2 id=\"overview-h\">Overview</h2>\n<div class=\"overview-grid\">\n";
+  out += Gauge(Num(scores, "overall"), "Overall score", "Overall score", true);
+  out += "\n<div class=\"gauges\">\n";
+  for (const auto& mo : kMoments) {
+    // A soft hyphen lets the longest label break cleanly in a narrow gauge.
+    const std::string html_label = std::string_view(mo.id) == "discoverability" ? "Discover&shy;ability" : mo.label;
+    out += Gauge(MomentScore(scores, mo.id), html_label, mo.label, false) + "\n";
+  }
+  out += "</div>\n</div>\n";
+  out += "<p class=\"legend\"><span class=\"chip sc-good\">90\xe2\x80\x93" "100</span> good "
+         "<span class=\"chip sc-warn\">50\xe2\x80\x93" "89</span> needs work "
+         "<span class=\"chip sc-bad\">0\xe2\x80\x93" "49</span> poor "
+         "<span class=\"chip sc-na\">n/a</span> no rule applied</p>\n";
+
+  // Page counts, and pages by type (from the pages themselves; sorted by type for determinism).
+  out += "<div class=\"stats\">\n<dl class=\"counts\">\n";
+  auto count = [&](const char* label, const char* key) {
+    auto n = Num(summary, key);
+    out += std::string("<div><dt>") + label + "</dt><dd>" + (n ? FormatNumber(*n, 0) : std::string("n/a")) +
+           "</dd></div>\n";
+  };
+  count("Pages requested", "pages_requested");
+  count("Pages audited", "pages_audited");
+  count("Pages not audited", "pages_failed");
+  out += "</dl>\n";
+  std::map<std::string, int> by_type;
+  for (const Value& p : m.pages->GetArray()) {
+    std::string t = Str(&p, "page_type");
+    ++by_type[t.empty() ? std::string("unknown") : t];
+  }
+  if (!by_type.empty()) {
+    out += "<table class=\"by-type\">\n<caption>Pages by type</caption>\n"
+           "<thead><tr><th scope=\"col\">Page type</th><th scope=\"col\" class=\"num\">Pages</th></tr></thead>\n<tbody>\n";
+    for (const auto& [type, n] : by_type)
+      out += "<tr><td>" + Text(type) + "</td><td class=\"num\">" + FormatNumber(n, 0) + "</td></tr>\n";
+    out += "</tbody>\n</table>\n";
+  }
+  out += "</div>\n</section>\n";
+}
+
+void RenderTopFixes(const Model& m, std::string& out) {
+  out += "<section id=\"top-fixes\" aria-labelledby=\"top-fixes-h\">\n<h2 id=\"top-fixes-h\">Top fixes</h2>\n";
+  const Value* tops = Arr(m.summary, "top_findings");
+  std::vector<const Value*> items;
+  if (tops)
+    for (const Value& t : tops->GetArray())
+      if (t.IsObject()) items.push_back(&t);
+  if (items.empty()) {
+    out += "<p class=\"empty\">No rule scored below 90 on any page: nothing to fix first.</p>\n</section>\n";
+    return;
+  }
+  out += "<p class=\"intro\">The rules whose fixes gain the most: each rule's weight times its shortfall from a full score, "
+         "summed over the pages where it scored below 90.</p>\n<ol class=\"fixes\">\n";
+  const auto audited = Num(m.summary, "pages_audited");
+  for (const Value* t : items) {
+    const std::string id = Str(t, "rule_id");
+    const RuleView* rule = FindRule(m, id);
+    std::string title = Str(t, "failure_title");
+    if (title.empty() && rule) title = rule->failure_title;
+    if (title.empty()) title = id;
+    std::string moment = Str(t, "moment");
+    if (moment.empty() && rule) moment = rule->moment;
+    out += "<li class=\"fix\">\n<p class=\"tag\">" + MomentLabel(moment) + "</p>\n<h3>" + Text(title) + "</h3>\n";
+    std::string where;
+    if (auto n = Num(t, "pages")) {
+      where = "Below target on " + FormatNumber(*n, 0);
+      if (audited) where += " of " + Plural(*audited, "audited page", "audited pages");
+      else where += *n == 1 ? " page" : " pages";
+    }
+    if (auto impact = Num(t, "impact")) where += (where.empty() ? "Impact " : " \xc2\xb7 impact ") + FormatNumber(*impact, 2);
+    if (!where.empty()) out += "<p class=\"fix-meta\">" + where + "</p>\n";
+    if (rule && !rule->description.empty()) out += "<p>" + Text(rule->description) + "</p>\n";
+    out += "<p class=\"fix-foot\"><code class=\"rule-id\">" + Text(id) + "</code>";
+    if (rule && SafeHref(rule->learn_more))
+      out += " \xc2\xb7 " + Link(rule->learn_more, std::string_view("Learn more"), "learn");
+    out += "</p>\n</li>\n";
+  }
+  out += "</ol>\n</section>\n";
+}
+
+void RenderPagesTable(const Model& m, std::string& out) {
+  out += "<section id=\"pages\" aria-labelledby=\"pages-h\">\n<h2 id=\"pages-h\">Pages</h2>\n";
+  if (m.pages->Empty()) {
+    out += "<p class=\"empty\">The report lists no pages.</p>\n</section>\n";
+    return;
+  }
+  out += "<div class=\"table-wrap\" role=\"region\" aria-labelledby=\"pages-h\" tabindex=\"0\">\n"
+         "<table class=\"pages-table\">\n<thead><tr><th scope=\"col\">URL</th><th scope=\"col\">Type</th>"
+         "<th scope=\"col\" class=\"num\">Overall</th>";
+  for (const auto& mo : kMoments)
+    out += std::string("<th scope=\"col\" class=\"num\"><abbr title=\"") + mo.label + "\">" + mo.abbr + "</abbr></th>";
+  out += "<th scope=\"col\">Error</th></tr></thead>\n<tbody>\n";
+  int index = 0;
+  for (const Value& p : m.pages->GetArray()) {
+    ++index;
+    const Value* scores = Obj(&p, "scores");
+    const std::string u = PageUrl(&p);
+    out += "<tr><th scope=\"row\" class=\"url-cell\"><a class=\"url\" href=\"#page-" + std::to_string(index) + "\">" +
+           (u.empty() ? std::string("(no URL)") : Text(u)) + "</a></th>";
+    out += "<td>" + Text(Str(&p, "page_type")) + "</td>";
+    out += ScoreCell(Num(scores, "overall"));
+    for (const auto& mo : kMoments) out += ScoreCell(MomentScore(scores, mo.id));
+    const Value* err = Obj(&p, "error");
+    out += "<td class=\"err-cell\">";
+    if (err) out += "<code>" + Text(Str(err, "code")) + "</code>";
+    out += "</td></tr>\n";
+  }
+  out += "</tbody>\n</table>\n</div>\n</section>\n";
+}
+
+void RenderFinding(const Model& m, const Value* f, std::string& out) {
+  const std::string id = Str(f, "rule_id");
+  const RuleView* rule = FindRule(m, id);
+  const std::string status_id = Str(f, "status");
+  const StatusInfo& st = FindStatus(status_id);
+  std::string title;
+  if (rule) title = (status_id == "fail" || status_id == "warn") ? rule->failure_title : rule->title;
+  if (title.empty() && rule) title = rule->title;
+  if (title.empty()) title = id.empty() ? std::string("(unnamed rule)") : id;
+
+  out += std::string("<article class=\"finding ") + st.cls + "\">\n<div class=\"finding-head\"><span class=\"badge " +
+         st.cls + "\">" + st.label + "</span><h5>" + Text(title) + "</h5></div>\n";
+  const std::string display = Str(f, "display_value");
+  const std::string threshold = Str(f, "threshold");
+  if (!display.empty() || !threshold.empty()) {
+    out += "<p class=\"finding-value\">";
+    if (!display.empty()) out += "<span class=\"measured\">" + Text(display) + "</span>";
+    if (!threshold.empty())
+      out += std::string(display.empty() ? "" : " ") + "<span class=\"threshold\">Target: " + Text(threshold) + "</span>";
+    out += "</p>\n";
+  }
+  if (const std::string error = Str(f, "error"); !error.empty())
+    out += "<p class=\"finding-error\"><strong>Could not run:</strong> " + Text(error) + "</p>\n";
+  const std::vector<std::string> details = StrList(f, "details");
+  if (!details.empty()) {
+    out += "<ul class=\"evidence\" aria-label=\"Evidence\">\n";
+    for (std::size_t i = 0; i < details.size() && i < kMaxListed; ++i) {
+      out += "<li><bdi>";
+      out += SafeHref(details[i]) ? Link(details[i], std::nullopt, "url") : Text(details[i]);
+      out += "</bdi></li>\n";
+    }
+    if (details.size() > kMaxListed)
+      out += "<li class=\"muted\">and " + FormatNumber(static_cast<double>(details.size() - kMaxListed), 0) +
+             " more (see the JSON report)</li>\n";
+    out += "</ul>\n";
+  }
+  if (rule && !rule->description.empty()) out += "<p class=\"finding-desc\">" + Text(rule->description) + "</p>\n";
+  out += "<p class=\"finding-foot\"><code class=\"rule-id\">" + Text(id) + "</code>";
+  if (auto score = Num(f, "score")) out += " \xc2\xb7 score " + FormatNumber(std::round(*score * 100), 0);
+  if (auto weight = Num(f, "weight")) out += " \xc2\xb7 weight " + FormatNumber(*weight, 2);
+  if (rule && SafeHref(rule->learn_more))
+    out += " \xc2\xb7 " + Link(rule->learn_more, std::string_view("Learn more"), "learn");
+  out += "</p>\n";
+  if (rule && !rule->threshold_source.empty() && IsProblem(st))
+    out += "<p class=\"threshold-source\">Threshold source: " + Text(rule->threshold_source) + "</p>\n";
+  out += "</article>\n";
+}
+
+// A <div> of "dt/dd" rows for the page facts; rows with nothing to say are left out.
+void FactRow(std::string& out, const char* label, const std::string& html) {
+  if (html.empty()) return;
+  out += std::string("<div><dt>") + label + "</dt><dd>" + html + "</dd></div>\n";
+}
+
+std::string CountText(const Value* obj, const char* key) {
+  auto n = Num(obj, key);
+  return n ? FormatNumber(*n, 0) : std::string();
+}
+
+void RenderFacts(const Value* page, std::string& out) {
+  const Value* facts = Obj(page, "facts");
+  if (!facts) return;
+  const Value* http = Obj(facts, "http");
+  const Value* meta = Obj(facts, "meta");
+  std::string rows;
+  if (http) {
+    if (auto s = Num(http, "status"); s && *s > 0) {
+      std::string v = FormatNumber(*s, 0);
+      if (const std::string hv = Str(http, "http_version"); !hv.empty()) v += " (HTTP/" + Text(hv) + ")";
+      FactRow(rows, "HTTP status", v);
+    }
+    if (const Value* redirects = Arr(http, "redirects"); redirects && !redirects->Empty()) {
+      std::string list = "<ol class=\"plain\">";
+      for (const Value& r : redirects->GetArray()) {
+        list += "<li>";
+        if (auto s = Num(&r, "status")) list += FormatNumber(*s, 0) + " ";
+        list += Link(Str(&r, "url"), std::nullopt, "url") + " \xe2\x86\x92 " + Link(Str(&r, "location"), std::nullopt, "url") +
+                "</li>";
+      }
+      list += "</ol>";
+      FactRow(rows, "Redirects", list);
+    }
+    FactRow(rows, "Content type", Text(Str(http, "content_type")));
+    FactRow(rows, "Content encoding", Text(Str(http, "content_encoding")));
+    std::string size;
+    if (auto t = Num(http, "transfer_bytes"); t && *t > 0) size = FormatBytes(*t) + " transferred";
+    if (auto d = Num(http, "decoded_bytes"); d && *d > 0)
+      size += (size.empty() ? "" : ", ") + FormatBytes(*d) + " decoded";
+    FactRow(rows, "Size", size);
+    std::string timing;
+    if (auto t = Num(http, "ttfb_ms"); t && *t > 0) timing = "first byte " + FormatNumber(*t, 0) + " ms";
+    if (auto t = Num(http, "total_ms"); t && *t > 0) timing += (timing.empty() ? "" : ", ") + ("total " + FormatNumber(*t, 0) + " ms");
+    FactRow(rows, "Timing", timing);
+    FactRow(rows, "X-Robots-Tag", Text(Str(http, "x_robots_tag")));
+  }
+  if (meta) {
+    if (auto t = OptStr(meta, "title")) FactRow(rows, "Title", "<bdi>" + Text(*t) + "</bdi>");
+    if (auto d = OptStr(meta, "meta_description")) FactRow(rows, "Meta description", "<bdi>" + Text(*d) + "</bdi>");
+    FactRow(rows, "Canonical", Link(Str(meta, "canonical"), std::nullopt, "url"));
+    FactRow(rows, "Language", Text(Str(meta, "lang")));
+    FactRow(rows, "Robots meta", Text(Str(meta, "robots_meta")));
+    FactRow(rows, "Elements", CountText(meta, "element_count"));
+  }
+  if (const Value* vp = Obj(facts, "viewport")) {
+    if (Bool(vp, "present").value_or(false)) FactRow(rows, "Viewport", Text(Str(vp, "content")));
+    else if (Bool(vp, "present")) FactRow(rows, "Viewport", "none");
+  }
+  if (const Value* im = Obj(facts, "images")) {
+    if (auto n = Num(im, "count")) {
+      std::string v = FormatNumber(*n, 0);
+      if (auto miss = Num(im, "missing_alt"); miss && *miss > 0) v += ", " + FormatNumber(*miss, 0) + " without alt text";
+      FactRow(rows, "Images", v);
+    }
+  }
+  auto resources = [&](const char* label, const char* key) {
+    const Value* o = Obj(facts, key);
+    if (!o) return;
+    std::string v;
+    if (auto n = Num(o, "external")) v = FormatNumber(*n, 0) + " external";
+    if (auto n = Num(o, "inline")) v += (v.empty() ? "" : ", ") + FormatNumber(*n, 0) + " inline";
+    if (auto n = Num(o, "render_blocking"); n && *n > 0) v += (v.empty() ? "" : ", ") + FormatNumber(*n, 0) + " render-blocking";
+    FactRow(rows, label, v);
+  };
+  resources("Scripts", "scripts");
+  resources("Stylesheets", "stylesheets");
+  if (const Value* sd = Obj(facts, "structured_data")) {
+    std::string types;
+    for (const std::string& t : StrList(sd, "types")) types += (types.empty() ? "" : ", ") + Text(t);
+    FactRow(rows, "Structured data", types);
+    if (const Value* errs = Arr(sd, "errors"); errs && !errs->Empty()) {
+      std::string list = "<ul class=\"plain\">";
+      std::size_t i = 0;
+      for (const Value& e : errs->GetArray())
+        if (i++ < kMaxListed) list += "<li>" + Text(Str(&e, "message")) + "</li>";
+      list += "</ul>";
+      FactRow(rows, "Structured data errors", list);
+    }
+  }
+  if (const Value* c = Obj(facts, "commerce"); c && Bool(c, "product_markup").value_or(false)) {
+    std::string v = "<bdi>" + Text(Str(c, "product_name")) + "</bdi>";
+    if (auto price = Num(c, "price")) {
+      std::array<char, 64> buf{};
+      auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), *price, std::chars_format::fixed, 2);
+      if (ec == std::errc()) v += " \xc2\xb7 " + std::string(buf.data(), end) + " " + Text(Str(c, "currency"));
+    }
+    if (const std::string a = Str(c, "availability"); !a.empty()) v += " \xc2\xb7 " + Text(a);
+    FactRow(rows, "Product", v);
+  }
+  if (const Value* faq = Obj(facts, "faq")) {
+    if (const Value* qs = Arr(faq, "questions"); qs && !qs->Empty()) {
+      std::string list = "<ul class=\"plain\">";
+      std::size_t i = 0;
+      for (const Value& q : qs->GetArray()) {
+        if (i++ >= kMaxListed) break;
+        list += "<li><bdi>" + Text(Str(&q, "question")) + "</bdi>";
+        if (const std::string src = Str(&q, "source"); !src.empty()) list += " <span class=\"muted\">(" + Text(src) + ")</span>";
+        list += "</li>";
+      }
+      list += "</ul>";
+      FactRow(rows, "FAQ questions", list);
+    }
+  }
+  if (const Value* notes = Arr(facts, "notes"); notes && !notes->Empty()) {
+    std::string list = "<ul class=\"plain\">";
+    for (const Value& n : notes->GetArray())
+      list += "<li><code>" + Text(Str(&n, "code")) + "</code> " + Text(Str(&n, "message")) + "</li>";
+    list += "</ul>";
+    FactRow(rows, "Notes", list);
+  }
+  if (rows.empty()) return;
+  out += "<details class=\"facts\">\n<summary>Page facts</summary>\n<dl class=\"facts-list\">\n" + rows + "</dl>\n</details>\n";
+}
+
+void RenderPage(const Model& m, const Value* page, int index, std::string& out) {
+  const std::string anchor = "page-" + std::to_string(index);
+  const Value* scores = Obj(page, "scores");
+  const Value* facts = Obj(page, "facts");
+  const std::string u = PageUrl(page);
+  std::string title;
+  if (auto t = OptStr(Obj(facts, "meta"), "title")) title = text::Truncate(text::CollapseWhitespace(Clean(*t)), 120);
+  const bool audited = Bool(page, "audited").value_or(false);
+
+  out += "<section class=\"page\" id=\"" + anchor + "\" aria-labelledby=\"" + anchor + "-h\">\n";
+  // The first pages open, and every page that was not audited (its section is one line long).
+  out += std::string("<details") + (index <= kOpenPages || !audited ? " open" : "") + ">\n<summary>";
+  out += std::string("<span class=\"page-score ") + ScoreClass(Num(scores, "overall")) + "\">" +
+         ScoreText(Num(scores, "overall")) + "</span>";
+  out += "<span class=\"page-heading\"><h3 id=\"" + anchor + "-h\"><bdi>" +
+         Text(title.empty() ? (u.empty() ? std::string("(no URL)") : u) : title) + "</bdi></h3>";
+  out += "<span class=\"url\">" + Text(u) + "</span></span></summary>\n<div class=\"page-body\">\n";
+
+  out += "<dl class=\"page-meta\">\n";
+  FactRow(out, "URL", Link(u, std::nullopt, "url"));
+  const std::string final_url = Str(page, "final_url");
+  if (!final_url.empty() && final_url != u) FactRow(out, "Final URL", Link(final_url, std::nullopt, "url"));
+  FactRow(out, "Page type", Text(Str(page, "page_type")));
+  out += "</dl>\n";
+
+  if (const Value* err = Obj(page, "error")) {
+    out += "<div class=\"page-error\" role=\"note\"><p><strong>" +
+           std::string(audited ? "Problem:" : "Not audited:") + "</strong> <code>" + Text(Str(err, "code")) + "</code> " +
+           Text(Str(err, "message")) + "</p></div>\n";
+  } else if (!audited) {
+    out += "<div class=\"page-error\" role=\"note\"><p><strong>Not audited.</strong></p></div>\n";
+  }
+
+  // Findings grouped by moment, in report order; unknown moments last, in order of appearance.
+  const Value* findings = Arr(page, "findings");
+  std::vector<std::string> order;
+  for (const auto& mo : kMoments) order.emplace_back(mo.id);
+  std::map<std::string, std::vector<const Value*>> groups;
+  if (findings)
+    for (const Value& f : findings->GetArray()) {
+      if (!f.IsObject()) continue;
+      std::string moment = Str(&f, "moment");
+      if (moment.empty())
+        if (const RuleView* r = FindRule(m, Str(&f, "rule_id"))) moment = r->moment;
+      if (std::find(order.begin(), order.end(), moment) == order.end()) order.push_back(moment);
+      groups[moment].push_back(&f);
+    }
+  if (audited && groups.empty()) out += "<p class=\"empty\">No rule applied to this page.</p>\n";
+  for (const std::string& moment : order) {
+    auto it = groups.find(moment);
+    if (it == groups.end()) continue;
+    std::vector<const Value*> list = it->second;
+    std::stable_sort(list.begin(), list.end(), [](const Value* a, const Value* b) {
+      return FindStatus(Str(a, "status")).order < FindStatus(Str(b, "status")).order;
+    });
+    const MomentInfo* mi = FindMoment(moment);
+    out += "<section class=\"moment-group\">\n<h4>" + MomentLabel(moment);
+    if (mi) out += " " + ScoreChip(MomentScore(scores, mi->id));
+    out += "</h4>\n";
+    std::vector<const Value*> rest;
+    std::map<int, int> rest_counts;
+    for (const Value* f : list) {
+      const StatusInfo& st = FindStatus(Str(f, "status"));
+      if (IsProblem(st)) {
+        RenderFinding(m, f, out);
+      } else {
+        rest.push_back(f);
+        ++rest_counts[st.order];
+      }
+    }
+    if (!rest.empty()) {
+      std::string label;
+      for (const auto& [order_key, n] : rest_counts) {
+        const char* name = order_key == 4 ? "passed" : order_key == 5 ? "informative" : "not applicable";
+        label += (label.empty() ? "" : " \xc2\xb7 ") + FormatNumber(n, 0) + " " + name;
+      }
+      out += "<details class=\"passed\">\n<summary>" + label + "</summary>\n";
+      for (const Value* f : rest) RenderFinding(m, f, out);
+      out += "</details>\n";
+    }
+    out += "</section>\n";
+  }
+  RenderFacts(page, out);
+  out += "</div>\n</details>\n</section>\n";
+}
+
+void RenderDetails(const Model& m, std::string& out) {
+  out += "<section id=\"details\" aria-labelledby=\"details-h\">\n<h2 id=\"details-h\">Page details</h2>\n";
+  if (m.pages->Empty()) out += "<p class=\"empty\">No pages.</p>\n";
+  int index = 0;
+  for (const Value& p : m.pages->GetArray()) RenderPage(m, &p, ++index, out);
+  out += "</section>\n";
+}
+
+void RenderErrors(const Model& m, std::string& out) {
+  out += "<section id=\"errors\" aria-labelledby=\"errors-h\">\n<h2 id=\"errors-h\">Errors</h2>\n";
+  const Value* errors = Arr(m.root, "errors");
+  std::vector<const Value*> list;
+  if (errors)
+    for (const Value& e : errors->GetArray())
+      if (e.IsObject()) list.push_back(&e);
+  if (list.empty()) {
+    out += "<p class=\"empty\">No errors: every rule loaded, every page was audited and every check ran.</p>\n</section>\n";
+    return;
+  }
+  out += "<div class=\"table-wrap\" role=\"region\" aria-labelledby=\"errors-h\" tabindex=\"0\">\n"
+         "<table class=\"errors-table\">\n<thead><tr><th scope=\"col\">Kind</th><th scope=\"col\">Where</th>"
+         "<th scope=\"col\">Rule</th><th scope=\"col\">Field / code</th><th scope=\"col\">Message</th></tr></thead>\n<tbody>\n";
+  for (const Value* e : list) {
+    const std::string kind = Str(e, "kind");
+    const char* kind_label = kind == "rule" ? "Rule file" : kind == "page" ? "Page" : kind == "finding" ? "Rule check" : nullptr;
+    out += "<tr><td><span class=\"badge st-error\">" + (kind_label ? std::string(kind_label) : Text(kind)) + "</span></td>";
+    std::string where;
+    if (auto file = OptStr(e, "file")) where = "<code>" + Text(*file) + "</code>";
+    if (auto u = OptStr(e, "url")) where += (where.empty() ? "" : " ") + Link(*u, std::nullopt, "url");
+    out += "<td class=\"url-cell\">" + where + "</td>";
+    out += "<td>" + (OptStr(e, "rule_id") ? "<code>" + Text(Str(e, "rule_id")) + "</code>" : std::string()) + "</td>";
+    std::string field;
+    if (auto f = OptStr(e, "field")) field = "<code>" + Text(*f) + "</code>";
+    if (auto c = OptStr(e, "code")) field += (field.empty() ? "" : " ") + ("<code>" + Text(*c) + "</code>");
+    out += "<td>" + field + "</td><td>" + Text(Str(e, "message")) + "</td></tr>\n";
+  }
+  out += "</tbody>\n</table>\n</div>\n</section>\n";
+}
+
+void RenderFooter(const Model& m, std::string& out) {
+  const Value* tool = Obj(m.root, "tool");
+  out += "<footer class=\"report-footer\"><div class=\"wrap\"><p>Report schema " + Text(Str(m.root, "schema_version"));
+  if (const std::string rs = Str(Obj(m.root, "settings"), "rules_source"); !rs.empty())
+    out += " \xc2\xb7 rules: " + Text(rs);
+  if (const std::string v = Str(tool, "version"); !v.empty()) out += " \xc2\xb7 mmaudit " + Text(v);
+  out += "</p><p>Scores follow the rules listed in the JSON report, which is the source of truth for this page.</p>"
+         "</div></footer>\n";
+}
+
+// Checks the skeleton and builds the rule index. False with *error naming the first problem.
+bool BuildModel(const Value& root, Model* m, std::string* error) {
+  if (!root.IsObject()) {
+    *error = "report JSON: the top level is not an object";
+    return false;
+  }
+  m->root = &root;
+  const Value* version = Member(&root, "schema_version");
+  if (!version || !version->IsString()) {
+    *error = "report JSON: \"schema_version\" is missing or not a string";
+    return false;
+  }
+  const std::string v(version->GetString(), version->GetStringLength());
+  if (v != "1" && v.rfind("1.", 0) != 0) {
+    *error = "report JSON: unsupported schema_version \"" + Clean(v) + "\" (this mmaudit renders 1.x)";
+    return false;
+  }
+  m->summary = Obj(&root, "summary");
+  if (!m->summary) {
+    *error = "report JSON: \"summary\" is missing or not an object";
+    return false;
+  }
+  const Value* rules = Arr(&root, "rules");
+  if (!rules) {
+    *error = "report JSON: \"rules\" is missing or not an array";
+    return false;
+  }
+  m->pages = Arr(&root, "pages");
+  if (!m->pages) {
+    *error = "report JSON: \"pages\" is missing or not an array";
+    return false;
+  }
+  for (rapidjson::SizeType i = 0; i < m->pages->Size(); ++i)
+    if (!(*m->pages)[i].IsObject()) {
+      *error = "report JSON: pages[" + std::to_string(i) + "] is not an object";
+      return false;
+    }
+  for (rapidjson::SizeType i = 0; i < rules->Size(); ++i) {
+    const Value& r = (*rules)[i];
+    if (!r.IsObject()) {
+      *error = "report JSON: rules[" + std::to_string(i) + "] is not an object";
+      return false;
+    }
+    auto id = OptStr(&r, "id");
+    if (!id) {
+      *error = "report JSON: rules[" + std::to_string(i) + "].id is missing or not a string";
+      return false;
+    }
+    RuleView view;
+    view.v = &r;
+    view.title = Str(&r, "title");
+    view.failure_title = Str(&r, "failure_title");
+    view.description = Str(&r, "description");
+    view.learn_more = Str(&r, "learn_more");
+    view.threshold_source = Str(&r, "threshold_source");
+    view.moment = Str(&r, "moment");
+    m->rules.emplace(*id, std::move(view));  // first definition wins, as in the catalogue
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string HtmlEscape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + s.size() / 8);
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      case '`': out += "&#96;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+bool RenderHtml(std::string_view report_json, std::string* html, std::string* error) {
+  std::string scratch;
+  if (!error) error = &scratch;
+  if (!html) {
+    *error = "RenderHtml: no output string";
+    return false;
+  }
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseIterativeFlag>(report_json.data(), report_json.size());
+  if (doc.HasParseError()) {
+    *error = std::string("report JSON does not parse: ") + rapidjson::GetParseError_En(doc.GetParseError()) +
+             " (at offset " + std::to_string(doc.GetErrorOffset()) + ")";
+    return false;
+  }
+  Model m;
+  if (!BuildModel(doc, &m, error)) return false;
+
+  // Origins of the audited URLs, in first-seen order.
+  std::vector<std::string> origins;
+  std::set<std::string> seen;
+  for (const Value& p : m.pages->GetArray()) {
+    const std::string u = PageUrl(&p);
+    if (u.empty()) continue;
+    std::string o = Origin(u);
+    if (seen.insert(o).second) origins.push_back(std::move(o));
+  }
+  std::string site_plain;
+  if (m.pages->Size() == 1) site_plain = PageUrl(&(*m.pages)[0]);
+  else if (!origins.empty()) site_plain = origins.size() == 1 ? origins[0] : origins[0] + " and others";
+  const std::size_t scheme = site_plain.find("://");
+  if (scheme != std::string::npos && m.pages->Size() != 1) site_plain.erase(0, scheme + 3);
+
+  std::string out;
+  out.reserve(64 * 1024 + report_json.size() / 2);
+  RenderHead(site_plain, out);
+  out += "<body>\n<a class=\"skip\" href=\"#overview\">Skip to the overview</a>\n";
+  RenderHeader(m, origins, out);
+  out += "<main class=\"wrap\">\n";
+  RenderOverview(m, out);
+  RenderTopFixes(m, out);
+  RenderPagesTable(m, out);
+  RenderDetails(m, out);
+  RenderErrors(m, out);
+  out += "</main>\n";
+  RenderFooter(m, out);
+  out += "</body>\n</html>\n";
+  *html = std::move(out);
+  return true;
+}
+
+}  // namespace mmaudit::report

@@ -1,0 +1,550 @@
+// The HTML report: built from real report JSON (fixture pages run through facts, rules and
+// ToJson), so these tests see what users see. The hostile page carries markup, script-breaking
+// sequences, javascript: URLs and bidi overrides in every string the report shows.
+#include "report/html.h"
+
+#include <gtest/gtest.h>
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "facts/extract.h"
+#include "report/result.h"
+#include "rules/catalogue.h"
+#include "rules/scoring.h"
+#include "tests/support/test_paths.h"
+
+namespace mmaudit::report {
+namespace {
+
+constexpr const char* kHostile = "fixtures/pages/hostile/xss.html";
+
+fetch::Response FixtureResponse(const std::string& url, const std::string& fixture) {
+  fetch::Response r;
+  r.requested_url = url;
+  r.final_url = url;
+  r.status = 200;
+  r.http_version = "1.1";
+  r.headers = {{"content-type", "text/html; charset=utf-8"}};
+  r.body = mmaudit::testing::ReadFixture(fixture);
+  r.decoded_bytes = r.body.size();
+  r.body_transfer_bytes = r.body.size();
+  r.transfer_bytes = r.body.size() + 180;
+  r.ttfb_ms = 120;
+  r.total_ms = 180;
+  return r;
+}
+
+// The report JSON for `pages` (URL, fixture path), plus one page that could not be fetched when
+// `with_failed_page` is set.
+std::string ReportJson(const std::vector<std::pair<std::string, std::string>>& pages, bool with_failed_page) {
+  const rules::Catalogue catalogue = rules::DefaultCatalogue();
+  AuditResult result;
+  result.generated_at = "2025-01-31T12:00:00Z";
+  result.duration_ms = 1234;
+  result.settings.mode = "file";
+  result.settings.device = "moto-g-power";
+  result.settings.user_agent = "mmaudit-test";
+  result.settings.viewport_width = 412;
+  result.settings.connect_timeout_ms = 10000;
+  result.settings.total_timeout_ms = 30000;
+  result.settings.max_body_bytes = 10u << 20;
+  result.settings.rules_source = "built-in";
+  result.rules = catalogue.rules;
+  result.rule_problems = catalogue.problems;
+  std::vector<rules::Scores> scores;
+  for (const auto& [url, fixture] : pages) {
+    PageResult page;
+    page.facts = facts::ExtractPage(FixtureResponse(url, fixture));
+    page.audited = page.facts.error_code.empty();
+    if (page.audited) {
+      page.findings = rules::EvaluateAll(catalogue, page.facts);
+      page.scores = rules::ScorePage(page.findings);
+      scores.push_back(page.scores);
+    }
+    result.pages.push_back(std::move(page));
+  }
+  if (with_failed_page) {
+    fetch::Response r;
+    r.requested_url = "https://gone.example/missing";
+    r.final_url = r.requested_url;
+    r.error = fetch::FetchError::kDns;
+    r.error_message = "host not found";
+    PageResult page;
+    page.facts = facts::ExtractPage(r);
+    page.audited = false;
+    result.pages.push_back(std::move(page));
+  }
+  result.site = rules::ScoreSite(scores);
+  return ToJson(result);
+}
+
+std::string DemoJson() {
+  return ReportJson({{"https://demo.example/p/trail-runner-x", "fixtures/shops/demo/site/p/trail-runner-x.html"},
+                     {"https://demo.example/stores", "fixtures/shops/demo/site/stores.html"},
+                     {"https://demo.example/", "fixtures/shops/demo/site/index.html"}},
+                    /*with_failed_page=*/true);
+}
+
+std::string HostileJson() { return ReportJson({{"https://hostile.example/p/xss", kHostile}}, false); }
+
+std::string Render(const std::string& json) {
+  std::string html, error;
+  EXPECT_TRUE(RenderHtml(json, &html, &error)) << error;
+  return html;
+}
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+std::size_t Count(const std::string& haystack, const std::string& needle) {
+  std::size_t n = 0;
+  for (std::size_t pos = 0; (pos = haystack.find(needle, pos)) != std::string::npos; pos += needle.size()) ++n;
+  return n;
+}
+
+// The text of the one <style> element.
+std::string StyleText(const std::string& html) {
+  const auto open = html.find("<style>");
+  const auto close = html.find("</style>");
+  if (open == std::string::npos || close == std::string::npos || close < open) return {};
+  return html.substr(open + 7, close - open - 7);
+}
+
+struct Tag {
+  std::string name;
+  std::vector<std::pair<std::string, std::string>> attributes;  // value without quotes
+};
+
+// Every start tag of the document, read the way a browser tokenizer would for our output: the
+// <style> element's text is skipped, comments and end tags are ignored. Attributes must be
+// double-quoted or bare names; anything else is reported as an attribute named "!malformed".
+std::vector<Tag> StartTags(const std::string& html) {
+  std::vector<Tag> tags;
+  std::size_t i = 0;
+  while ((i = html.find('<', i)) != std::string::npos) {
+    if (html.compare(i, 4, "<!--") == 0) {
+      i = html.find("-->", i);
+      if (i == std::string::npos) break;
+      continue;
+    }
+    if (i + 1 >= html.size() || !std::isalpha(static_cast<unsigned char>(html[i + 1]))) {
+      ++i;
+      continue;
+    }
+    Tag tag;
+    std::size_t j = i + 1;
+    while (j < html.size() && (std::isalnum(static_cast<unsigned char>(html[j])) || html[j] == '-')) tag.name += html[j++];
+    tag.name = Lower(tag.name);
+    while (j < html.size() && html[j] != '>') {
+      if (std::isspace(static_cast<unsigned char>(html[j])) || html[j] == '/') {
+        ++j;
+        continue;
+      }
+      std::string name;
+      while (j < html.size() && !std::isspace(static_cast<unsigned char>(html[j])) && html[j] != '=' && html[j] != '>' &&
+             html[j] != '/')
+        name += html[j++];
+      std::string value;
+      if (j < html.size() && html[j] == '=') {
+        ++j;
+        if (j >= html.size() || html[j] != '"') {
+          tag.attributes.emplace_back("!malformed", name);
+          break;
+        }
+        const auto end = html.find('"', j + 1);
+        if (end == std::string::npos) break;
+        value = html.substr(j + 1, end - j - 1);
+        j = end + 1;
+      }
+      tag.attributes.emplace_back(Lower(name), value);
+    }
+    i = j;
+    if (tag.name == "style") {
+      i = html.find("</style>", i);
+      if (i == std::string::npos) break;
+    }
+    tags.push_back(std::move(tag));
+  }
+  return tags;
+}
+
+const std::set<std::string>& AllowedTags() {
+  static const std::set<std::string> tags = {
+      "html", "head", "meta", "title", "style", "body", "a", "header", "nav", "main", "footer", "section",
+      "div", "h1", "h2", "h3", "h4", "h5", "p", "span", "strong", "code", "abbr", "bdi", "dl", "dt", "dd",
+      "ul", "ol", "li", "table", "caption", "thead", "tbody", "tr", "th", "td", "figure", "figcaption",
+      "svg", "circle", "text", "details", "summary", "article"};
+  return tags;
+}
+
+// --------------------------------------------------------------------------- structure
+
+TEST(HtmlReport, IsOneStandaloneDocumentWithCharsetViewportAndContentSecurityPolicy) {
+  const std::string html = Render(DemoJson());
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>\n", 0), 0u);
+  EXPECT_TRUE(Contains(html, "<meta charset=\"utf-8\">"));
+  EXPECT_TRUE(Contains(html, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"));
+  EXPECT_TRUE(Contains(html, "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+                             "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'\">"));
+  EXPECT_EQ(Count(html, "<html"), 1u);
+  EXPECT_EQ(Count(html, "</html>"), 1u);
+  EXPECT_EQ(Count(html, "<style>"), 1u);
+}
+
+TEST(HtmlReport, EmbedsTheReportStylesheetWithStatusColoursAndPrintRules) {
+  const std::string css = StyleText(Render(DemoJson()));
+  ASSERT_FALSE(css.empty());
+  EXPECT_TRUE(Contains(css, "@media print"));
+  EXPECT_TRUE(Contains(css, "--pass:"));
+  EXPECT_TRUE(Contains(css, "--fail:"));
+  EXPECT_TRUE(Contains(css, "system-ui"));
+}
+
+TEST(HtmlReport, HeaderNamesTheSiteTheDeviceTheToolAndWhenItRan) {
+  const std::string html = Render(DemoJson());
+  EXPECT_TRUE(Contains(html, "<h1>mmaudit report</h1>"));
+  EXPECT_TRUE(Contains(html, ">https://demo.example</a>"));
+  EXPECT_TRUE(Contains(html, "2025-01-31T12:00:00Z"));
+  EXPECT_TRUE(Contains(html, "moto-g-power"));
+  EXPECT_TRUE(Contains(html, "412 px viewport"));
+  EXPECT_TRUE(Contains(html, std::string("mmaudit ") + kToolVersion));
+}
+
+TEST(HtmlReport, OverviewDrawsAnSvgGaugeForTheSiteAndEveryMoment) {
+  const std::string html = Render(DemoJson());
+  EXPECT_EQ(Count(html, "<svg class=\"gauge-ring\""), 8u);  // overall + 7 moments
+  for (const char* label : {"I want to know", "I want to go", "I want to do", "I want to buy", "Mobile friendliness",
+                            "Speed", "Discoverability"})
+    EXPECT_TRUE(Contains(html, std::string("role=\"img\" aria-label=\"") + label + ": ")) << label;
+  EXPECT_TRUE(Contains(html, "<figcaption>I want to know</figcaption>"));
+  EXPECT_TRUE(Contains(html, "<figcaption>Discover&shy;ability</figcaption>"));
+  EXPECT_TRUE(Contains(html, "<figcaption>Overall score</figcaption>"));
+  EXPECT_TRUE(Contains(html, "<dt>Pages requested</dt><dd>4</dd>"));
+  EXPECT_TRUE(Contains(html, "<dt>Pages audited</dt><dd>3</dd>"));
+  EXPECT_TRUE(Contains(html, "<dt>Pages not audited</dt><dd>1</dd>"));
+  EXPECT_TRUE(Contains(html, "<caption>Pages by type</caption>"));
+  EXPECT_TRUE(Contains(html, "<td>product</td><td class=\"num\">1</td>"));
+}
+
+TEST(HtmlReport, GaugeShowsNotApplicableWhenAMomentHasNoScore) {
+  // Only a page that could not be fetched: every score is null.
+  const std::string html = Render(ReportJson({}, /*with_failed_page=*/true));
+  EXPECT_TRUE(Contains(html, "aria-label=\"I want to buy: not applicable\""));
+  EXPECT_TRUE(Contains(html, "dominant-baseline=\"central\">n/a</text>"));
+  EXPECT_FALSE(Contains(html, "class=\"gauge-arc\""));
+}
+
+TEST(HtmlReport, TopFixesShowTheFailureTitleMomentPagesAndRuleDescription) {
+  const std::string json = DemoJson();
+  rapidjson::Document doc;
+  doc.Parse(json.c_str());
+  ASSERT_TRUE(doc.IsObject());
+  const auto& tops = doc["summary"]["top_findings"];
+  ASSERT_TRUE(tops.IsArray());
+  ASSERT_GT(tops.Size(), 0u) << "the demo shop has no failing rule any more; pick another fixture";
+  const std::string rule_id = tops[0]["rule_id"].GetString();
+  std::string description;
+  for (const auto& r : doc["rules"].GetArray())
+    if (rule_id == r["id"].GetString()) description = r["description"].GetString();
+  ASSERT_FALSE(description.empty());
+
+  const std::string html = Render(json);
+  const auto section = html.find("<section id=\"top-fixes\"");
+  const auto end = html.find("<section id=\"pages\"");
+  ASSERT_NE(section, std::string::npos);
+  const std::string fixes = html.substr(section, end - section);
+  EXPECT_TRUE(Contains(fixes, "<h3>" + HtmlEscape(tops[0]["failure_title"].GetString()) + "</h3>"));
+  EXPECT_TRUE(Contains(fixes, HtmlEscape(description)));
+  EXPECT_TRUE(Contains(fixes, "Below target on " + std::to_string(tops[0]["pages"].GetInt()) + " of 3 audited pages"));
+  EXPECT_TRUE(Contains(fixes, "<code class=\"rule-id\">" + rule_id + "</code>"));
+}
+
+TEST(HtmlReport, PagesTableListsEveryUrlWithTypeAndScores) {
+  const std::string html = Render(DemoJson());
+  for (int i = 1; i <= 4; ++i) EXPECT_TRUE(Contains(html, "href=\"#page-" + std::to_string(i) + "\"")) << i;
+  EXPECT_TRUE(Contains(html, ">https://demo.example/p/trail-runner-x</a></th><td>product</td>"));
+  EXPECT_TRUE(Contains(html, ">https://demo.example/stores</a></th>"));
+  EXPECT_TRUE(Contains(html, "<abbr title=\"I want to know\">Know</abbr>"));
+  EXPECT_TRUE(Contains(html, "<td class=\"err-cell\"><code>fetch</code></td>"));
+}
+
+TEST(HtmlReport, EachPageHasASectionWithFindingsGroupedByMoment) {
+  const std::string html = Render(DemoJson());
+  for (int i = 1; i <= 4; ++i) EXPECT_TRUE(Contains(html, "<section class=\"page\" id=\"page-" + std::to_string(i) + "\""));
+  EXPECT_TRUE(Contains(html, "Trail Runner X"));
+  EXPECT_TRUE(Contains(html, "<h4>I want to know <span class=\"chip"));
+  EXPECT_TRUE(Contains(html, "<h4>I want to buy <span class=\"chip"));
+  EXPECT_TRUE(Contains(html, "<span class=\"badge st-pass\">Pass</span>"));
+  // Passing findings show the rule's title and a learn-more link.
+  EXPECT_TRUE(Contains(html, "<h5>Product pages describe the product in depth</h5>"));
+  EXPECT_TRUE(Contains(html, ">Learn more</a>"));
+  // The first pages start expanded.
+  EXPECT_TRUE(Contains(html, "id=\"page-1\" aria-labelledby=\"page-1-h\">\n<details open>"));
+}
+
+TEST(HtmlReport, FailingFindingsShowFailureTitleValueThresholdAndEvidence) {
+  const std::string html = Render(HostileJson());
+  EXPECT_TRUE(Contains(html, "<span class=\"badge st-fail\">Fail</span><h5>Product description is thin</h5>"));
+  EXPECT_TRUE(Contains(html, "characters of product description</span>"));
+  EXPECT_TRUE(Contains(html, "<span class=\"threshold\">Target: "));
+  EXPECT_TRUE(Contains(html, "<ul class=\"evidence\""));
+  EXPECT_TRUE(Contains(html, "Threshold source: "));
+}
+
+TEST(HtmlReport, PageThatWasNotAuditedShowsItsErrorCodeAndMessage) {
+  const std::string html = Render(DemoJson());
+  EXPECT_TRUE(Contains(html, "<strong>Not audited:</strong> <code>fetch</code>"));
+  EXPECT_TRUE(Contains(html, "host not found"));
+  // The errors section lists it too.
+  const auto errors = html.find("<section id=\"errors\"");
+  ASSERT_NE(errors, std::string::npos);
+  EXPECT_TRUE(Contains(html.substr(errors), ">https://gone.example/missing</a>"));
+  EXPECT_TRUE(Contains(html.substr(errors), "<span class=\"badge st-error\">Page</span>"));
+}
+
+TEST(HtmlReport, ErrorsSectionListsRuleProblemsWithFileRuleAndField) {
+  const std::string json =
+      R"j({"schema_version":"1.0.0","summary":{},"rules":[],"pages":[],"errors":[)j"
+      R"j({"kind":"rule","file":"rules/x.json","rule_id":"bad-rule","field":"check","message":"unknown check \"nope\""},)j"
+      R"j({"kind":"finding","url":"https://a.example/","rule_id":"dom-size","message":"check threw"}]})j";
+  const std::string html = Render(json);
+  EXPECT_TRUE(Contains(html, "<span class=\"badge st-error\">Rule file</span>"));
+  EXPECT_TRUE(Contains(html, "<code>rules/x.json</code>"));
+  EXPECT_TRUE(Contains(html, "<code>bad-rule</code>"));
+  EXPECT_TRUE(Contains(html, "<code>check</code>"));
+  EXPECT_TRUE(Contains(html, "unknown check &quot;nope&quot;"));
+  EXPECT_TRUE(Contains(html, "<span class=\"badge st-error\">Rule check</span>"));
+}
+
+TEST(HtmlReport, FooterNamesTheSchemaVersionAndRulesSource) {
+  const std::string html = Render(DemoJson());
+  const auto footer = html.find("<footer");
+  ASSERT_NE(footer, std::string::npos);
+  EXPECT_TRUE(Contains(html.substr(footer), std::string("Report schema ") + kSchemaVersion));
+  EXPECT_TRUE(Contains(html.substr(footer), "rules: built-in"));
+}
+
+// --------------------------------------------------------------------------- hostile input
+
+TEST(HtmlReport, HostileFixtureReallyCarriesItsPayloadsIntoTheJson) {
+  // Guards the tests below: they prove nothing if the payloads never reach the report JSON.
+  const std::string json = HostileJson();
+  EXPECT_TRUE(Contains(json, "<script>alert(1)</script>"));
+  EXPECT_TRUE(Contains(json, "<img src=x onerror=alert(1)>"));
+  EXPECT_TRUE(Contains(json, "</script><script>alert(2)</script>"));
+  EXPECT_TRUE(Contains(json, "<svg onload=alert(1)>"));
+  EXPECT_TRUE(Contains(json, "javascript:alert(1)"));
+  EXPECT_TRUE(Contains(json, "\xE2\x80\xAE"));  // U+202E
+}
+
+TEST(HtmlReport, ContainsNoScriptElementEvenForAHostilePage) {
+  const std::string html = Render(HostileJson());
+  EXPECT_FALSE(Contains(Lower(html), "<script"));
+}
+
+TEST(HtmlReport, HostileMarkupNeverBecomesAnElementOrAnEventHandler) {
+  const std::string html = Render(HostileJson());
+  EXPECT_FALSE(Contains(html, "<img src=x"));
+  EXPECT_FALSE(Contains(html, "<svg onload"));
+  EXPECT_FALSE(Contains(Lower(html), "<img"));
+  EXPECT_FALSE(Contains(Lower(html), "<iframe"));
+  for (const Tag& tag : StartTags(html)) {
+    EXPECT_TRUE(AllowedTags().count(tag.name)) << "unexpected element <" << tag.name << ">";
+    for (const auto& [name, value] : tag.attributes) {
+      EXPECT_NE(name, "!malformed") << "unquoted attribute " << value << " on <" << tag.name << ">";
+      EXPECT_NE(name.rfind("on", 0), 0u) << "event handler " << name << " on <" << tag.name << ">";
+      EXPECT_NE(name, "src") << "resource load on <" << tag.name << ">";
+      EXPECT_NE(name, "style") << "style attribute on <" << tag.name << ">";
+      EXPECT_FALSE(Contains(value, "<")) << name << "=\"" << value << "\"";
+    }
+  }
+}
+
+TEST(HtmlReport, LinksOnlyToHttpAndHttpsUrlsWithSafeRel) {
+  const std::string html = Render(HostileJson());
+  EXPECT_FALSE(Contains(Lower(html), "href=\"javascript:"));
+  EXPECT_FALSE(Contains(Lower(html), "href=\" javascript:"));
+  int external = 0;
+  for (const Tag& tag : StartTags(html)) {
+    if (tag.name != "a") continue;
+    std::string href, rel;
+    for (const auto& [name, value] : tag.attributes) {
+      if (name == "href") href = value;
+      if (name == "rel") rel = value;
+    }
+    if (!href.empty() && href[0] == '#') continue;  // in-report navigation
+    ++external;
+    EXPECT_TRUE(href.rfind("http://", 0) == 0 || href.rfind("https://", 0) == 0) << href;
+    EXPECT_EQ(rel, "noopener noreferrer nofollow") << href;
+  }
+  EXPECT_GT(external, 0);
+  // The javascript: canonical and the javascript: links are still shown, as text.
+  EXPECT_TRUE(Contains(html, "<li><bdi>javascript:alert(1)</bdi></li>"));
+  EXPECT_TRUE(Contains(html, "<span class=\"url\">javascript:alert(1)//"));
+}
+
+TEST(HtmlReport, LinkSchemeCheckIsCaseInsensitiveAndIgnoresSurroundingSpace) {
+  const std::string json =
+      R"j({"schema_version":"1.0.0","summary":{"top_findings":[{"rule_id":"a"},{"rule_id":"b"},{"rule_id":"c"},)j"
+      R"j({"rule_id":"d"}]},"pages":[],"rules":[)j"
+      R"j({"id":"a","description":"A","learn_more":"  HTTPS://Example.com/a  "},)j"
+      R"j({"id":"b","description":"B","learn_more":" JavaScript:alert(1)"},)j"
+      R"j({"id":"c","description":"C","learn_more":"data:text/html,<script>alert(1)</script>"},)j"
+      R"j({"id":"d","description":"D","learn_more":"/relative/path"}]})j";
+  const std::string html = Render(json);
+  EXPECT_TRUE(Contains(html, "<a href=\"HTTPS://Example.com/a\" rel=\"noopener noreferrer nofollow\" class=\"learn\">"));
+  EXPECT_EQ(Count(html, "class=\"learn\""), 1u);
+  EXPECT_FALSE(Contains(Lower(html), "javascript:alert"));  // not shown as a link, and learn_more is not shown as text
+  EXPECT_FALSE(Contains(html, "href=\"data:"));
+  EXPECT_FALSE(Contains(html, "href=\"/relative"));
+}
+
+TEST(HtmlReport, LoadsNothingFromOutside) {
+  const std::string html = Render(HostileJson());
+  EXPECT_FALSE(Contains(html, " src=\""));
+  EXPECT_FALSE(Contains(Lower(html), "<link"));
+  EXPECT_FALSE(Contains(Lower(html), "<iframe"));
+  EXPECT_FALSE(Contains(Lower(html), "<object"));
+  const std::string css = Lower(StyleText(html));
+  ASSERT_FALSE(css.empty());
+  EXPECT_FALSE(Contains(css, "url("));
+  EXPECT_FALSE(Contains(css, "@import"));
+  EXPECT_FALSE(Contains(css, "@font-face"));
+}
+
+TEST(HtmlReport, ShowsHostileTextEscapedSoTheReaderSeesItInert) {
+  const std::string html = Render(HostileJson());
+  // The title, in the page heading and the page facts.
+  EXPECT_GE(Count(html, "Hostile shoes &lt;script&gt;alert(1)&lt;/script&gt; &quot;&gt;&lt;img src=x onerror=alert(1)&gt;"),
+            2u);
+  // The JSON-LD product name.
+  EXPECT_TRUE(Contains(html, "&lt;/script&gt;&lt;script&gt;alert(2)&lt;/script&gt; Runner"));
+  // The meta description and the visible FAQ question.
+  EXPECT_TRUE(Contains(html, "&lt;svg onload=alert(1)&gt; cheap"));
+  EXPECT_TRUE(Contains(html, "&lt;svg onload=alert(1)&gt; Is it safe?"));
+  EXPECT_TRUE(Contains(html, "&lt;script&gt;alert(1)&lt;/script&gt; Does the shoe fit?"));
+}
+
+TEST(HtmlReport, RemovesBidiOverrideAndIsolateCharacters) {
+  const std::string html = Render(HostileJson());
+  for (const char* bidi : {"\xE2\x80\xAA", "\xE2\x80\xAB", "\xE2\x80\xAC", "\xE2\x80\xAD", "\xE2\x80\xAE",
+                           "\xE2\x81\xA6", "\xE2\x81\xA7", "\xE2\x81\xA8", "\xE2\x81\xA9"})
+    EXPECT_FALSE(Contains(html, bidi)) << "bidi control U+" << std::hex
+                                       << (((static_cast<unsigned char>(bidi[1]) & 0x3f) << 6) |
+                                           (static_cast<unsigned char>(bidi[2]) & 0x3f) | 0x2000);
+  EXPECT_TRUE(Contains(html, "&gt; gnp.exe"));  // the text around the override survives
+}
+
+TEST(HtmlReport, OutputIsByteIdenticalAcrossRenders) {
+  const std::string json = DemoJson() ;
+  std::string first, second, error;
+  ASSERT_TRUE(RenderHtml(json, &first, &error)) << error;
+  ASSERT_TRUE(RenderHtml(json, &second, &error)) << error;
+  EXPECT_EQ(first, second);
+  // Rendering other JSON in between changes nothing either.
+  std::string other;
+  ASSERT_TRUE(RenderHtml(HostileJson(), &other, &error)) << error;
+  ASSERT_TRUE(RenderHtml(json, &second, &error)) << error;
+  EXPECT_EQ(first, second);
+}
+
+// --------------------------------------------------------------------------- bad input
+
+TEST(HtmlReport, MalformedJsonFailsWithAnErrorNamingTheOffset) {
+  std::string html = "untouched", error;
+  EXPECT_FALSE(RenderHtml("{\"schema_version\": \"1.0.0\", \"pages\": [", &html, &error));
+  EXPECT_TRUE(Contains(error, "does not parse")) << error;
+  EXPECT_TRUE(Contains(error, "offset")) << error;
+  EXPECT_EQ(html, "untouched");
+  EXPECT_FALSE(RenderHtml("", &html, &error));
+  EXPECT_FALSE(error.empty());
+}
+
+TEST(HtmlReport, MissingOrMistypedSkeletonFieldsFailWithAPreciseError) {
+  struct Case {
+    const char* json;
+    const char* expected;
+  };
+  const Case cases[] = {
+      {R"j([1, 2])j", "top level is not an object"},
+      {R"j({"summary":{},"rules":[],"pages":[]})j", "\"schema_version\" is missing"},
+      {R"j({"schema_version":"2.0.0","summary":{},"rules":[],"pages":[]})j", "unsupported schema_version \"2.0.0\""},
+      {R"j({"schema_version":"1.0.0","rules":[],"pages":[]})j", "\"summary\" is missing or not an object"},
+      {R"j({"schema_version":"1.0.0","summary":{},"rules":{},"pages":[]})j", "\"rules\" is missing or not an array"},
+      {R"j({"schema_version":"1.0.0","summary":{},"rules":[]})j", "\"pages\" is missing or not an array"},
+      {R"j({"schema_version":"1.0.0","summary":{},"rules":[],"pages":[{}, 3]})j", "pages[1] is not an object"},
+      {R"j({"schema_version":"1.0.0","summary":{},"rules":[{"id":7}],"pages":[]})j", "rules[0].id is missing"},
+  };
+  for (const Case& c : cases) {
+    std::string html, error;
+    EXPECT_FALSE(RenderHtml(c.json, &html, &error)) << c.json;
+    EXPECT_TRUE(Contains(error, c.expected)) << c.json << " gave: " << error;
+  }
+}
+
+TEST(HtmlReport, MistypedOptionalFieldsAreRenderedAsAbsentNotFatal) {
+  const std::string json = R"j({"schema_version":"1.0.0","tool":"mmaudit","generated_at":7,"settings":[],
+    "summary":{"scores":{"overall":"high","moments":{"know":true,"go":null}},"top_findings":[5,{"rule_id":null}],
+               "pages_requested":"three"},
+    "rules":[{"id":"r1","title":["x"],"moment":5,"learn_more":12}],
+    "pages":[{"url":42,"scores":"none","findings":[1,{"status":7,"details":"x","rule_id":"r1"},
+              {"rule_id":"r1","status":"fail","moment":"teleport","details":[1,"<b>ok</b>"]}],
+              "facts":{"http":"x","meta":{"title":false},"faq":{"questions":[7,{"question":3}]}},
+              "error":"boom"}],
+    "errors":[3,{"kind":9}]})j";
+  std::string html, error;
+  ASSERT_TRUE(RenderHtml(json, &html, &error)) << error;
+  EXPECT_TRUE(Contains(html, "</html>"));
+  EXPECT_TRUE(Contains(html, "aria-label=\"Overall score: not applicable\""));
+  EXPECT_TRUE(Contains(html, "<li><bdi>&lt;b&gt;ok&lt;/b&gt;</bdi></li>"));
+  EXPECT_TRUE(Contains(html, "<h4>teleport</h4>"));  // an unknown moment still gets its group
+  EXPECT_FALSE(Contains(Lower(html), "<script"));
+}
+
+TEST(HtmlReport, DeeplyNestedJsonNeitherCrashesNorExhaustsTheStack) {
+  constexpr int kDepth = 200000;
+  const std::string nested = std::string(kDepth, '[') + std::string(kDepth, ']');
+  std::string html, error;
+  EXPECT_FALSE(RenderHtml(nested, &html, &error));
+  EXPECT_TRUE(Contains(error, "not an object")) << error;
+  const std::string inside = R"j({"schema_version":"1.0.0","summary":{},"rules":[],"pages":[{"facts":)j" + nested + "}]}";
+  EXPECT_TRUE(RenderHtml(inside, &html, &error)) << error;
+}
+
+TEST(HtmlReport, InvalidUtf8AndControlCharactersAreRepairedNotCopied) {
+  std::string json = R"j({"schema_version":"1.0.0","summary":{},"rules":[],"pages":[{"url":"https://a.example/","facts":{"meta":{"title":"A)j";
+  json += "\xff\xfe";
+  json += R"j(\u0001B\u0000C\u0085D"}}}]})j";
+  const std::string html = Render(json);
+  EXPECT_TRUE(Contains(html, "A\xEF\xBF\xBD"));  // U+FFFD
+  EXPECT_FALSE(Contains(html, std::string(1, '\x01')));
+  EXPECT_FALSE(Contains(html, std::string(1, '\0')));
+  EXPECT_FALSE(Contains(html, "\xC2\x85"));
+  EXPECT_TRUE(Contains(html, "BCD"));
+}
+
+TEST(HtmlEscape, EscapesEveryCharacterThatCanEndTextOrAnAttribute) {
+  EXPECT_EQ(HtmlEscape(R"j(<a href="x" title='y'>`&`</a>)j"),
+            "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&#96;&amp;&#96;&lt;/a&gt;");
+  EXPECT_EQ(HtmlEscape("plain text, \xC3\xA9t\xC3\xA9"), "plain text, \xC3\xA9t\xC3\xA9");
+  EXPECT_EQ(HtmlEscape(""), "");
+  EXPECT_EQ(HtmlEscape("&amp;"), "&amp;amp;");  // escaping is not idempotent: escape exactly once
+}
+
+}  // namespace
+}  // namespace mmaudit::report

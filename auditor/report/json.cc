@@ -1,0 +1,588 @@
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "report/result.h"
+
+namespace mmaudit::report {
+namespace {
+
+// Writes through either Writer or PrettyWriter with one set of helpers.
+template <typename W>
+class Out {
+ public:
+  explicit Out(W& w) : w_(w) {}
+  void Key(const char* k) { w_.Key(k); }
+  void Str(const std::string& s) { w_.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
+  void Str(const char* k, const std::string& s) { Key(k); Str(s); }
+  void Bool(const char* k, bool b) { Key(k); w_.Bool(b); }
+  void Num(double v) {
+    if (!std::isfinite(v)) {
+      w_.Null();
+    } else if (std::abs(v - std::round(v)) < 1e-9 && std::abs(v) < 9e15) {
+      w_.Int64(static_cast<int64_t>(std::llround(v)));
+    } else {
+      w_.Double(std::round(v * 1000) / 1000);  // 3 decimals keep output stable and small
+    }
+  }
+  void Num(const char* k, double v) { Key(k); Num(v); }
+  void UInt(const char* k, unsigned long long v) { Key(k); w_.Uint64(v); }
+  void Opt(const char* k, const std::optional<double>& v) {
+    Key(k);
+    if (v) Num(*v); else w_.Null();
+  }
+  void Opt(const char* k, const std::optional<long>& v) {
+    Key(k);
+    if (v) w_.Int64(*v); else w_.Null();
+  }
+  void Opt(const char* k, const std::optional<int>& v) {
+    Key(k);
+    if (v) w_.Int(*v); else w_.Null();
+  }
+  void Opt(const char* k, const std::optional<std::string>& v) {
+    Key(k);
+    if (v) Str(*v); else w_.Null();
+  }
+  void Null(const char* k) { Key(k); w_.Null(); }
+  void StrList(const char* k, const std::vector<std::string>& list) {
+    Key(k);
+    w_.StartArray();
+    for (const auto& s : list) Str(s);
+    w_.EndArray();
+  }
+  void Begin(const char* k = nullptr) {
+    if (k) Key(k);
+    w_.StartObject();
+  }
+  void End() { w_.EndObject(); }
+  void BeginArray(const char* k = nullptr) {
+    if (k) Key(k);
+    w_.StartArray();
+  }
+  void EndArray() { w_.EndArray(); }
+
+ private:
+  W& w_;
+};
+
+template <typename W>
+void WriteScores(Out<W>& o, const char* key, const rules::Scores& s) {
+  o.Begin(key);
+  o.Opt("overall", s.overall);
+  o.Begin("moments");
+  for (const std::string& m : rules::Moments()) {
+    auto it = s.moments.find(m);
+    o.Opt(m.c_str(), it == s.moments.end() ? std::nullopt : it->second);
+  }
+  o.End();
+  o.End();
+}
+
+template <typename W>
+void WriteSd(Out<W>& o, const facts::SdItem& item, int depth) {
+  o.Begin();
+  o.StrList("types", item.types);
+  if (!item.id.empty()) o.Str("id", item.id);
+  o.Str("source", item.source);
+  o.Begin("properties");
+  for (const auto& [name, values] : item.properties) {
+    o.BeginArray(name.c_str());
+    for (const facts::SdValue& v : values) {
+      if (v.item && depth < 12) {
+        WriteSd(o, *v.item, depth + 1);
+      } else if (v.item) {
+        o.Str("[nested too deep]");
+      } else {
+        o.Str(v.text);  // numbers too, as written on the page, so nothing is lost to rounding
+      }
+    }
+    o.EndArray();
+  }
+  o.End();
+  o.End();
+}
+
+template <typename W>
+void WriteFacts(Out<W>& o, const facts::PageFacts& f) {
+  o.Begin("facts");
+  const auto& h = f.http;
+  o.Begin("http");
+  o.Str("requested_url", h.requested_url);
+  o.Str("final_url", h.final_url);
+  o.BeginArray("redirects");
+  for (const auto& r : h.redirects) {
+    o.Begin();
+    o.Str("url", r.url);
+    o.Num("status", r.status);
+    o.Str("location", r.location);
+    o.End();
+  }
+  o.EndArray();
+  o.Num("status", h.status);
+  o.Str("http_version", h.http_version);
+  o.Str("content_type", h.content_type);
+  o.Str("content_encoding", h.content_encoding);
+  o.Str("x_robots_tag", h.x_robots_tag);
+  o.Str("cache_control", h.cache_control);
+  o.UInt("transfer_bytes", h.transfer_bytes);
+  o.UInt("body_transfer_bytes", h.body_transfer_bytes);
+  o.UInt("decoded_bytes", h.decoded_bytes);
+  o.UInt("gzip_estimate_bytes", h.gzip_estimate_bytes);
+  o.Num("ttfb_ms", h.ttfb_ms);
+  o.Num("total_ms", h.total_ms);
+  o.End();
+  if (!f.parsed) {
+    o.End();
+    return;
+  }
+  const auto& m = f.meta;
+  o.Begin("meta");
+  o.Bool("has_doctype", m.has_doctype);
+  o.Opt("title", m.has_title ? std::optional<std::string>(m.title) : std::nullopt);
+  o.Opt("meta_description", m.has_meta_description ? std::optional<std::string>(m.meta_description) : std::nullopt);
+  o.Str("canonical", m.canonical);
+  o.Str("robots_meta", m.robots_meta);
+  o.Str("lang", m.lang);
+  o.Str("charset_declared", m.charset_declared);
+  o.Str("charset_http", m.charset_http);
+  o.UInt("invalid_utf8_replaced", m.invalid_utf8_replaced);
+  o.BeginArray("hreflang");
+  for (const auto& x : m.hreflang) {
+    o.Begin();
+    o.Str("lang", x.lang);
+    o.Str("href", x.href);
+    o.End();
+  }
+  o.EndArray();
+  o.Str("theme_color", m.theme_color);
+  o.Str("manifest", m.manifest);
+  o.UInt("element_count", m.element_count);
+  o.UInt("max_depth", m.max_depth);
+  o.End();
+
+  const auto& v = f.viewport;
+  o.Begin("viewport");
+  o.Bool("present", v.present);
+  o.Str("content", v.content);
+  o.Opt("width", v.width);
+  o.Opt("initial_scale", v.initial_scale);
+  o.Opt("maximum_scale", v.maximum_scale);
+  o.Bool("user_scalable_no", v.user_scalable_no);
+  o.End();
+
+  const auto& im = f.images;
+  o.Begin("images");
+  o.UInt("count", im.images.size());
+  o.UInt("missing_alt", im.missing_alt);
+  o.UInt("empty_alt", im.empty_alt);
+  o.UInt("unsized", im.unsized);
+  o.UInt("with_srcset", im.with_srcset);
+  o.UInt("in_picture", im.in_picture);
+  o.UInt("lazy", im.lazy);
+  o.BeginArray("items");
+  for (std::size_t i = 0; i < im.images.size() && i < 200; ++i) {
+    const auto& x = im.images[i];
+    o.Begin();
+    o.Str("src", x.src);
+    o.Opt("alt", x.alt);
+    o.Opt("width", x.width);
+    o.Opt("height", x.height);
+    o.Bool("srcset", x.has_srcset);
+    o.Bool("lazy", x.lazy);
+    o.End();
+  }
+  o.EndArray();
+  o.End();
+
+  const auto& sc = f.scripts;
+  o.Begin("scripts");
+  o.UInt("external", sc.external);
+  o.UInt("inline", sc.inline_count);
+  o.UInt("inline_bytes", sc.inline_bytes);
+  o.UInt("render_blocking", sc.render_blocking);
+  o.BeginArray("items");
+  for (const auto& s : sc.scripts) {
+    o.Begin();
+    o.Str("src", s.src);
+    o.UInt("inline_bytes", s.inline_bytes);
+    o.Bool("async", s.async);
+    o.Bool("defer", s.defer);
+    o.Bool("module", s.module);
+    o.Bool("in_head", s.in_head);
+    o.Bool("render_blocking", s.render_blocking);
+    o.End();
+  }
+  o.EndArray();
+  o.End();
+
+  const auto& st = f.styles;
+  o.Begin("stylesheets");
+  o.UInt("external", st.external);
+  o.UInt("inline", st.inline_count);
+  o.UInt("render_blocking", st.render_blocking);
+  o.BeginArray("items");
+  for (const auto& s : st.stylesheets) {
+    o.Begin();
+    o.Str("href", s.href);
+    o.Str("media", s.media);
+    o.Bool("inline", s.is_inline);
+    o.UInt("inline_bytes", s.inline_bytes);
+    o.Bool("render_blocking", s.render_blocking);
+    o.End();
+  }
+  o.EndArray();
+  o.End();
+
+  const auto& l = f.links;
+  o.Begin("links");
+  o.UInt("total", l.total);
+  o.UInt("internal", l.internal);
+  o.UInt("external", l.external);
+  o.UInt("tel", l.tel);
+  o.UInt("mailto", l.mailto);
+  o.UInt("maps", l.maps);
+  o.UInt("javascript", l.javascript);
+  o.UInt("invalid", l.invalid);
+  o.BeginArray("special");  // tel, mailto, maps links: the ones the "go" moment cares about
+  for (const auto& x : l.links) {
+    if (x.kind != facts::LinkKind::kTel && x.kind != facts::LinkKind::kMailto && x.kind != facts::LinkKind::kMaps) continue;
+    o.Begin();
+    o.Str("kind", facts::LinkKindName(x.kind));
+    o.Str("href", x.href);
+    o.Str("text", x.text);
+    o.End();
+  }
+  o.EndArray();
+  o.End();
+
+  o.BeginArray("forms");
+  for (const auto& form : f.forms.forms) {
+    o.Begin();
+    o.Str("action", form.action);
+    o.Str("method", form.method);
+    o.Str("id", form.id);
+    o.UInt("visible_text_fields", form.visible_text_fields);
+    o.UInt("other_elements", form.other_elements);
+    o.UInt("required", form.required);
+    o.UInt("hidden_text_fields", form.hidden_text_fields);
+    o.BeginArray("controls");
+    for (const auto& c : form.controls) {
+      o.Begin();
+      o.Str("tag", c.tag);
+      o.Str("type", c.type);
+      o.Str("name", c.name);
+      o.Str("autocomplete", c.autocomplete);
+      o.Str("inputmode", c.inputmode);
+      o.Str("label", c.label);
+      o.Bool("required", c.required);
+      o.Bool("visible", c.visible);
+      o.Bool("text_entry", c.text_entry);
+      o.End();
+    }
+    o.EndArray();
+    o.End();
+  }
+  o.EndArray();
+
+  const auto& sd = f.structured_data;
+  o.Begin("structured_data");
+  o.UInt("json_ld_blocks", sd.json_ld_blocks);
+  o.StrList("types", sd.TopLevelTypes());
+  o.BeginArray("errors");
+  for (const auto& e : sd.errors) {
+    o.Begin();
+    o.Str("source", e.source);
+    o.Str("message", e.message);
+    o.End();
+  }
+  o.EndArray();
+  o.BeginArray("items");
+  for (std::size_t i = 0; i < sd.items.size() && i < 50; ++i) WriteSd(o, *sd.items[i], 0);
+  o.EndArray();
+  o.End();
+
+  const auto& fq = f.faq;
+  o.Begin("faq");
+  o.Bool("faq_page_markup", fq.faq_page_markup);
+  o.Bool("has_faq_heading", fq.has_faq_heading);
+  o.UInt("markup_questions", fq.markup.size());
+  o.UInt("visible_questions", fq.visible.size());
+  o.UInt("markup_visible", fq.markup_visible);
+  o.BeginArray("questions");
+  for (const auto* list : {&fq.markup, &fq.visible})
+    for (const auto& q : *list) {
+      o.Begin();
+      o.Str("question", q.question);
+      o.Str("answer", q.answer);
+      o.Str("source", q.source);
+      o.End();
+    }
+  o.EndArray();
+  o.End();
+
+  const auto& rv = f.reviews;
+  o.Begin("reviews");
+  o.Opt("rating_value", rv.rating_value);
+  o.Opt("best_rating", rv.best_rating);
+  o.Opt("rating_count", rv.rating_count);
+  o.Opt("review_count", rv.review_count);
+  o.UInt("markup_reviews", rv.markup_reviews);
+  o.UInt("visible_blocks", rv.visible_blocks);
+  o.Bool("has_review_heading", rv.has_review_heading);
+  o.Bool("no_reviews_text", rv.no_reviews_text);
+  o.End();
+
+  const auto& c = f.commerce;
+  o.Begin("commerce");
+  o.Bool("product_markup", c.product_markup);
+  o.Str("product_name", c.product_name);
+  o.Opt("price", c.price);
+  o.Str("currency", c.currency);
+  o.Str("availability", c.availability);
+  o.UInt("offers", c.offers);
+  o.Bool("visible_price", c.visible_price);
+  o.Bool("add_to_cart", c.add_to_cart);
+  o.Str("add_to_cart_evidence", c.add_to_cart_evidence);
+  o.Bool("buy_now_control", c.buy_now_control);
+  o.UInt("description_chars", c.description_chars);
+  o.Bool("specs_table", c.specs_table);
+  o.Bool("shipping_info", c.shipping_info);
+  o.Bool("returns_info", c.returns_info);
+  o.StrList("payment_methods", c.payment_methods);
+  o.End();
+
+  const auto& lo = f.local;
+  o.Begin("local");
+  o.UInt("local_business_items", lo.local_business_items);
+  o.UInt("with_address", lo.with_address);
+  o.UInt("with_geo", lo.with_geo);
+  o.UInt("with_hours", lo.with_hours);
+  o.UInt("with_telephone", lo.with_telephone);
+  o.StrList("unlinked_phones", lo.unlinked_phones);
+  o.Bool("store_locator_cue", lo.store_locator_cue);
+  o.Bool("pickup_cue", lo.pickup_cue);
+  o.End();
+
+  const auto& md = f.media;
+  o.Begin("media");
+  o.UInt("video_elements", md.video_elements);
+  o.UInt("video_embeds", md.video_embeds);
+  o.UInt("video_objects", md.video_objects);
+  o.UInt("how_to_items", md.how_to_items);
+  o.Bool("guide_cue", md.guide_cue);
+  o.UInt("manual_links", md.manual_links);
+  o.UInt("plugins", md.plugins);
+  o.UInt("iframes", md.iframes);
+  o.End();
+
+  const auto& nv = f.navigation;
+  o.Begin("navigation");
+  o.Bool("breadcrumb_markup", nv.breadcrumb_markup);
+  o.Bool("breadcrumb_visible", nv.breadcrumb_visible);
+  o.Bool("search_action", nv.search_action);
+  o.Bool("search_form", nv.search_form);
+  o.End();
+
+  o.BeginArray("notes");
+  for (const auto& n : f.notes) {
+    o.Begin();
+    o.Str("code", n.code);
+    o.Str("message", n.message);
+    o.End();
+  }
+  o.EndArray();
+  o.End();
+}
+
+template <typename W>
+void WriteFinding(Out<W>& o, const rules::Finding& f) {
+  o.Begin();
+  o.Str("rule_id", f.rule_id);
+  o.Str("moment", f.moment);
+  o.Str("status", rules::StatusName(f.status));
+  o.Opt("score", f.score);
+  o.Num("weight", f.weight);
+  o.Opt("value", f.numeric_value);
+  o.Str("unit", f.unit);
+  o.Str("display_value", f.display_value);
+  o.Str("threshold", f.threshold);
+  o.StrList("details", f.details);
+  if (!f.error.empty()) o.Str("error", f.error);
+  o.End();
+}
+
+template <typename W>
+void WriteRule(Out<W>& o, const rules::RuleSpec& r) {
+  o.Begin();
+  o.Str("id", r.id);
+  o.Str("title", r.title);
+  o.Str("failure_title", r.failure_title);
+  o.Str("description", r.description);
+  o.Str("learn_more", r.learn_more);
+  o.Str("threshold_source", r.threshold_source);
+  o.Str("moment", r.moment);
+  o.Str("scope", r.scope);
+  o.StrList("page_types", r.page_types);
+  o.Str("check", r.check);
+  o.Str("score_mode", rules::ScoreModeName(r.score_mode));
+  o.Num("weight", r.weight);
+  o.Begin("options");
+  for (const auto& [k, v] : r.options.numbers) o.Num(k.c_str(), v);
+  for (const auto& [k, v] : r.options.strings) o.Str(k.c_str(), v);
+  for (const auto& [k, v] : r.options.lists) o.StrList(k.c_str(), v);
+  o.End();
+  o.Str("source_file", r.source_file);
+  o.End();
+}
+
+struct TopFinding {
+  const rules::RuleSpec* rule = nullptr;
+  double impact = 0;  // sum over pages of weight * (1 - score)
+  int pages = 0;
+};
+
+template <typename W>
+void WriteAll(W& w, const AuditResult& r) {
+  Out<W> o(w);
+  o.Begin();
+  o.Str("schema_version", kSchemaVersion);
+  o.Begin("tool");
+  o.Str("name", "mmaudit");
+  o.Str("version", kToolVersion);
+  o.End();
+  o.Str("generated_at", r.generated_at);
+  o.Num("duration_ms", r.duration_ms);
+  o.Begin("settings");
+  o.Str("mode", r.settings.mode);
+  o.Str("device", r.settings.device);
+  o.Str("user_agent", r.settings.user_agent);
+  o.Num("viewport_width", r.settings.viewport_width);
+  o.Num("connect_timeout_ms", static_cast<double>(r.settings.connect_timeout_ms));
+  o.Num("total_timeout_ms", static_cast<double>(r.settings.total_timeout_ms));
+  o.UInt("max_body_bytes", r.settings.max_body_bytes);
+  o.Str("rules_source", r.settings.rules_source);
+  o.End();
+
+  std::size_t audited = 0;
+  for (const auto& p : r.pages) audited += p.audited ? 1 : 0;
+  // Rank failing rules by their weighted shortfall across pages: what fixing them would gain.
+  std::map<std::string, TopFinding> tops;
+  for (const auto& p : r.pages)
+    for (const auto& f : p.findings)
+      if (f.score && *f.score < 0.9) {
+        auto& t = tops[f.rule_id];
+        t.impact += f.weight * (1 - *f.score);
+        ++t.pages;
+      }
+  std::vector<std::pair<std::string, TopFinding>> ranked;
+  for (auto& [id, t] : tops) {
+    for (const auto& rule : r.rules)
+      if (rule.id == id) t.rule = &rule;
+    if (t.rule) ranked.emplace_back(id, t);
+  }
+  std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+    if (a.second.impact != b.second.impact) return a.second.impact > b.second.impact;
+    return a.first < b.first;
+  });
+  o.Begin("summary");
+  o.UInt("pages_requested", r.pages.size());
+  o.UInt("pages_audited", audited);
+  o.UInt("pages_failed", r.pages.size() - audited);
+  WriteScores(o, "scores", r.site);
+  o.BeginArray("top_findings");
+  for (std::size_t i = 0; i < ranked.size() && i < 5; ++i) {
+    const auto& [id, t] = ranked[i];
+    o.Begin();
+    o.Str("rule_id", id);
+    o.Str("failure_title", t.rule->failure_title);
+    o.Str("moment", t.rule->moment);
+    o.Num("pages", t.pages);
+    o.Num("impact", std::round(t.impact * 100) / 100);
+    o.End();
+  }
+  o.EndArray();
+  o.End();
+
+  o.BeginArray("rules");
+  for (const auto& rule : r.rules) WriteRule(o, rule);
+  o.EndArray();
+
+  o.BeginArray("pages");
+  for (const auto& p : r.pages) {
+    o.Begin();
+    o.Str("url", p.facts.http.requested_url);
+    o.Str("final_url", p.facts.http.final_url);
+    o.Bool("audited", p.audited);
+    if (p.facts.error_code.empty()) {
+      o.Null("error");
+    } else {
+      o.Begin("error");
+      o.Str("code", p.facts.error_code);
+      o.Str("message", p.facts.error);
+      o.End();
+    }
+    o.Str("page_type", p.facts.page_type);
+    WriteScores(o, "scores", p.scores);
+    o.BeginArray("findings");
+    for (const auto& f : p.findings) WriteFinding(o, f);
+    o.EndArray();
+    WriteFacts(o, p.facts);
+    o.End();
+  }
+  o.EndArray();
+
+  o.BeginArray("errors");
+  for (const auto& pr : r.rule_problems) {
+    o.Begin();
+    o.Str("kind", "rule");
+    o.Str("file", pr.file);
+    o.Str("rule_id", pr.rule_id);
+    o.Str("field", pr.field);
+    o.Str("message", pr.message);
+    o.End();
+  }
+  for (const auto& p : r.pages) {
+    if (p.facts.error_code.empty()) continue;
+    o.Begin();
+    o.Str("kind", "page");
+    o.Str("url", p.facts.http.requested_url);
+    o.Str("code", p.facts.error_code);
+    o.Str("message", p.facts.error);
+    o.End();
+  }
+  for (const auto& p : r.pages)
+    for (const auto& f : p.findings)
+      if (f.status == rules::Status::kError) {
+        o.Begin();
+        o.Str("kind", "finding");
+        o.Str("url", p.facts.http.requested_url);
+        o.Str("rule_id", f.rule_id);
+        o.Str("message", f.error);
+        o.End();
+      }
+  o.EndArray();
+  o.End();
+}
+
+}  // namespace
+
+std::string ToJson(const AuditResult& result, bool pretty) {
+  rapidjson::StringBuffer buf;
+  if (pretty) {
+    rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buf);
+    w.SetIndent(' ', 2);
+    WriteAll(w, result);
+  } else {
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    WriteAll(w, result);
+  }
+  std::string out(buf.GetString(), buf.GetSize());
+  out += '\n';
+  return out;
+}
+
+}  // namespace mmaudit::report

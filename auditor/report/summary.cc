@@ -1,0 +1,86 @@
+#include "report/summary.h"
+
+#include <rapidjson/document.h>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace mmaudit::report {
+namespace {
+
+std::string Safe(const rapidjson::Value& v) {
+  if (!v.IsString()) return "";
+  std::string out;
+  for (const char* p = v.GetString(); *p; ++p) {
+    const auto c = static_cast<unsigned char>(*p);
+    if (c < 0x20 || c == 0x7F) continue;  // no escape sequences from page text
+    out += static_cast<char>(c);
+  }
+  return out;
+}
+
+std::string Score(const rapidjson::Value& obj, const char* key) {
+  if (!obj.IsObject() || !obj.HasMember(key) || !obj[key].IsNumber()) return "  -";
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%3d", obj[key].GetInt());
+  return buf;
+}
+
+}  // namespace
+
+bool RenderSummary(std::string_view report_json, std::string* text, std::string* error) {
+  rapidjson::Document d;
+  d.Parse<rapidjson::kParseIterativeFlag>(report_json.data(), report_json.size());
+  if (d.HasParseError() || !d.IsObject() || !d.HasMember("summary") || !d["summary"].IsObject() ||
+      !d.HasMember("pages") || !d["pages"].IsArray()) {
+    *error = "the report JSON is malformed";
+    return false;
+  }
+  const auto& s = d["summary"];
+  std::string out;
+  char line[512];
+  auto num = [](const rapidjson::Value& o, const char* k) { return o.HasMember(k) && o[k].IsUint() ? o[k].GetUint() : 0u; };
+  std::snprintf(line, sizeof line, "Pages: %u requested, %u audited, %u failed\n", num(s, "pages_requested"),
+                num(s, "pages_audited"), num(s, "pages_failed"));
+  out += line;
+  static const char* kMoments[] = {"know", "go", "do", "buy", "mobile", "speed", "discoverability"};
+  static const char* kShort[] = {"know", "go", "do", "buy", "mobile", "speed", "disc."};
+  out += "\n  score  know   go   do  buy mobile speed disc.  page\n";
+  auto row = [&](const rapidjson::Value& scores, const std::string& label) {
+    const rapidjson::Value empty(rapidjson::kObjectType);
+    const rapidjson::Value& moments = scores.IsObject() && scores.HasMember("moments") ? scores["moments"] : empty;
+    std::string r = "  " + Score(scores, "overall") + "  ";
+    for (int i = 0; i < 7; ++i) {
+      const std::string v = Score(moments, kMoments[i]);
+      std::string cell(std::max<std::size_t>(std::string(kShort[i]).size(), 3) - v.size(), ' ');
+      r += " " + cell + v;
+    }
+    out += r + "  " + label + "\n";
+  };
+  if (s.HasMember("scores")) row(s["scores"], "SITE");
+  for (const auto& p : d["pages"].GetArray()) {
+    if (!p.IsObject()) continue;
+    std::string label = p.HasMember("url") ? Safe(p["url"]) : "";
+    if (p.HasMember("page_type") && p["page_type"].IsString() && p["page_type"].GetStringLength() > 0)
+      label += " (" + Safe(p["page_type"]) + ")";
+    if (p.HasMember("error") && p["error"].IsObject() && p["error"].HasMember("message"))
+      label += "  error: " + Safe(p["error"]["message"]);
+    row(p.HasMember("scores") ? p["scores"] : rapidjson::Value().Move(), label);
+  }
+  if (s.HasMember("top_findings") && s["top_findings"].IsArray() && !s["top_findings"].Empty()) {
+    out += "\nTop fixes:\n";
+    int i = 0;
+    for (const auto& t : s["top_findings"].GetArray()) {
+      if (!t.IsObject()) continue;
+      std::snprintf(line, sizeof line, "  %d. [%s] %s (%u %s)\n", ++i,
+                    t.HasMember("moment") ? Safe(t["moment"]).c_str() : "", 
+                    t.HasMember("failure_title") ? Safe(t["failure_title"]).c_str() : "", num(t, "pages"),
+                    num(t, "pages") == 1 ? "page" : "pages");
+      out += line;
+    }
+  }
+  *text = std::move(out);
+  return true;
+}
+
+}  // namespace mmaudit::report

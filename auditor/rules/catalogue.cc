@@ -1,0 +1,223 @@
+#include "rules/catalogue.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/embedded.h"
+#include "core/text.h"
+#include "rules/checks.h"
+
+namespace mmaudit::rules {
+namespace {
+
+bool IsMoment(const std::string& m) {
+  const auto& all = Moments();
+  return std::find(all.begin(), all.end(), m) != all.end();
+}
+
+// Reads one rule entry. Returns false with the problem filled in when the entry is unusable.
+bool ReadRule(const rapidjson::Value& v, std::string_view file, RuleSpec* rule, RuleProblem* problem) {
+  problem->file = std::string(file);
+  if (!v.IsObject()) {
+    problem->message = "a rule entry must be a JSON object";
+    return false;
+  }
+  auto str = [&](const char* name, std::string* out, bool required) {
+    auto it = v.FindMember(name);
+    if (it == v.MemberEnd() || !it->value.IsString() || it->value.GetStringLength() == 0) {
+      if (!required && it == v.MemberEnd()) return true;
+      problem->field = name;
+      problem->message = std::string("\"") + name + "\" must be a non-empty string";
+      return false;
+    }
+    *out = it->value.GetString();
+    return true;
+  };
+  if (!str("id", &rule->id, true)) return false;
+  problem->rule_id = rule->id;
+  if (!str("title", &rule->title, true) || !str("failure_title", &rule->failure_title, true) ||
+      !str("description", &rule->description, true) || !str("learn_more", &rule->learn_more, true) ||
+      !str("moment", &rule->moment, true) || !str("check", &rule->check, true) ||
+      !str("threshold_source", &rule->threshold_source, false) || !str("scope", &rule->scope, false))
+    return false;
+  if (!text::StartsWith(rule->learn_more, "https://")) {
+    problem->field = "learn_more";
+    problem->message = "\"learn_more\" must be an https:// link";
+    return false;
+  }
+  if (!IsMoment(rule->moment)) {
+    problem->field = "moment";
+    problem->message = "unknown moment \"" + rule->moment + "\" (know, go, do, buy, mobile, speed, discoverability)";
+    return false;
+  }
+  if (rule->scope != "page") {
+    problem->field = "scope";
+    problem->message = "scope \"" + rule->scope + "\" is not supported yet (only \"page\")";
+    return false;
+  }
+  if (FindCheck(rule->check) == nullptr) {
+    problem->field = "check";
+    problem->message = "names check \"" + rule->check + "\", which does not exist (see `mmaudit rules --checks`)";
+    return false;
+  }
+  if (auto it = v.FindMember("weight"); it != v.MemberEnd()) {
+    if (!it->value.IsNumber() || it->value.GetDouble() < 0) {
+      problem->field = "weight";
+      problem->message = "\"weight\" must be a number >= 0";
+      return false;
+    }
+    rule->weight = it->value.GetDouble();
+  }
+  std::string mode = "binary";
+  if (!str("score_mode", &mode, false)) return false;
+  if (mode == "binary") rule->score_mode = ScoreMode::kBinary;
+  else if (mode == "numeric") rule->score_mode = ScoreMode::kNumeric;
+  else if (mode == "informative") rule->score_mode = ScoreMode::kInformative;
+  else {
+    problem->field = "score_mode";
+    problem->message = "unknown score_mode \"" + mode + "\" (binary, numeric, informative)";
+    return false;
+  }
+  if (auto it = v.FindMember("page_types"); it != v.MemberEnd()) {
+    if (!it->value.IsArray()) {
+      problem->field = "page_types";
+      problem->message = "\"page_types\" must be an array of strings";
+      return false;
+    }
+    for (const auto& t : it->value.GetArray()) {
+      if (!t.IsString()) {
+        problem->field = "page_types";
+        problem->message = "\"page_types\" must be an array of strings";
+        return false;
+      }
+      rule->page_types.emplace_back(t.GetString());
+    }
+  }
+  if (auto it = v.FindMember("options"); it != v.MemberEnd()) {
+    if (!it->value.IsObject()) {
+      problem->field = "options";
+      problem->message = "\"options\" must be an object";
+      return false;
+    }
+    for (const auto& o : it->value.GetObject()) {
+      const std::string name = o.name.GetString();
+      if (o.value.IsNumber()) {
+        rule->options.numbers[name] = o.value.GetDouble();
+      } else if (o.value.IsString()) {
+        rule->options.strings[name] = o.value.GetString();
+      } else if (o.value.IsArray()) {
+        auto& list = rule->options.lists[name];
+        for (const auto& x : o.value.GetArray()) {
+          if (!x.IsString()) {
+            problem->field = "options." + name;
+            problem->message = "option lists must hold strings";
+            return false;
+          }
+          list.emplace_back(x.GetString());
+        }
+      } else {
+        problem->field = "options." + name;
+        problem->message = "an option must be a number, a string or a list of strings";
+        return false;
+      }
+    }
+  }
+  if (rule->score_mode == ScoreMode::kNumeric) {
+    const std::string curve = rule->options.String("curve", "");
+    const bool ok = (curve == "linear" && rule->options.numbers.count("good") && rule->options.numbers.count("poor")) ||
+                    (curve == "log-normal" && rule->options.numbers.count("p10") && rule->options.numbers.count("median"));
+    if (!ok) {
+      problem->field = "options.curve";
+      problem->message = "a numeric rule needs options \"curve\": \"linear\" with \"good\" and \"poor\", or "
+                         "\"log-normal\" with \"p10\" and \"median\"";
+      return false;
+    }
+  }
+  rule->source_file = std::string(file);
+  return true;
+}
+
+}  // namespace
+
+const RuleSpec* Catalogue::Find(std::string_view id) const {
+  for (const RuleSpec& r : rules)
+    if (r.id == id) return &r;
+  return nullptr;
+}
+
+bool ParseRuleFile(std::string_view file_name, std::string_view json, Catalogue* out, std::string* error) {
+  rapidjson::Document d;
+  d.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
+  if (d.HasParseError()) {
+    *error = std::string(file_name) + ": not valid JSON: " + rapidjson::GetParseError_En(d.GetParseError()) +
+             " (at byte " + std::to_string(d.GetErrorOffset()) + ")";
+    return false;
+  }
+  if (!d.IsObject() || !d.HasMember("rules") || !d["rules"].IsArray()) {
+    *error = std::string(file_name) + ": a rule file must be an object with a \"rules\" array";
+    return false;
+  }
+  for (const auto& v : d["rules"].GetArray()) {
+    RuleSpec rule;
+    RuleProblem problem;
+    if (!ReadRule(v, file_name, &rule, &problem)) {
+      out->problems.push_back(std::move(problem));
+      continue;
+    }
+    if (out->Find(rule.id) != nullptr) {
+      out->problems.push_back({std::string(file_name), rule.id, "id", "duplicate rule id \"" + rule.id + "\""});
+      continue;
+    }
+    out->rules.push_back(std::move(rule));
+  }
+  return true;
+}
+
+Catalogue DefaultCatalogue() {
+  Catalogue c;
+  std::vector<embedded::File> files;
+  for (const embedded::File& f : embedded::Files())
+    if (text::StartsWith(f.path, "rules/") && text::EndsWith(f.path, ".json") && f.path != "rules/lexicon.json")
+      files.push_back(f);
+  std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+  for (const embedded::File& f : files) {
+    std::string error;
+    if (!ParseRuleFile(f.path, f.data, &c, &error)) c.problems.push_back({std::string(f.path), "", "", error});
+  }
+  return c;
+}
+
+bool LoadCatalogueDir(const std::string& dir, Catalogue* out, std::string* error) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    *error = dir + ": not a readable directory";
+    return false;
+  }
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (e.path().extension() == ".json" && e.path().filename() != "lexicon.json") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const fs::path& p : files) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    if (!in && !in.eof()) {
+      *error = p.string() + ": cannot be read";
+      return false;
+    }
+    if (!ParseRuleFile(p.string(), ss.str(), out, error)) return false;
+  }
+  if (files.empty()) {
+    *error = dir + ": holds no rule files (*.json)";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace mmaudit::rules

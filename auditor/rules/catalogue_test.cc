@@ -1,0 +1,103 @@
+#include "rules/catalogue.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "facts/lexicon.h"
+#include "rules/checks.h"
+#include "tests/support/test_paths.h"
+
+namespace mmaudit::rules {
+namespace {
+
+TEST(Catalogue, EveryBuiltInRuleNamesARegisteredCheckAndIsDocumented) {
+  const Catalogue c = DefaultCatalogue();
+  for (const auto& p : c.problems) ADD_FAILURE() << p.file << " " << p.rule_id << " " << p.field << ": " << p.message;
+  ASSERT_GE(c.rules.size(), 15u);
+  for (const RuleSpec& r : c.rules) {
+    EXPECT_NE(FindCheck(r.check), nullptr) << r.id;
+    EXPECT_GE(r.description.size(), 60u) << r.id << " needs a real description";
+    EXPECT_EQ(r.learn_more.rfind("https://", 0), 0u) << r.id;
+    EXPECT_NE(r.title, r.failure_title) << r.id;
+    EXPECT_GT(r.weight, 0) << r.id;
+  }
+}
+
+TEST(Catalogue, SpansTheFourMomentsMobileAndSpeed) {
+  std::set<std::string> moments;
+  for (const RuleSpec& r : DefaultCatalogue().rules) moments.insert(r.moment);
+  for (const char* m : {"know", "go", "do", "buy", "mobile", "speed", "discoverability"})
+    EXPECT_TRUE(moments.count(m)) << "no rule for moment " << m;
+}
+
+TEST(Catalogue, EveryRegisteredCheckIsUsedByABuiltInRule) {
+  std::set<std::string> used;
+  for (const RuleSpec& r : DefaultCatalogue().rules) used.insert(r.check);
+  for (const CheckInfo& c : Checks()) EXPECT_TRUE(used.count(c.name)) << "check " << c.name << " is never used";
+}
+
+TEST(Catalogue, RejectsARuleFileThatIsNotValidJsonAsAConfigurationError) {
+  Catalogue c;
+  std::string error;
+  EXPECT_FALSE(ParseRuleFile("broken.json", testing::ReadFixture("fixtures/rules/not-json/broken.json"), &c, &error));
+  EXPECT_NE(error.find("broken.json: not valid JSON"), std::string::npos) << error;
+  EXPECT_TRUE(c.rules.empty());
+  EXPECT_FALSE(ParseRuleFile("x.json", R"({"rules": 3})", &c, &error));
+}
+
+TEST(Catalogue, LeavesOutARuleWithAnUnknownCheckAndSaysWhichFieldIsWrong) {
+  Catalogue c;
+  std::string error;
+  ASSERT_TRUE(ParseRuleFile("custom.json", testing::ReadFixture("fixtures/rules/unknown-check/custom.json"), &c, &error));
+  ASSERT_EQ(c.rules.size(), 1u);
+  EXPECT_EQ(c.rules[0].id, "custom-viewport");
+  ASSERT_EQ(c.problems.size(), 2u);
+  EXPECT_EQ(c.problems[0].rule_id, "custom-magic");
+  EXPECT_EQ(c.problems[0].field, "check");
+  EXPECT_NE(c.problems[0].message.find("\"no-such-check\""), std::string::npos);
+  EXPECT_EQ(c.problems[1].field, "moment");
+}
+
+TEST(Catalogue, LoadsADirectoryAndReportsAMissingOne) {
+  Catalogue c;
+  std::string error;
+  EXPECT_TRUE(LoadCatalogueDir(testing::SourcePath("fixtures/rules/unknown-check"), &c, &error)) << error;
+  EXPECT_FALSE(LoadCatalogueDir(testing::SourcePath("fixtures/rules/does-not-exist"), &c, &error));
+  EXPECT_NE(error.find("not a readable directory"), std::string::npos);
+  Catalogue broken;
+  EXPECT_FALSE(LoadCatalogueDir(testing::SourcePath("fixtures/rules/not-json"), &broken, &error));
+}
+
+TEST(Lexicon, EmbeddedLexiconCoversEveryConceptInNineLanguages) {
+  const facts::Lexicon& lex = facts::Lexicon::Default();
+  ASSERT_FALSE(lex.Concepts().empty());
+  for (const std::string& c : lex.Concepts()) {
+    std::set<std::string> langs;
+    for (const auto& l : lex.Languages(c)) langs.insert(l);
+    for (const char* l : {"en", "ru", "pl", "de", "fr", "es", "it", "pt", "nl"})
+      EXPECT_TRUE(langs.count(l)) << "concept " << c << " has no phrase in " << l;
+  }
+  EXPECT_TRUE(lex.Matches("faq_heading", "najczęstsze pytania"));
+  EXPECT_TRUE(lex.Matches("add_to_cart", "добавить в корзину"));
+  EXPECT_EQ(lex.PaymentMethods("płać blikiem lub przelewy24"), (std::vector<std::string>{"BLIK", "Przelewy24"}));
+}
+
+}  // namespace
+}  // namespace mmaudit::rules
+
+namespace mmaudit::facts {
+namespace {
+
+TEST(Lexicon, MatchesWholeWordsOnlySoShortCuesDoNotFireInsideOtherWords) {
+  const Lexicon& lex = Lexicon::Default();
+  EXPECT_TRUE(lex.Matches("returns", "reso gratuito entro 30 giorni"));
+  EXPECT_FALSE(lex.Matches("returns", "book a resort near the store"));
+  EXPECT_TRUE(lex.Matches("guide", "как выбрать кроссовки"));
+  EXPECT_TRUE(lex.Matches("faq_heading", "faq: shipping"));
+  EXPECT_FALSE(lex.Matches("faq_heading", "faqtory outlet"));
+  EXPECT_TRUE(lex.PaymentMethods("sp24x visa").size() == 1);  // "p24" is not inside "sp24x"
+}
+
+}  // namespace
+}  // namespace mmaudit::facts

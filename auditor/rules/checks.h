@@ -1,0 +1,43 @@
+// The check registry: named functions from PageFacts (plus a rule's options) to a verdict. Rules in
+// rules/*.json name these checks; the registry is a static table, as in ninja's subcommand table.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "facts/page_facts.h"
+#include "rules/rule.h"
+
+namespace mmaudit::rules {
+
+// What a check returns. `applicable` false means the rule does not apply to this page (N/A).
+// For binary rules `passed` decides; for numeric rules `value` is scored with the rule's curve
+// (options "curve": "linear" with "good"/"poor", or "log-normal" with "p10"/"median"). A check may
+// set `warn` to downgrade a pass to a warning.
+struct CheckResult {
+  bool applicable = true;
+  bool passed = false;
+  bool warn = false;
+  std::optional<double> value;
+  std::string unit;
+  std::string display_value;
+  std::vector<std::string> details;
+  std::string not_applicable_reason;
+};
+
+using CheckFn = CheckResult (*)(const facts::PageFacts& page, const Options& options);
+
+struct CheckInfo {
+  const char* name;
+  CheckFn fn;
+  const char* needs;  // the facts it reads, for the docs: "commerce, structured_data"
+};
+
+// Every registered check.
+const std::vector<CheckInfo>& Checks();
+// The check called `name`, or nullptr.
+const CheckInfo* FindCheck(std::string_view name);
+
+}  // namespace mmaudit::rules

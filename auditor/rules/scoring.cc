@@ -1,0 +1,187 @@
+#include "rules/scoring.h"
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+
+namespace mmaudit::rules {
+
+const char* StatusName(Status s) {
+  switch (s) {
+    case Status::kPass: return "pass";
+    case Status::kWarn: return "warn";
+    case Status::kFail: return "fail";
+    case Status::kNotApplicable: return "not-applicable";
+    case Status::kInformative: return "informative";
+    case Status::kError: return "error";
+  }
+  return "error";
+}
+
+const char* ScoreModeName(ScoreMode m) {
+  switch (m) {
+    case ScoreMode::kBinary: return "binary";
+    case ScoreMode::kNumeric: return "numeric";
+    case ScoreMode::kInformative: return "informative";
+  }
+  return "binary";
+}
+
+double Options::Number(const std::string& name, double fallback) const {
+  auto it = numbers.find(name);
+  return it == numbers.end() ? fallback : it->second;
+}
+
+std::string Options::String(const std::string& name, const std::string& fallback) const {
+  auto it = strings.find(name);
+  return it == strings.end() ? fallback : it->second;
+}
+
+bool RuleSpec::AppliesTo(const std::string& page_type) const {
+  if (page_types.empty()) return true;
+  for (const auto& t : page_types)
+    if (t == page_type) return true;
+  return false;
+}
+
+double LogNormalScore(double value, double p10, double median) {
+  // Lighthouse shared/statistics.js: the complementary log-normal CDF through (median, 0.5) and
+  // (p10, 0.9). INVERSE_ERFC_ONE_FIFTH = 0.9061938024368232.
+  if (value <= 0) return 1;
+  if (median <= 0 || p10 <= 0 || p10 >= median) return value <= median ? 1 : 0;
+  const double log_ratio = std::log(p10 / median);
+  const double shape = std::abs(log_ratio) / (std::sqrt(2.0) * 0.9061938024368232);
+  const double standardized = std::log(value / median) / (std::sqrt(2.0) * shape);
+  const double score = 0.5 * std::erfc(standardized);
+  return std::clamp(score, 0.0, 1.0);
+}
+
+double LinearScore(double value, double good, double poor) {
+  if (good == poor) return value <= good ? 1 : 0;
+  const double t = (value - poor) / (good - poor);
+  return std::clamp(t, 0.0, 1.0);
+}
+
+Finding Evaluate(const RuleSpec& rule, const facts::PageFacts& page) {
+  Finding f;
+  f.rule_id = rule.id;
+  f.moment = rule.moment;
+  f.weight = rule.weight;
+  const CheckInfo* check = FindCheck(rule.check);
+  if (check == nullptr) {
+    f.status = Status::kError;
+    f.error = "check \"" + rule.check + "\" is not registered";
+    return f;
+  }
+  CheckResult r;
+  try {
+    r = check->fn(page, rule.options);
+  } catch (const std::exception& e) {
+    f.status = Status::kError;
+    f.error = std::string("the check failed: ") + e.what();
+    return f;
+  } catch (...) {
+    f.status = Status::kError;
+    f.error = "the check failed with an unknown error";
+    return f;
+  }
+  f.numeric_value = r.value;
+  f.unit = r.unit;
+  f.display_value = r.display_value;
+  f.details = std::move(r.details);
+  if (!r.applicable) {
+    f.status = Status::kNotApplicable;
+    if (!r.not_applicable_reason.empty()) f.display_value = r.not_applicable_reason;
+    return f;
+  }
+  double score = 0;
+  switch (rule.score_mode) {
+    case ScoreMode::kInformative:
+      f.status = Status::kInformative;
+      return f;
+    case ScoreMode::kBinary:
+      score = r.passed ? 1 : 0;
+      break;
+    case ScoreMode::kNumeric: {
+      if (!r.value) {
+        f.status = Status::kError;
+        f.error = "the check measured no value";
+        return f;
+      }
+      const std::string curve = rule.options.String("curve", "linear");
+      if (curve == "log-normal") {
+        score = LogNormalScore(*r.value, rule.options.Number("p10", 0), rule.options.Number("median", 0));
+        f.threshold = "good ≤ " + std::to_string(static_cast<long long>(rule.options.Number("p10", 0))) + " " + r.unit;
+      } else {
+        const double good = rule.options.Number("good", 0), poor = rule.options.Number("poor", 0);
+        score = LinearScore(*r.value, good, poor);
+        f.threshold = std::string(good <= poor ? "good ≤ " : "good ≥ ") +
+                      std::to_string(static_cast<long long>(good)) + " " + r.unit;
+      }
+      break;
+    }
+  }
+  score = std::round(score * 1000) / 1000;  // keeps JSON byte-stable across platforms
+  f.score = score;
+  f.status = score >= 0.9 ? Status::kPass : score >= 0.5 ? Status::kWarn : Status::kFail;
+  if (f.status == Status::kPass && r.warn) f.status = Status::kWarn;
+  return f;
+}
+
+std::vector<Finding> EvaluateAll(const Catalogue& catalogue, const facts::PageFacts& page) {
+  std::vector<Finding> out;
+  for (const RuleSpec& rule : catalogue.rules)
+    if (rule.AppliesTo(page.page_type)) out.push_back(Evaluate(rule, page));
+  return out;
+}
+
+namespace {
+std::optional<double> Round(double sum, double weight) {
+  if (weight <= 0) return std::nullopt;
+  return std::round(sum / weight * 100);
+}
+}  // namespace
+
+Scores ScorePage(const std::vector<Finding>& findings) {
+  Scores s;
+  std::map<std::string, std::pair<double, double>> acc;  // moment -> (sum, weight)
+  double sum = 0, weight = 0;
+  for (const Finding& f : findings) {
+    if (!f.score || f.weight <= 0) continue;
+    acc[f.moment].first += *f.score * f.weight;
+    acc[f.moment].second += f.weight;
+    sum += *f.score * f.weight;
+    weight += f.weight;
+  }
+  for (const std::string& m : Moments()) {
+    auto it = acc.find(m);
+    s.moments[m] = it == acc.end() ? std::nullopt : Round(it->second.first, it->second.second);
+  }
+  s.overall = Round(sum, weight);
+  return s;
+}
+
+Scores ScoreSite(const std::vector<Scores>& pages) {
+  Scores s;
+  for (const std::string& m : Moments()) {
+    double sum = 0, n = 0;
+    for (const Scores& p : pages) {
+      auto it = p.moments.find(m);
+      if (it != p.moments.end() && it->second) {
+        sum += *it->second;
+        ++n;
+      }
+    }
+    s.moments[m] = n > 0 ? std::optional<double>(std::round(sum / n)) : std::nullopt;
+  }
+  double sum = 0, n = 0;
+  for (const Scores& p : pages)
+    if (p.overall) {
+      sum += *p.overall;
+      ++n;
+    }
+  s.overall = n > 0 ? std::optional<double>(std::round(sum / n)) : std::nullopt;
+  return s;
+}
+
+}  // namespace mmaudit::rules

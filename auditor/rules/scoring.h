@@ -1,0 +1,47 @@
+// Scoring: turning check results into findings, and findings into page and site scores.
+//
+// A finding's score is 0..1. Binary rules score 1 or 0. Numeric rules use the rule's curve:
+// "log-normal" (Lighthouse's: 0.9 at p10, 0.5 at the median) or "linear" (1 at "good", 0 at "poor",
+// straight in between, as Yellow Lab Tools scores). Status: score >= 0.9 pass, >= 0.5 warn, else fail.
+//
+// A moment's score is the weighted mean of the scores of its pass/warn/fail findings; N/A,
+// informative and error findings do not count. A page's overall score is the weighted mean of all
+// its scored findings. The site's score per moment is the mean of the pages' scores for that moment
+// (pages where the moment had no scored finding are left out); the site's overall score is the
+// mean of the pages' overall scores. Scores are reported on 0..100, rounded to whole numbers.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "facts/page_facts.h"
+#include "rules/catalogue.h"
+#include "rules/checks.h"
+#include "rules/rule.h"
+
+namespace mmaudit::rules {
+
+// Lighthouse's log-normal score for `value` (lower is better) given its p10 and median points.
+double LogNormalScore(double value, double p10, double median);
+// 1 at `good`, 0 at `poor`, linear in between; works whichever of good/poor is larger.
+double LinearScore(double value, double good, double poor);
+
+// Runs `rule` on `page`. Never throws: an exception in a check, or a check that is not registered,
+// becomes an error finding that names the problem.
+Finding Evaluate(const RuleSpec& rule, const facts::PageFacts& page);
+
+// Runs every rule that applies to the page's type, in catalogue order.
+std::vector<Finding> EvaluateAll(const Catalogue& catalogue, const facts::PageFacts& page);
+
+struct Scores {
+  std::optional<double> overall;               // 0..100
+  std::map<std::string, std::optional<double>> moments;  // every moment of Moments(); nullopt: nothing scored
+};
+
+Scores ScorePage(const std::vector<Finding>& findings);
+// Site scores from the pages' scores, as described above.
+Scores ScoreSite(const std::vector<Scores>& pages);
+
+}  // namespace mmaudit::rules

@@ -1,0 +1,122 @@
+// The demo storefront, audited end to end over real loopback HTTP with libcurl: fetch, facts,
+// rules, JSON. The JSON must match fixtures/shops/demo/expected.json and the report schema, and the
+// server must have seen no order placed.
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+#include <rapidjson/schema.h>
+#include <rapidjson/stringbuffer.h>
+
+#include <sstream>
+
+#include "core/embedded.h"
+#include "core/text.h"
+#include "fetch/curl_fetcher.h"
+#include "pipeline/audit.h"
+#include "report/html.h"
+#include "tests/support/fixture_server.h"
+#include "tests/support/json_subset.h"
+#include "tests/support/test_paths.h"
+
+namespace mmaudit {
+namespace {
+
+class DemoShop : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    server = new testing::FixtureServer(testing::SourcePath("fixtures/shops/demo/site"));
+    std::string error;
+    ASSERT_TRUE(server->Start(&error)) << error;
+    std::istringstream pages(testing::ReadFixture("fixtures/shops/demo/pages.txt"));
+    std::vector<std::string> urls;
+    for (std::string line; std::getline(pages, line);)
+      if (!text::Trim(line).empty()) urls.push_back(server->Url(std::string(text::Trim(line))));
+    pipeline::AuditOptions options;
+    options.device = *fetch::FindDevice("moto-g-power");
+    options.fetch.user_agent = options.device.user_agent;
+    options.catalogue = rules::DefaultCatalogue();
+    fetch::CurlFetcher fetcher(options.fetch);
+    NullProgress progress;
+    json = new std::string(report::ToJson(pipeline::AuditUrls(urls, fetcher, options, progress)));
+  }
+  static void TearDownTestSuite() {
+    delete server;
+    delete json;
+  }
+
+  static testing::FixtureServer* server;
+  static std::string* json;
+};
+testing::FixtureServer* DemoShop::server = nullptr;
+std::string* DemoShop::json = nullptr;
+
+// The page object with its findings re-keyed by rule id, so expectations can name rules.
+rapidjson::Value Keyed(const rapidjson::Value& page, rapidjson::Document::AllocatorType& a) {
+  rapidjson::Value out(page, a);
+  rapidjson::Value findings(rapidjson::kObjectType);
+  for (const auto& f : page["findings"].GetArray())
+    findings.AddMember(rapidjson::Value(f["rule_id"].GetString(), a), rapidjson::Value(f, a), a);
+  out["findings"] = findings;
+  return out;
+}
+
+TEST_F(DemoShop, AuditFindsTheFactsAndFindingsOfExpectedJson) {
+  rapidjson::Document actual, expected;
+  actual.Parse(json->c_str());
+  ASSERT_FALSE(actual.HasParseError());
+  expected.Parse(testing::ReadFixture("fixtures/shops/demo/expected.json").c_str());
+  ASSERT_FALSE(expected.HasParseError());
+  std::string why;
+  EXPECT_TRUE(testing::JsonSubset(expected["summary"], actual["summary"], "summary", &why)) << why;
+  for (const auto& [path, want] : expected["pages"].GetObject()) {
+    const std::string url = server->Url(path.GetString());
+    const rapidjson::Value* page = nullptr;
+    for (const auto& p : actual["pages"].GetArray())
+      if (url == p["url"].GetString()) page = &p;
+    ASSERT_NE(page, nullptr) << "no page " << url;
+    const rapidjson::Value keyed = Keyed(*page, actual.GetAllocator());
+    why.clear();
+    EXPECT_TRUE(testing::JsonSubset(want, keyed, std::string("pages[") + path.GetString() + "]", &why)) << why;
+  }
+}
+
+TEST_F(DemoShop, FetchesEveryPageAsAPhoneAndPlacesNoOrder) {
+  const auto requests = server->Requests();
+  EXPECT_GE(requests.size(), 12u);
+  for (const auto& r : requests) {
+    EXPECT_EQ(r.method, "GET") << r.path;
+    EXPECT_NE(r.user_agent.find("Mobile"), std::string::npos);
+  }
+  EXPECT_TRUE(server->OrderAttempts().empty());
+}
+
+TEST_F(DemoShop, ReportJsonValidatesAgainstTheSchema) {
+  auto schema_text = embedded::Find("reports/schema/report.schema.json");
+  ASSERT_TRUE(schema_text);
+  rapidjson::Document schema_doc;
+  schema_doc.Parse(schema_text->data(), schema_text->size());
+  ASSERT_FALSE(schema_doc.HasParseError());
+  rapidjson::SchemaDocument schema(schema_doc);
+  rapidjson::Document actual;
+  actual.Parse(json->c_str());
+  rapidjson::SchemaValidator validator(schema);
+  if (!actual.Accept(validator)) {
+    rapidjson::StringBuffer where, rule;
+    validator.GetInvalidSchemaPointer().StringifyUriFragment(where);
+    validator.GetInvalidDocumentPointer().StringifyUriFragment(rule);
+    FAIL() << "invalid at " << rule.GetString() << " (schema " << where.GetString() << ", keyword "
+           << validator.GetInvalidSchemaKeyword() << ")";
+  }
+}
+
+TEST_F(DemoShop, HtmlReportRendersFromTheJsonWithoutScriptsOrRemoteLoads) {
+  std::string html, error;
+  ASSERT_TRUE(report::RenderHtml(*json, &html, &error)) << error;
+  const std::string lower = text::AsciiLower(html);
+  EXPECT_EQ(lower.find("<script"), std::string::npos);
+  EXPECT_NE(lower.find("content-security-policy"), std::string::npos);
+  EXPECT_EQ(lower.find(" src=\"http"), std::string::npos);
+  EXPECT_NE(html.find("Trail Runner X"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace mmaudit

@@ -1,0 +1,181 @@
+#include "tests/support/fixture_server.h"
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/text.h"
+
+namespace mmaudit::testing {
+namespace {
+
+bool ReadWhole(const std::filesystem::path& p, std::string* out) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(p, ec)) return false;
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  *out = ss.str();
+  return true;
+}
+
+// Applies a canned ".http" response: "STATUS REASON\nHeader: value\n...\n\nbody".
+void ApplyCanned(const std::string& canned, httplib::Response& res) {
+  std::size_t pos = 0;
+  auto next_line = [&](std::string* line) {
+    if (pos >= canned.size()) return false;
+    std::size_t end = canned.find('\n', pos);
+    if (end == std::string::npos) end = canned.size();
+    *line = canned.substr(pos, end - pos);
+    if (!line->empty() && line->back() == '\r') line->pop_back();
+    pos = end + 1;
+    return true;
+  };
+  std::string line;
+  next_line(&line);
+  res.status = std::atoi(line.c_str());
+  std::string content_type = "text/plain";
+  while (next_line(&line) && !line.empty()) {
+    const auto colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    const std::string name(text::Trim(std::string_view(line).substr(0, colon)));
+    const std::string value(text::Trim(std::string_view(line).substr(colon + 1)));
+    if (text::AsciiLower(name) == "content-type") content_type = value;
+    else res.set_header(name, value);
+  }
+  res.set_content(pos < canned.size() ? canned.substr(pos) : std::string(), content_type);
+}
+
+}  // namespace
+
+std::string ContentTypeFor(const std::string& path) {
+  const std::string ext = text::AsciiLower(std::filesystem::path(path).extension().string());
+  if (ext == ".html" || ext == ".htm") return "text/html; charset=utf-8";
+  if (ext == ".css") return "text/css; charset=utf-8";
+  if (ext == ".js") return "application/javascript";
+  if (ext == ".json") return "application/json";
+  if (ext == ".xml") return "application/xml";
+  if (ext == ".txt") return "text/plain; charset=utf-8";
+  if (ext == ".png") return "image/png";
+  if (ext == ".jpg" || ext == ".jpeg") return "image/jpeg";
+  if (ext == ".gif") return "image/gif";
+  if (ext == ".webp") return "image/webp";
+  if (ext == ".avif") return "image/avif";
+  if (ext == ".svg") return "image/svg+xml";
+  if (ext == ".woff2") return "font/woff2";
+  if (ext == ".pdf") return "application/pdf";
+  if (ext == ".gz") return "application/gzip";
+  return "application/octet-stream";
+}
+
+FixtureServer::FixtureServer(std::string site_root) : root_(std::move(site_root)) {}
+
+FixtureServer::~FixtureServer() { Stop(); }
+
+void FixtureServer::Route(const std::string& path, Handler handler) { routes_.emplace_back(path, std::move(handler)); }
+
+bool FixtureServer::Start(std::string* error, int port) {
+  auto handler = [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); };
+  server_.Get(".*", handler);
+  server_.Post(".*", handler);
+  server_.Put(".*", handler);
+  server_.Delete(".*", handler);
+  server_.Options(".*", handler);
+  server_.set_keep_alive_max_count(1000);
+  if (port == 0) {
+    port_ = server_.bind_to_any_port("127.0.0.1");
+  } else {
+    port_ = server_.bind_to_port("127.0.0.1", port) ? port : -1;
+  }
+  if (port_ <= 0) {
+    *error = "cannot bind 127.0.0.1" + (port ? ":" + std::to_string(port) : std::string());
+    return false;
+  }
+  thread_ = std::thread([this] { server_.listen_after_bind(); });
+  // cpp-httplib 0.11 has no wait_until_ready(); poll until the accept loop runs.
+  for (int i = 0; i < 500 && !server_.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  return true;
+}
+
+void FixtureServer::Stop() {
+  server_.stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::string FixtureServer::Url(const std::string& path) const {
+  return "http://127.0.0.1:" + std::to_string(port_) + path;
+}
+
+std::vector<RecordedRequest> FixtureServer::Requests() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return requests_;
+}
+
+bool FixtureServer::IsOrderAttempt(const RecordedRequest& r) {
+  if (r.method != "POST") return false;
+  const std::string p = text::AsciiLower(r.path);
+  if (text::Contains(p, "/cart")) return false;  // add to cart, update cart, discount codes
+  for (const char* w : {"complete", "place", "order", "pay", "submit", "confirm"})
+    if (text::Contains(p, w)) return true;
+  return false;
+}
+
+std::vector<RecordedRequest> FixtureServer::OrderAttempts() const {
+  std::vector<RecordedRequest> out;
+  for (const auto& r : Requests())
+    if (IsOrderAttempt(r)) out.push_back(r);
+  return out;
+}
+
+void FixtureServer::Handle(const httplib::Request& req, httplib::Response& res) {
+  {
+    RecordedRequest r;
+    r.method = req.method;
+    r.path = req.path;
+    const auto q = req.target.find('?');
+    if (q != std::string::npos) r.query = req.target.substr(q + 1);
+    r.body = req.body;
+    r.user_agent = req.get_header_value("User-Agent");
+    r.accept_encoding = req.get_header_value("Accept-Encoding");
+    std::lock_guard<std::mutex> lock(mu_);
+    requests_.push_back(std::move(r));
+  }
+  for (const auto& [path, handler] : routes_)
+    if (path == req.path) {
+      handler(req, res);
+      return;
+    }
+  ServeFile(req.path, res);
+}
+
+void FixtureServer::ServeFile(const std::string& path, httplib::Response& res) {
+  namespace fs = std::filesystem;
+  if (root_.empty() || path.empty() || path[0] != '/' || text::Contains(path, "..")) {
+    res.status = 404;
+    res.set_content("<!doctype html><title>Not found</title><h1>Not found</h1>", "text/html; charset=utf-8");
+    return;
+  }
+  const fs::path root(root_);
+  const std::string rel = path.substr(1);
+  std::string body;
+  if (ReadWhole(root / (rel + ".http"), &body)) {
+    ApplyCanned(body, res);
+    return;
+  }
+  const std::vector<fs::path> candidates =
+      rel.empty() ? std::vector<fs::path>{root / "index.html"}
+                  : std::vector<fs::path>{root / (rel + ".html"), root / rel / "index.html", root / rel};
+  for (const fs::path& p : candidates) {
+    if (ReadWhole(p, &body)) {
+      res.status = 200;
+      res.set_content(body, ContentTypeFor(p.string()));
+      return;
+    }
+  }
+  res.status = 404;
+  res.set_content("<!doctype html><title>Not found</title><h1>Not found</h1>", "text/html; charset=utf-8");
+}
+
+}  // namespace mmaudit::testing

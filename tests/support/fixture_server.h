@@ -1,0 +1,82 @@
+// FixtureServer: an embedded HTTP server (cpp-httplib) that serves a test storefront on 127.0.0.1
+// at a free port, for tests and for ci/demo. It binds loopback only.
+//
+// Site layout (fixtures/shops/NAME/site/): "/" serves index.html; "/a/b" serves a/b.html, else
+// a/b/index.html, else the file a/b itself, with a Content-Type from its extension. A file
+// "a/b.http" is a canned response and wins over the rest: its first line is "STATUS REASON", then
+// header lines, a blank line and the body (the format is documented in fixtures/README.md).
+// The query string is ignored when finding files.
+//
+// Every request is recorded. Requests that would place an order (a POST whose path looks like order
+// placement or payment) are counted separately so tests can assert there were none.
+//
+// Thread-safety: Route() must be called before Start(); everything else may be called from any
+// thread while the server runs.
+#pragma once
+
+#include <httplib.h>
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace mmaudit::testing {
+
+struct RecordedRequest {
+  std::string method;
+  std::string path;
+  std::string query;  // raw, without "?"
+  std::string body;
+  std::string user_agent;
+  std::string accept_encoding;
+};
+
+class FixtureServer {
+ public:
+  using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
+
+  // `site_root` may be "" for a server with programmatic routes only.
+  explicit FixtureServer(std::string site_root);
+  ~FixtureServer();  // stops the server and joins its thread
+  FixtureServer(const FixtureServer&) = delete;
+  FixtureServer& operator=(const FixtureServer&) = delete;
+
+  // A handler for requests to exactly `path` (any method), tried before the files.
+  void Route(const std::string& path, Handler handler);
+
+  // Binds 127.0.0.1 on a free port (or `port` when non-zero) and starts serving in a background
+  // thread. Returns false with *error when binding fails.
+  bool Start(std::string* error, int port = 0);
+  void Stop();
+
+  int port() const { return port_; }
+  // "http://127.0.0.1:PORT" + path.
+  std::string Url(const std::string& path = "/") const;
+
+  std::vector<RecordedRequest> Requests() const;
+  // Requests that look like placing an order or paying: a POST to a path containing "complete",
+  // "place", "order", "pay" or "submit" (case-insensitive), except add-to-cart and cart updates.
+  std::vector<RecordedRequest> OrderAttempts() const;
+  // Whether a request matches the rule of OrderAttempts.
+  static bool IsOrderAttempt(const RecordedRequest& r);
+
+ private:
+  void Handle(const httplib::Request& req, httplib::Response& res);
+  void ServeFile(const std::string& path, httplib::Response& res);
+
+  std::string root_;
+  httplib::Server server_;
+  std::thread thread_;
+  int port_ = 0;
+  std::vector<std::pair<std::string, Handler>> routes_;
+  mutable std::mutex mu_;
+  std::vector<RecordedRequest> requests_;
+};
+
+// Content-Type for a file name, by extension ("text/html; charset=utf-8" for .html).
+std::string ContentTypeFor(const std::string& path);
+
+}  // namespace mmaudit::testing

@@ -1,0 +1,22 @@
+// Paths and file access for tests. Tests run with the source tree as working directory, but use
+// these helpers so they also work from elsewhere.
+#pragma once
+
+#include <string>
+
+#include "html/document.h"
+
+namespace mmaudit::testing {
+
+// `relative` under the source tree, e.g. SourcePath("fixtures/pages/meta/basic.html").
+std::string SourcePath(const std::string& relative);
+// The whole file at SourcePath(relative). Fails the current test (ADD_FAILURE) and returns "" when
+// it cannot be read.
+std::string ReadFixture(const std::string& relative);
+// The fixture's bytes, made valid UTF-8 and parsed, as the pipeline does before extraction.
+html::Document ParseFixture(const std::string& relative);
+
+// The shared reference folder beside the checkout (../shared), or "" when it is absent.
+std::string SharedDir();
+
+}  // namespace mmaudit::testing
