@@ -11,7 +11,7 @@
 #include "cli/progress.h"
 #include "core/text.h"
 #include "core/url.h"
-#include "fetch/curl_fetcher.h"
+#include "facts/page_type.h"
 #include "fetch/devices.h"
 #include "pipeline/audit.h"
 #include "report/html.h"
@@ -63,6 +63,20 @@ po::options_description AuditOptions() {
       ("timeout", po::value<long>()->default_value(30000), "total timeout per page including redirects, ms")
       ("max-body", po::value<unsigned long long>()->default_value(10ull << 20), "largest decoded body accepted, bytes")
       ("max-redirects", po::value<int>()->default_value(10), "longest redirect chain followed")
+      ("no-crawl", "audit only the given URLs; follow no links and read no sitemaps")
+      ("max-pages", po::value<std::size_t>()->default_value(500), "fetch at most N URLs in a crawl")
+      ("max-depth", po::value<int>()->default_value(-1), "follow links at most N hops from a start URL (-1: no limit)")
+      ("concurrency", po::value<int>()->default_value(8), "transfers in flight")
+      ("per-host", po::value<int>()->default_value(6), "transfers in flight per host")
+      ("scope", po::value<std::string>()->default_value("host"), "crawl scope: host (the start URLs' hosts) or domain (their registrable domains)")
+      ("include", po::value<std::vector<std::string>>(), "crawl only URLs whose path?query matches this glob (repeatable)")
+      ("exclude", po::value<std::vector<std::string>>(), "skip URLs whose path?query matches this glob (repeatable)")
+      ("delay", po::value<double>()->default_value(0), "wait at least MS between requests to one host (Crawl-delay may raise it)")
+      ("ignore-robots", "do not obey robots.txt (recorded in the report)")
+      ("no-sitemaps", "do not read sitemaps")
+      ("keep-tracking-params", "keep utm_*, gclid, fbclid ... in URLs instead of stripping them")
+      ("sample-per-type", po::value<std::size_t>()->default_value(0), "audit at most N pages of each page type (0: all)")
+      ("page-type", po::value<std::vector<std::string>>(), "PATTERN=TYPE: pages whose path?query match the glob are of TYPE (repeatable)")
       ("quiet,q", "print only errors (also when the CI environment variable is true)");
   return o;
 }
@@ -102,6 +116,34 @@ int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
   if (options.fetch.connect_timeout_ms <= 0 || options.fetch.total_timeout_ms <= 0)
     throw UsageError("timeouts must be positive");
   if (options.fetch.max_redirects < 0) throw UsageError("--max-redirects must be >= 0");
+  fetch::CrawlOptions& crawl = options.crawl;
+  crawl.follow_links = vm.count("no-crawl") == 0;
+  crawl.use_sitemaps = crawl.follow_links && vm.count("no-sitemaps") == 0;
+  crawl.max_pages = vm["max-pages"].as<std::size_t>();
+  crawl.max_depth = vm["max-depth"].as<int>();
+  crawl.concurrency = vm["concurrency"].as<int>();
+  crawl.per_host = vm["per-host"].as<int>();
+  crawl.delay_ms = vm["delay"].as<double>();
+  crawl.ignore_robots = vm.count("ignore-robots") > 0;
+  crawl.strip_tracking = vm.count("keep-tracking-params") == 0;
+  if (vm.count("include")) crawl.include = vm["include"].as<std::vector<std::string>>();
+  if (vm.count("exclude")) crawl.exclude = vm["exclude"].as<std::vector<std::string>>();
+  const std::string scope = vm["scope"].as<std::string>();
+  if (scope == "host") crawl.scope = fetch::Scope::kHost;
+  else if (scope == "domain") crawl.scope = fetch::Scope::kDomain;
+  else throw UsageError("--scope must be host or domain, not \"" + scope + "\"");
+  if (crawl.concurrency < 1 || crawl.per_host < 1) throw UsageError("--concurrency and --per-host must be at least 1");
+  if (crawl.max_pages < 1) throw UsageError("--max-pages must be at least 1");
+  if (crawl.delay_ms < 0) throw UsageError("--delay must be >= 0");
+  options.sample_per_type = vm["sample-per-type"].as<std::size_t>();
+  if (vm.count("page-type")) {
+    for (const std::string& spec : vm["page-type"].as<std::vector<std::string>>()) {
+      facts::PageTypeOverride o;
+      std::string error;
+      if (!facts::ParsePageTypeOverride(spec, &o, &error)) throw UsageError("--page-type " + spec + ": " + error);
+      options.page_type_overrides.emplace_back(o.pattern, o.type);
+    }
+  }
 
   bool want_json = false, want_html = false;
   for (const std::string& f : text::SplitTrimmed(vm["format"].as<std::string>(), ',')) {
@@ -146,8 +188,7 @@ int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
     if (!url::IsHttp(base)) throw UsageError("--base-url must be an absolute http(s) URL");
     result = pipeline::AuditFile(html, base, options, *progress);
   } else {
-    fetch::CurlFetcher fetcher(options.fetch);
-    result = pipeline::AuditUrls(urls, fetcher, options, *progress);
+    result = pipeline::AuditSite(urls, options, *progress);
   }
 
   for (const auto& problem : result.rule_problems)
@@ -251,7 +292,8 @@ int RunVersion(const po::variables_map&, std::ostream& out, std::ostream&) {
 const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = {
       {"audit", "URL... | --file PAGE.html [--base-url URL]",
-       "audit pages of a live shop, or a saved page, and write JSON and HTML reports", AuditOptions, RunAudit},
+       "crawl a shop from its start URLs (or audit just them, or a saved page) and write JSON and HTML reports",
+       AuditOptions, RunAudit},
       {"rules", "[--doc ID | --checks]", "list the rules, or print one rule's documentation", RulesOptions, RunRules},
       {"version", "", "print the version", VersionOptions, RunVersion},
   };

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -27,9 +28,15 @@ class PrintingProgress final : public Progress {
     ++done_;
     if (!ok) ++failed_;
     if (style_ == ProgressStyle::kLines) {
-      // Plain output: one line per page keeps logs readable without flooding them.
-      std::fprintf(out_, "mmaudit: [%zu/%zu] %s %.*s\n", done_, total_, ok ? "audited" : "failed",
-                   static_cast<int>(what.size()), what.data());
+      // Plain output: a line every few seconds (and the first and last), so a log of a long crawl
+      // stays readable.
+      const auto now = std::chrono::steady_clock::now();
+      if (done_ == 1 || done_ == total_ || now - last_line_ >= std::chrono::seconds(3)) {
+        last_line_ = now;
+        std::fprintf(out_, "mmaudit: %zu done, %zu queued, %zu failed, %.1f pages/s; last: %.*s\n", done_,
+                     total_ > done_ ? total_ - done_ : 0, failed_, Rate(), static_cast<int>(what.size()),
+                     what.data());
+      }
     }
     Draw();
   }
@@ -58,15 +65,22 @@ class PrintingProgress final : public Progress {
     }
   }
 
+  double Elapsed() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  }
+  double Rate() const {
+    const double secs = Elapsed();
+    return secs > 0 ? static_cast<double>(done_) / secs : 0.0;
+  }
+
   void Draw() {
     if (style_ != ProgressStyle::kBar) return;
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-    constexpr int kWidth = 28;
-    const int filled = total_ == 0 ? 0 : static_cast<int>(kWidth * done_ / total_);
+    constexpr int kWidth = 24;
+    const int filled = total_ == 0 ? 0 : static_cast<int>(kWidth * std::min(done_, total_) / total_);
     std::string bar(static_cast<std::size_t>(filled), '#');
     bar.resize(kWidth, '-');
-    std::fprintf(out_, "\r\033[K[%s] %zu/%zu pages, %zu failed, %.1f pages/s, %.0fs", bar.c_str(), done_, total_,
-                 failed_, secs > 0 ? static_cast<double>(done_) / secs : 0.0, secs);
+    std::fprintf(out_, "\r\033[K[%s] %zu done, %zu queued, %zu failed, %.1f pages/s, %.0fs", bar.c_str(), done_,
+                 total_ > done_ ? total_ - done_ : 0, failed_, Rate(), Elapsed());
     std::fflush(out_);
     drawn_ = true;
   }
@@ -75,6 +89,7 @@ class PrintingProgress final : public Progress {
   ProgressStyle style_;
   std::FILE* out_;
   std::chrono::steady_clock::time_point started_;
+  std::chrono::steady_clock::time_point last_line_{};
   std::size_t total_ = 0, done_ = 0, failed_ = 0;
   bool drawn_ = false;
 };

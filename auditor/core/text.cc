@@ -189,6 +189,26 @@ std::vector<std::string> SplitTrimmed(std::string_view s, char sep) {
   return out;
 }
 
+bool GlobMatch(std::string_view pattern, std::string_view s) {
+  std::size_t p = 0, i = 0, star = std::string_view::npos, resume = 0;
+  while (i < s.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == s[i])) {
+      ++p;
+      ++i;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      resume = i;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      i = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
 bool StartsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;

@@ -36,3 +36,20 @@ TEST(Text, TruncatesByCodePoints) {
 
 }  // namespace
 }  // namespace mmaudit::text
+
+namespace mmaudit::text {
+namespace {
+
+TEST(Text, GlobMatchesStarsAndQuestionMarksWithoutBlowingUp) {
+  EXPECT_TRUE(GlobMatch("/p/*", "/p/trail-runner"));
+  EXPECT_TRUE(GlobMatch("*", ""));
+  EXPECT_TRUE(GlobMatch("/c/*/page-?", "/c/shoes/page-2"));
+  EXPECT_FALSE(GlobMatch("/c/*/page-?", "/c/shoes/page-12"));
+  EXPECT_FALSE(GlobMatch("/p/*", "/c/p/x"));
+  EXPECT_TRUE(GlobMatch("*calendar*", "/events/calendar?month=2031-01"));
+  const std::string many_a(20000, 'a');
+  EXPECT_FALSE(GlobMatch("*a*a*a*a*a*a*a*b", many_a));  // would be exponential with naive recursion
+}
+
+}  // namespace
+}  // namespace mmaudit::text

@@ -1,5 +1,6 @@
 #include "core/url.h"
 
+#include <libpsl.h>
 #include <uriparser/Uri.h>
 
 #include <memory>
@@ -81,7 +82,7 @@ std::optional<std::string> Finish(UriUriA* uri) {
     uri->portText.afterLast = nullptr;
   }
   const unsigned mask = uriNormalizeSyntaxMaskRequiredA(uri);
-  if (uriNormalizeSyntaxExA(uri, mask & (URI_NORMALIZE_SCHEME | URI_NORMALIZE_HOST | URI_NORMALIZE_PATH)) !=
+  if (uriNormalizeSyntaxExA(uri, mask & (URI_NORMALIZE_SCHEME | URI_NORMALIZE_HOST | URI_NORMALIZE_PATH | URI_NORMALIZE_QUERY)) !=
       URI_SUCCESS)
     return std::nullopt;
   auto out = ToString(uri);
@@ -177,6 +178,51 @@ std::string PercentDecode(std::string_view s) {
     }
   }
   return out;
+}
+
+bool IsTrackingParam(std::string_view name) {
+  const std::string n = text::AsciiLower(name);
+  if (text::StartsWith(n, "utm_")) return true;
+  static const char* kNames[] = {"gclid", "fbclid", "msclkid", "yclid", "dclid", "gbraid", "wbraid",
+                                 "mc_cid", "mc_eid", "_ga", "_gl", "igshid", "ttclid"};
+  for (const char* k : kNames)
+    if (n == k) return true;
+  return false;
+}
+
+std::string StripTrackingParams(std::string_view u) {
+  const auto q = u.find('?');
+  if (q == std::string_view::npos) return std::string(u);
+  const auto hash = u.find('#', q);
+  const std::string_view query = u.substr(q + 1, hash == std::string_view::npos ? std::string_view::npos : hash - q - 1);
+  std::string kept;
+  std::size_t start = 0;
+  while (start <= query.size()) {
+    std::size_t end = query.find('&', start);
+    if (end == std::string_view::npos) end = query.size();
+    const std::string_view pair = query.substr(start, end - start);
+    const std::string_view name = pair.substr(0, pair.find('='));
+    if (!pair.empty() && !IsTrackingParam(PercentDecode(name))) {
+      if (!kept.empty()) kept += '&';
+      kept += pair;
+    }
+    start = end + 1;
+  }
+  std::string out(u.substr(0, q));
+  if (!kept.empty()) out += "?" + kept;
+  if (hash != std::string_view::npos) out += u.substr(hash);
+  return out;
+}
+
+std::string RegistrableDomain(std::string_view host) {
+  const std::string h = text::AsciiLower(host);
+  if (h.empty()) return {};
+  // IP addresses and single-label hosts (localhost) are their own domain.
+  if (h.find_first_not_of("0123456789.") == std::string::npos || h.find(':') != std::string::npos ||
+      h.find('.') == std::string::npos)
+    return h;
+  const char* d = psl_registrable_domain(psl_builtin(), h.c_str());
+  return d != nullptr ? std::string(d) : h;
 }
 
 }  // namespace mmaudit::url

@@ -39,4 +39,14 @@ std::string SchemeOf(std::string_view ref);
 // Percent-decodes `s` (no '+' handling). Invalid escapes are kept as they are.
 std::string PercentDecode(std::string_view s);
 
+// True for query parameters that only track campaigns and clicks: utm_*, gclid, fbclid, msclkid,
+// yclid and their like. Case-insensitive.
+bool IsTrackingParam(std::string_view name);
+// `u` without tracking parameters; the order of the other parameters is kept.
+std::string StripTrackingParams(std::string_view u);
+
+// The registrable domain of `host` by the Public Suffix List (libpsl's built-in copy):
+// "www.shop.co.uk" -> "shop.co.uk". IP addresses and single-label hosts are returned as they are.
+std::string RegistrableDomain(std::string_view host);
+
 }  // namespace mmaudit::url

@@ -41,3 +41,30 @@ TEST(Url, SplitsIntoParts) {
 
 }  // namespace
 }  // namespace mmaudit::url
+
+namespace mmaudit::url {
+namespace {
+
+TEST(Url, NormalisesPercentEncodingInPathAndQuery) {
+  EXPECT_EQ(Normalize("https://shop.example/%7ejan/a%2fb?q=%6Bot"), "https://shop.example/~jan/a%2Fb?q=kot");
+}
+
+TEST(Url, StripsTrackingParametersAndKeepsTheRest) {
+  EXPECT_EQ(StripTrackingParams("https://s.example/p/1?utm_source=nl&size=42&gclid=abc&UTM_Medium=x"),
+            "https://s.example/p/1?size=42");
+  EXPECT_EQ(StripTrackingParams("https://s.example/p/1?fbclid=1"), "https://s.example/p/1");
+  EXPECT_EQ(StripTrackingParams("https://s.example/p/1"), "https://s.example/p/1");
+  EXPECT_TRUE(IsTrackingParam("utm_campaign"));
+  EXPECT_FALSE(IsTrackingParam("page"));
+}
+
+TEST(Url, FindsTheRegistrableDomainWithThePublicSuffixList) {
+  EXPECT_EQ(RegistrableDomain("www.shop.co.uk"), "shop.co.uk");
+  EXPECT_EQ(RegistrableDomain("static.sklep.com.pl"), "sklep.com.pl");
+  EXPECT_EQ(RegistrableDomain("cdn.magazin.ru"), "magazin.ru");
+  EXPECT_EQ(RegistrableDomain("127.0.0.1"), "127.0.0.1");
+  EXPECT_EQ(RegistrableDomain("localhost"), "localhost");
+}
+
+}  // namespace
+}  // namespace mmaudit::url

@@ -1,10 +1,10 @@
-// ExtractPage (every extractor, in order) and GuessPageType.
+// ExtractPage: every extractor, in order, then the page-type classifier.
 #include <zlib.h>
 
 #include "core/text.h"
-#include "core/url.h"
+#include "facts/charset.h"
 #include "facts/extract.h"
-#include "html/query.h"
+#include "facts/page_type.h"
 
 namespace mmaudit::facts {
 namespace {
@@ -18,17 +18,6 @@ bool LooksLikeHtml(std::string_view body) {
          text::StartsWith(head, "<head") || text::StartsWith(head, "<body") || text::StartsWith(head, "<!--");
 }
 
-std::string CharsetOf(std::string_view content_type) {
-  const std::string lower = text::AsciiLower(content_type);
-  const auto pos = lower.find("charset=");
-  if (pos == std::string::npos) return {};
-  std::string v = lower.substr(pos + 8);
-  const auto end = v.find_first_of("; ");
-  if (end != std::string::npos) v.resize(end);
-  std::erase(v, '"');
-  std::erase(v, '\'');
-  return v;
-}
 
 std::uint64_t DeflatedSize(std::string_view body) {
   uLongf size = compressBound(static_cast<uLong>(body.size()));
@@ -39,7 +28,6 @@ std::uint64_t DeflatedSize(std::string_view body) {
   return size + 18;  // gzip's header and trailer
 }
 
-bool IsUtf8Name(const std::string& cs) { return cs.empty() || cs == "utf-8" || cs == "utf8" || cs == "us-ascii"; }
 
 }  // namespace
 
@@ -72,39 +60,27 @@ PageFacts ExtractPage(const fetch::Response& response, const ExtractOptions& opt
 
   if (f.http.content_encoding.empty() || f.http.content_encoding == "identity")
     f.http.gzip_estimate_bytes = DeflatedSize(response.body);
-  f.meta.charset_http = CharsetOf(f.http.content_type);
-  std::size_t replaced = 0;
-  std::string utf8 = text::SanitizeUtf8(response.body, &replaced);
-  if (text::StartsWith(utf8, "\xEF\xBB\xBF")) utf8.erase(0, 3);
-  const std::size_t invalid = replaced;
-  if (invalid > 0) {
-    f.notes.push_back({"invalid-utf8", std::to_string(invalid) +
-                                           " byte sequences were not valid UTF-8 (or were NUL) and were replaced "
-                                           "with U+FFFD before parsing"});
+  // Decode to UTF-8 from the page's charset (BOM, header, meta, then a UTF-8 check).
+  Decoded decoded = DecodeToUtf8(response.body, f.http.content_type);
+  if (decoded.replaced > 0) {
+    f.notes.push_back({"invalid-bytes", std::to_string(decoded.replaced) + " byte sequences could not be read as " +
+                                            decoded.charset + " and were replaced with U+FFFD"});
   }
-  if (!IsUtf8Name(f.meta.charset_http)) {
-    f.notes.push_back({"charset-not-decoded", "the server declares charset \"" + f.meta.charset_http +
-                                                  "\"; decoding charsets other than UTF-8 is not supported yet, so "
-                                                  "the page was read as UTF-8"});
-  }
-
+  if (decoded.declared_wrong) f.notes.push_back({"charset-mismatch", decoded.mismatch});
+  if (!decoded.error.empty()) f.notes.push_back({"charset-unknown", decoded.error});
+  std::string utf8 = std::move(decoded.utf8);
   html::Document doc = html::Document::Parse(std::move(utf8));
   f.parsed = true;
   Context ctx;
   ctx.lexicon = options.lexicon;
   ctx.base_url = f.http.final_url;
-  f.meta = [&] {
-    MetaFacts m = ExtractMeta(doc, ctx);
-    m.charset_http = f.meta.charset_http;
-    m.invalid_utf8_replaced = invalid;
-    return m;
-  }();
+  f.meta = ExtractMeta(doc, ctx);
+  f.meta.charset_http = decoded.declared_http;
+  f.meta.charset_used = decoded.charset;
+  f.meta.charset_source = decoded.source;
+  f.meta.charset_mismatch = decoded.mismatch;
+  f.meta.invalid_utf8_replaced = decoded.replaced;
   if (!f.meta.base_href.empty()) ctx.base_url = f.meta.base_href;
-  if (!IsUtf8Name(f.meta.charset_declared) && f.meta.charset_http.empty()) {
-    f.notes.push_back({"charset-not-decoded", "the page declares charset \"" + f.meta.charset_declared +
-                                                  "\"; decoding charsets other than UTF-8 is not supported yet, so "
-                                                  "the page was read as UTF-8"});
-  }
   f.viewport = ExtractViewport(doc);
   f.images = ExtractImages(doc, ctx);
   f.scripts = ExtractScripts(doc, ctx);
@@ -118,36 +94,12 @@ PageFacts ExtractPage(const fetch::Response& response, const ExtractOptions& opt
   f.local = ExtractLocal(doc, f.structured_data, f.links, ctx);
   f.media = ExtractMedia(doc, f.structured_data, f.links, ctx);
   f.navigation = ExtractNavigation(doc, f.structured_data, f.forms, ctx);
-  f.page_type = GuessPageType(f);
+  const PageTypeGuess guess = ClassifyPage(doc, f, ctx);
+  f.page_type = guess.type;
+  f.page_type_confidence = guess.confidence;
+  f.page_type_evidence = guess.evidence;
+  f.page_type_source = "classifier";
   return f;
-}
-
-std::string GuessPageType(const PageFacts& f) {
-  const auto parts = url::Parse(f.http.final_url);
-  const std::string path = parts ? text::AsciiLower(parts->path) : "";
-  auto path_has = [&](std::initializer_list<const char*> words) {
-    for (const char* w : words)
-      if (text::Contains(path, w)) return true;
-    return false;
-  };
-  // Checkout forms and carts first: they often carry Product markup for the items in them.
-  if (path_has({"/checkout", "/kasse", "/zamowienie", "/oformlenie", "/commande"})) return "checkout";
-  if (path_has({"/cart", "/basket", "/koszyk", "/korzina", "/warenkorb", "/panier", "/carrito", "/carrello"}))
-    return "cart";
-  if (f.structured_data.FindAll("Product").size() == 1 || (f.commerce.product_markup && f.commerce.add_to_cart))
-    return "product";
-  if (f.faq.faq_page_markup || (f.faq.has_faq_heading && f.faq.visible.size() >= 3)) return "faq";
-  if (f.local.local_business_items > 0 || f.local.store_locator_cue) {
-    if (path_has({"/store", "/shop-locator", "/magazin", "/sklep", "/filial", "/locat"}) ||
-        f.local.local_business_items > 0)
-      return "store-locator";
-  }
-  if (f.media.how_to_items > 0 || path_has({"/blog", "/guide", "/how-to", "/poradnik", "/ratgeber"}))
-    return "guide";
-  if (!f.structured_data.FindAll("ItemList").empty() || path_has({"/c/", "/category", "/collections/", "/catalog"}))
-    return "category";
-  if (path == "/" || path.empty()) return "home";
-  return "other";
 }
 
 }  // namespace mmaudit::facts

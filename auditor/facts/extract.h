@@ -26,8 +26,9 @@ struct ExtractOptions {
 };
 
 // --- whole page -------------------------------------------------------------------------------
-// Runs every extractor on `response`. Never throws. Sets PageFacts::error_code when the page cannot
-// be audited: "fetch" (network failure), "http-status" (>= 400), "not-html", "empty-body".
+// Runs every extractor on `response`, then the page-type classifier (facts/page_type.h). Never
+// throws. Sets PageFacts::error_code when the page cannot be audited: "fetch" (network failure),
+// "http-status" (>= 400), "not-html", "empty-body".
 PageFacts ExtractPage(const fetch::Response& response, const ExtractOptions& options = {});
 
 // --- single extractors (each tested on fixture HTML) ------------------------------------------
@@ -52,8 +53,5 @@ MediaFacts ExtractMedia(const html::Document& doc, const StructuredData& sd, con
                         const Context& ctx);
 NavigationFacts ExtractNavigation(const html::Document& doc, const StructuredData& sd, const FormFacts& forms,
                                   const Context& ctx);
-// A first page-type guess from structured data, URL and cues: "home", "product", "category",
-// "cart", "checkout", "faq", "store-locator", "guide", "other". (The crawler issue refines this.)
-std::string GuessPageType(const PageFacts& facts);
 
 }  // namespace mmaudit::facts

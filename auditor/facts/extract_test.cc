@@ -45,21 +45,25 @@ TEST(ExtractPage, SniffsHtmlWhenTheServerSendsNoContentType) {
   EXPECT_EQ(f.meta.title, "x");
 }
 
-TEST(ExtractPage, ReplacesInvalidUtf8AndNulBytesAndSaysSo) {
+TEST(ExtractPage, ReplacesBytesThatAreNotTheDeclaredUtf8AndSaysSo) {
   const char raw[] = "<title>Caf\xE9 \xFF\xFE ok</title>\0<p>x</p>";
   PageFacts f = ExtractPage(Html(std::string(raw, sizeof raw - 1)));
   EXPECT_TRUE(f.parsed);
-  EXPECT_EQ(f.meta.invalid_utf8_replaced, 4u);
+  EXPECT_EQ(f.meta.invalid_utf8_replaced, 3u);  // the NUL byte is dropped, not replaced
   EXPECT_EQ(f.meta.title, "Caf\xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD ok");
-  ASSERT_FALSE(f.notes.empty());
-  EXPECT_EQ(f.notes[0].code, "invalid-utf8");
+  ASSERT_EQ(f.notes.size(), 2u);
+  EXPECT_EQ(f.notes[0].code, "invalid-bytes");
+  EXPECT_EQ(f.notes[1].code, "charset-mismatch");
 }
 
-TEST(ExtractPage, SaysPlainlyThatOtherCharsetsAreNotDecodedYet) {
-  PageFacts f = ExtractPage(Html("<title>x</title>", "text/html; charset=windows-1251"));
-  ASSERT_FALSE(f.notes.empty());
-  EXPECT_EQ(f.notes.back().code, "charset-not-decoded");
+TEST(ExtractPage, DecodesTheDeclaredCharsetBeforeParsing) {
+  // "Кроссовки" in windows-1251.
+  PageFacts f = ExtractPage(Html("<title>\xCA\xF0\xEE\xF1\xF1\xEE\xE2\xEA\xE8</title>", "text/html; charset=windows-1251"));
+  EXPECT_EQ(f.meta.title, "Кроссовки");
   EXPECT_EQ(f.meta.charset_http, "windows-1251");
+  EXPECT_EQ(f.meta.charset_used, "windows-1251");
+  EXPECT_EQ(f.meta.charset_source, "http");
+  EXPECT_TRUE(f.notes.empty());
 }
 
 TEST(ExtractPage, SurvivesHtmlNestedTenThousandLevelsDeep) {
@@ -82,7 +86,7 @@ TEST(ExtractPage, EstimatesGzipSavingsOnlyForUncompressedResponses) {
   EXPECT_EQ(ExtractPage(gz).http.gzip_estimate_bytes, 0u);
 }
 
-TEST(GuessPageType, RecognisesTheDemoShopPages) {
+TEST(PageType, RecognisesTheDemoShopPagesWithConfidenceAndEvidence) {
   struct Case {
     const char* file;
     const char* path;
@@ -92,17 +96,35 @@ TEST(GuessPageType, RecognisesTheDemoShopPages) {
       {"c/running-shoes.html", "/c/running-shoes", "category"},
       {"p/trail-runner-x.html", "/p/trail-runner-x", "product"},
       {"p/city-walker.html", "/p/city-walker", "product"},
+      {"p/kids-sprint.html", "/p/kids-sprint", "product"},
       {"faq.html", "/faq", "faq"},
       {"stores.html", "/stores", "store-locator"},
       {"guides/how-to-lace-running-shoes.html", "/guides/how-to-lace-running-shoes", "guide"},
       {"cart.html", "/cart", "cart"},
       {"checkout.html", "/checkout", "checkout"},
+      {"checkout/shipping.html", "/checkout/shipping", "checkout"},
+      {"checkout/payment.html", "/checkout/payment", "checkout"},
   };
   for (const Case& c : cases) {
     fetch::Response r = Html(testing::ReadFixture(std::string("fixtures/shops/demo/site/") + c.file));
     r.requested_url = r.final_url = std::string("http://127.0.0.1:8080") + c.path;
-    EXPECT_EQ(ExtractPage(r).page_type, c.type) << c.file;
+    const PageFacts f = ExtractPage(r);
+    EXPECT_EQ(f.page_type, c.type) << c.file;
+    EXPECT_EQ(f.page_type_source, "classifier") << c.file;
+    // Every demo page has a URL word or root plus markup or DOM cues that agree.
+    EXPECT_GE(f.page_type_confidence, 0.6) << c.file;
+    EXPECT_LE(f.page_type_confidence, 1.0) << c.file;
+    EXPECT_GE(f.page_type_evidence.size(), 2u) << c.file;
+    EXPECT_LE(f.page_type_evidence.size(), 6u) << c.file;
   }
+}
+
+TEST(PageType, IsLeftEmptyForPagesThatCannotBeAudited) {
+  const PageFacts f = ExtractPage(Html("<h1>gone</h1>", "text/html", 404));
+  EXPECT_EQ(f.page_type, "");
+  EXPECT_EQ(f.page_type_confidence, 0);
+  EXPECT_TRUE(f.page_type_evidence.empty());
+  EXPECT_EQ(f.page_type_source, "");
 }
 
 }  // namespace

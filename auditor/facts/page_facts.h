@@ -54,7 +54,10 @@ struct MetaFacts {
   std::string lang;              // <html lang>
   std::string charset_declared;  // <meta charset> or http-equiv content-type charset, lower case
   std::string charset_http;      // charset parameter of the Content-Type header, lower case
-  std::size_t invalid_utf8_replaced = 0;  // bytes replaced before parsing (0 for clean UTF-8)
+  std::string charset_used;      // what the page was decoded from, e.g. "windows-1251"
+  std::string charset_source;    // why: "bom", "http", "meta", "utf-8" (valid UTF-8) or "fallback"
+  std::string charset_mismatch;  // "" or why the declared charset did not fit the bytes
+  std::size_t invalid_utf8_replaced = 0;  // byte sequences replaced with U+FFFD while decoding
   std::vector<Hreflang> hreflang;
   std::string base_href;         // <base href>, resolved; "" when none
   std::string theme_color;
@@ -305,6 +308,9 @@ struct PageFacts {
   NavigationFacts navigation;
   std::vector<Note> notes;    // non-fatal oddities met while extracting
   std::string page_type;      // a first guess: "product", "faq", "store-locator", "checkout" ... "other"
+  double page_type_confidence = 0;
+  std::vector<std::string> page_type_evidence;
+  std::string page_type_source;  // "classifier" or "override"
 };
 
 }  // namespace mmaudit::facts

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,6 +19,8 @@ struct FetchOptions {
   long total_timeout_ms = 30'000;         // whole transfer including redirects
   std::uint64_t max_body_bytes = 10ull << 20;  // decoded body; larger bodies abort with kTooLarge
   int max_redirects = 10;
+  long low_speed_bytes_per_s = 1000;      // abort a transfer slower than this ...
+  long low_speed_time_s = 15;             // ... for this many seconds (a server dripping bytes)
 };
 
 // One hop of a redirect chain.
@@ -60,6 +63,9 @@ struct Response {
   double ttfb_ms = 0;                     // final response: request start to first byte
   double total_ms = 0;                    // all hops, end to end
   bool from_file = false;                 // read from disk (--file): no network facts
+  // What robots.txt said of this URL, when the crawler checked: nullopt when not checked.
+  std::optional<bool> robots_allowed;
+  std::string robots_rule;                // the deciding rule, e.g. "Disallow: /checkout"
   FetchError error = FetchError::kNone;
   std::string error_message;
 

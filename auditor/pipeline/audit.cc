@@ -7,7 +7,6 @@
 #include "rules/scoring.h"
 
 namespace mmaudit::pipeline {
-namespace {
 
 std::string NowIso8601() {
   const std::time_t t = std::time(nullptr);
@@ -41,8 +40,6 @@ void Finish(report::AuditResult* r, std::chrono::steady_clock::time_point starte
   r->site = rules::ScoreSite(scores);
   r->duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
 }
-
-}  // namespace
 
 report::PageResult AuditResponse(const fetch::Response& response, const AuditOptions& options) {
   report::PageResult page;

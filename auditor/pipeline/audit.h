@@ -3,12 +3,14 @@
 // compact facts. A page that fails becomes an entry with an error and the run goes on.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
 #include "core/progress.h"
 #include "facts/extract.h"
 #include "fetch/devices.h"
+#include "fetch/crawler.h"
 #include "fetch/fetcher.h"
 #include "report/result.h"
 #include "rules/catalogue.h"
@@ -21,6 +23,9 @@ struct AuditOptions {
   rules::Catalogue catalogue;       // the rules in force
   std::string rules_source = "built-in";
   facts::ExtractOptions extract;
+  fetch::CrawlOptions crawl;        // for AuditSite; crawl.fetch is overwritten with `fetch`
+  std::size_t sample_per_type = 0;  // AuditSite audits at most this many pages per page type; 0: all
+  std::vector<std::pair<std::string, std::string>> page_type_overrides;  // (glob on path?query, type)
 };
 
 // Audits one fetched response: facts, findings, scores. Never throws.
@@ -30,6 +35,13 @@ report::PageResult AuditResponse(const fetch::Response& response, const AuditOpt
 // audited once. Never throws; each failure is recorded on its page.
 report::AuditResult AuditUrls(const std::vector<std::string>& urls, fetch::Fetcher& fetcher,
                               const AuditOptions& options, Progress& progress);
+
+// Crawls from `seeds` (see fetch/crawler.h) and audits every page found, on a pool of worker
+// threads. With options.crawl.follow_links false and use_sitemaps false it audits exactly the seeds.
+// The result's `site` section lists every URL seen. Pages are reported sorted by URL, so the same
+// site gives the same report whatever order the transfers finished in. Never throws.
+report::AuditResult AuditSite(const std::vector<std::string>& seeds, const AuditOptions& options,
+                              Progress& progress);
 
 // Audits a saved page offline: `html` is treated as a 200 text/html response from `base_url`.
 report::AuditResult AuditFile(const std::string& html, const std::string& base_url, const AuditOptions& options,
@@ -45,5 +57,10 @@ enum ExitCode : int {
 
 // kExitOk when at least one page was audited, kExitNothingAudited otherwise.
 int ExitCodeFor(const report::AuditResult& result);
+
+// Shared by the audit entry points: a result with the settings filled in, and the final site
+// scores and duration.
+report::AuditResult NewResult(const AuditOptions& options, const char* mode);
+void Finish(report::AuditResult* result, std::chrono::steady_clock::time_point started);
 
 }  // namespace mmaudit::pipeline

@@ -149,6 +149,9 @@ void WriteFacts(Out<W>& o, const facts::PageFacts& f) {
   o.Str("lang", m.lang);
   o.Str("charset_declared", m.charset_declared);
   o.Str("charset_http", m.charset_http);
+  o.Str("charset_used", m.charset_used);
+  o.Str("charset_source", m.charset_source);
+  o.Str("charset_mismatch", m.charset_mismatch);
   o.UInt("invalid_utf8_replaced", m.invalid_utf8_replaced);
   o.BeginArray("hreflang");
   for (const auto& x : m.hreflang) {
@@ -439,6 +442,74 @@ void WriteRule(Out<W>& o, const rules::RuleSpec& r) {
   o.End();
 }
 
+template <typename W>
+void WriteSite(Out<W>& o, const std::optional<SiteSection>& site) {
+  if (!site) {
+    o.Null("site");
+    return;
+  }
+  const fetch::CrawlOptions& c = site->settings;
+  o.Begin("site");
+  o.StrList("start_urls", site->start_urls);
+  o.Begin("settings");
+  o.Num("concurrency", c.concurrency);
+  o.Num("per_host", c.per_host);
+  o.UInt("max_pages", c.max_pages);
+  o.Num("max_depth", c.max_depth);
+  o.Str("scope", c.scope == fetch::Scope::kHost ? "host" : "domain");
+  o.StrList("include", c.include);
+  o.StrList("exclude", c.exclude);
+  o.Bool("ignore_robots", c.ignore_robots);
+  o.Bool("use_sitemaps", c.use_sitemaps);
+  o.Bool("follow_links", c.follow_links);
+  o.Bool("strip_tracking", c.strip_tracking);
+  o.Num("delay_ms", c.delay_ms);
+  o.Num("max_retries", c.max_retries);
+  o.UInt("max_url_length", c.max_url_length);
+  o.UInt("max_query_variants", c.max_query_variants);
+  o.UInt("max_path_segments", c.max_path_segments);
+  o.UInt("sample_per_type", site->sample_per_type);
+  o.End();
+  const fetch::CrawlResult& r = site->crawl;
+  o.Begin("counts");
+  o.UInt("fetched", r.fetched);
+  o.UInt("failed", r.failed);
+  o.UInt("skipped", r.skipped);
+  o.UInt("skipped_unrecorded", r.skipped_unrecorded);
+  o.UInt("sampled_out", site->sampled_out);
+  o.End();
+  o.BeginArray("robots");
+  for (const auto& rb : r.robots) {
+    o.Begin();
+    o.Str("url", rb.url);
+    o.Num("status", rb.status);
+    o.Str("mode", rb.mode);
+    o.Opt("crawl_delay", rb.crawl_delay);
+    o.StrList("sitemaps", rb.sitemaps);
+    o.StrList("problems", rb.problems);
+    o.End();
+  }
+  o.EndArray();
+  o.StrList("sitemaps", r.sitemaps);
+  o.StrList("sitemap_errors", r.sitemap_errors);
+  o.BeginArray("urls");
+  for (const auto& e : r.entries) {
+    o.Begin();
+    o.Str("url", e.url);
+    o.Str("state", e.state);
+    o.Num("status", e.status);
+    o.Str("page_type", e.page_type);
+    o.Num("depth", e.depth);
+    o.Str("via", e.via);
+    o.Str("parent", e.parent);
+    o.Str("reason", e.reason);
+    o.Num("retries", e.retries);
+    o.End();
+  }
+  o.EndArray();
+  o.End();
+}
+
 struct TopFinding {
   const rules::RuleSpec* rule = nullptr;
   double impact = 0;  // sum over pages of weight * (1 - score)
@@ -507,6 +578,8 @@ void WriteAll(W& w, const AuditResult& r) {
   o.EndArray();
   o.End();
 
+  WriteSite(o, r.crawl);
+
   o.BeginArray("rules");
   for (const auto& rule : r.rules) WriteRule(o, rule);
   o.EndArray();
@@ -526,6 +599,8 @@ void WriteAll(W& w, const AuditResult& r) {
       o.End();
     }
     o.Str("page_type", p.facts.page_type);
+    o.Num("page_type_confidence", p.facts.page_type_confidence);
+    o.StrList("page_type_evidence", p.facts.page_type_evidence);
     WriteScores(o, "scores", p.scores);
     o.BeginArray("findings");
     for (const auto& f : p.findings) WriteFinding(o, f);

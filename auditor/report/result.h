@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "facts/page_facts.h"
+#include "fetch/crawler.h"
 #include "rules/catalogue.h"
 #include "rules/rule.h"
 #include "rules/scoring.h"
@@ -15,7 +16,7 @@
 namespace mmaudit::report {
 
 // Bump on any change to the JSON's shape; reports/schema/report.schema.json carries the same number.
-inline constexpr const char* kSchemaVersion = "1.0.0";
+inline constexpr const char* kSchemaVersion = "1.1.0";
 inline constexpr const char* kToolVersion = "0.1.0";
 
 struct PageResult {
@@ -36,6 +37,15 @@ struct Settings {
   std::string rules_source;  // "built-in" or the --rules-dir path
 };
 
+// The crawl behind a site audit: its settings and every URL it saw.
+struct SiteSection {
+  std::vector<std::string> start_urls;
+  fetch::CrawlOptions settings;
+  std::size_t sample_per_type = 0;
+  std::size_t sampled_out = 0;  // pages fetched and typed but not audited because of sampling
+  fetch::CrawlResult crawl;
+};
+
 struct AuditResult {
   std::string generated_at;  // ISO 8601 UTC; excluded from determinism comparisons
   double duration_ms = 0;    // likewise
@@ -44,6 +54,7 @@ struct AuditResult {
   rules::Scores site;
   std::vector<rules::RuleSpec> rules;           // the catalogue in force
   std::vector<rules::RuleProblem> rule_problems;  // rules left out of it, with the reason
+  std::optional<SiteSection> crawl;             // present for crawls (AuditSite); "site" in the JSON
 };
 
 // Serialises `result` as the versioned report JSON (see reports/schema/report.schema.json).

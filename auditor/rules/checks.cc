@@ -494,12 +494,14 @@ CheckResult Doctype(const PageFacts& p, const Options&) {
 }
 
 CheckResult Charset(const PageFacts& p, const Options&) {
-  const bool declared = !p.meta.charset_declared.empty() || !p.meta.charset_http.empty();
-  CheckResult r = Binary(declared && p.meta.invalid_utf8_replaced == 0,
-                         declared ? "charset " + (p.meta.charset_http.empty() ? p.meta.charset_declared : p.meta.charset_http)
-                                  : "no charset declared");
+  const bool declared = !p.meta.charset_declared.empty() || !p.meta.charset_http.empty() ||
+                        p.meta.charset_source == "bom";
+  CheckResult r = Binary(declared && p.meta.charset_mismatch.empty() && p.meta.invalid_utf8_replaced == 0,
+                         declared ? "read as " + p.meta.charset_used + " (from " + p.meta.charset_source + ")"
+                                  : "no charset declared; read as " + p.meta.charset_used);
+  if (!p.meta.charset_mismatch.empty()) r.details.push_back(p.meta.charset_mismatch);
   if (p.meta.invalid_utf8_replaced > 0)
-    r.details.push_back(std::to_string(p.meta.invalid_utf8_replaced) + " invalid byte sequences for the declared charset");
+    r.details.push_back(std::to_string(p.meta.invalid_utf8_replaced) + " byte sequences could not be decoded");
   return r;
 }
 

@@ -52,7 +52,7 @@ void ApplyCanned(const std::string& canned, httplib::Response& res) {
 
 std::string ContentTypeFor(const std::string& path) {
   const std::string ext = text::AsciiLower(std::filesystem::path(path).extension().string());
-  if (ext == ".html" || ext == ".htm") return "text/html; charset=utf-8";
+  if (ext == ".html" || ext == ".htm") return "text/html";  // the page's own <meta charset> decides
   if (ext == ".css") return "text/css; charset=utf-8";
   if (ext == ".js") return "application/javascript";
   if (ext == ".json") return "application/json";
@@ -173,6 +173,15 @@ void FixtureServer::ServeFile(const std::string& path, httplib::Response& res) {
       res.set_content(body, ContentTypeFor(p.string()));
       return;
     }
+  }
+  // A "_wildcard.html" answers for every path below its folder that has no file of its own.
+  for (fs::path dir = fs::path(rel).parent_path();; dir = dir.parent_path()) {
+    if (ReadWhole(root / dir / "_wildcard.html", &body)) {
+      res.status = 200;
+      res.set_content(body, "text/html; charset=utf-8");
+      return;
+    }
+    if (dir.empty() || dir == dir.parent_path()) break;
   }
   res.status = 404;
   res.set_content("<!doctype html><title>Not found</title><h1>Not found</h1>", "text/html; charset=utf-8");

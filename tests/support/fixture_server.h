@@ -5,7 +5,8 @@
 // a/b/index.html, else the file a/b itself, with a Content-Type from its extension. A file
 // "a/b.http" is a canned response and wins over the rest: its first line is "STATUS REASON", then
 // header lines, a blank line and the body (the format is documented in fixtures/README.md).
-// The query string is ignored when finding files.
+// A file "DIR/_wildcard.html" answers every path under DIR that nothing else answers (for
+// crawler traps). The query string is ignored when finding files.
 //
 // Every request is recorded. Requests that would place an order (a POST whose path looks like order
 // placement or payment) are counted separately so tests can assert there were none.

@@ -1,0 +1,138 @@
+#include "fetch/curl_common.h"
+
+#include "core/text.h"
+
+namespace mmaudit::fetch::internal {
+namespace {
+
+size_t OnBody(char* data, size_t size, size_t nmemb, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const size_t n = size * nmemb;
+  if (t->body.size() + n > t->max_body) {
+    t->too_large = true;
+    return 0;  // makes libcurl stop with CURLE_WRITE_ERROR
+  }
+  t->body.append(data, n);
+  return n;
+}
+
+size_t OnHeader(char* data, size_t size, size_t nmemb, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const size_t n = size * nmemb;
+  std::string_view line(data, n);
+  if (text::StartsWith(line, "HTTP/")) {
+    t->headers.clear();  // a new response (1xx, or the next hop)
+    return n;
+  }
+  const auto colon = line.find(':');
+  if (colon == std::string_view::npos) return n;
+  if (t->headers.size() < 500)  // a header flood is cut, not stored
+    t->headers.emplace_back(text::AsciiLower(text::Trim(line.substr(0, colon))),
+                            std::string(text::Trim(line.substr(colon + 1))));
+  return n;
+}
+
+FetchError Classify(CURLcode code) {
+  switch (code) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY: return FetchError::kDns;
+    case CURLE_COULDNT_CONNECT: return FetchError::kConnect;
+    case CURLE_OPERATION_TIMEDOUT: return FetchError::kTimeout;
+    case CURLE_FILESIZE_EXCEEDED: return FetchError::kTooLarge;
+    case CURLE_UNSUPPORTED_PROTOCOL: return FetchError::kUnsupportedScheme;
+    case CURLE_URL_MALFORMAT: return FetchError::kInvalidUrl;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER: return FetchError::kTls;
+    case CURLE_BAD_CONTENT_ENCODING:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM: return FetchError::kProtocol;
+    default: return FetchError::kOther;
+  }
+}
+
+std::string HttpVersionName(long v) {
+  switch (v) {
+    case CURL_HTTP_VERSION_1_0: return "1.0";
+    case CURL_HTTP_VERSION_1_1: return "1.1";
+    case CURL_HTTP_VERSION_2_0: return "2";
+    case CURL_HTTP_VERSION_3: return "3";
+    default: return "";
+  }
+}
+
+}  // namespace
+
+void ConfigureEasy(CURL* easy, const std::string& url, const FetchOptions& o, Transfer* t, long timeout_ms) {
+  t->max_body = o.max_body_bytes;
+  curl_easy_reset(easy);
+  curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(easy, CURLOPT_USERAGENT, o.user_agent.c_str());
+  curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");  // every encoding this libcurl decodes
+  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, o.connect_timeout_ms);
+  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, timeout_ms > 0 ? timeout_ms : o.total_timeout_ms);
+  if (o.low_speed_bytes_per_s > 0 && o.low_speed_time_s > 0) {
+    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, o.low_speed_bytes_per_s);
+    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, o.low_speed_time_s);
+  }
+  curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(o.max_body_bytes));
+  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, OnBody);
+  curl_easy_setopt(easy, CURLOPT_WRITEDATA, t);
+  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, OnHeader);
+  curl_easy_setopt(easy, CURLOPT_HEADERDATA, t);
+  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, t->errbuf);
+  curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
+  curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);  // prefer multiplexing on an HTTP/2 connection
+  curl_slist_free_all(t->request_headers);
+  t->request_headers = nullptr;
+  t->request_headers = curl_slist_append(
+      t->request_headers, "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+  t->request_headers = curl_slist_append(t->request_headers, "Accept-Language: en;q=0.9,*;q=0.5");
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, t->request_headers);
+}
+
+std::string ReadTransfer(CURL* easy, CURLcode code, Transfer* t, const FetchOptions& o, Response* r) {
+  long status = 0, version = 0, header_bytes = 0;
+  curl_off_t body_bytes = 0, ttfb_us = 0, total_us = 0;
+  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_getinfo(easy, CURLINFO_HTTP_VERSION, &version);
+  curl_easy_getinfo(easy, CURLINFO_SIZE_DOWNLOAD_T, &body_bytes);
+  curl_easy_getinfo(easy, CURLINFO_HEADER_SIZE, &header_bytes);
+  curl_easy_getinfo(easy, CURLINFO_STARTTRANSFER_TIME_T, &ttfb_us);
+  curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME_T, &total_us);
+  r->status = static_cast<int>(status);
+  r->http_version = HttpVersionName(version);
+  r->headers = std::move(t->headers);
+  r->transfer_bytes += static_cast<std::uint64_t>(header_bytes) + static_cast<std::uint64_t>(body_bytes);
+  r->body_transfer_bytes = static_cast<std::uint64_t>(body_bytes);
+  r->ttfb_ms = static_cast<double>(ttfb_us) / 1000.0;
+  r->total_ms += static_cast<double>(total_us) / 1000.0;
+  r->body = std::move(t->body);
+  r->decoded_bytes = r->body.size();
+  if (code != CURLE_OK) {
+    if (t->too_large || code == CURLE_FILESIZE_EXCEEDED) {
+      r->error = FetchError::kTooLarge;
+      r->error_message = "response body exceeds the limit of " + std::to_string(o.max_body_bytes) + " bytes";
+    } else {
+      r->error = Classify(code);
+      r->error_message = t->errbuf[0] ? t->errbuf : curl_easy_strerror(code);
+    }
+    return {};
+  }
+  const bool is_redirect = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+  char* location = nullptr;
+  curl_easy_getinfo(easy, CURLINFO_REDIRECT_URL, &location);
+  return is_redirect && location != nullptr ? std::string(location) : std::string();
+}
+
+}  // namespace mmaudit::fetch::internal

@@ -1,0 +1,119 @@
+// AuditSite: the crawler with the audit as its sink.
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <mutex>
+
+#include "core/text.h"
+#include "core/url.h"
+#include "pipeline/audit.h"
+#include "rules/scoring.h"
+
+namespace mmaudit::pipeline {
+namespace {
+
+// Keeps what the report and the site rules need of a page's facts and drops the bulky lists
+// (every link of the page), so memory does not grow with page size over a long crawl.
+void Compact(facts::PageFacts* f) {
+  auto& links = f->links.links;
+  links.erase(std::remove_if(links.begin(), links.end(),
+                             [](const facts::Link& l) {
+                               return l.kind != facts::LinkKind::kTel && l.kind != facts::LinkKind::kMailto &&
+                                      l.kind != facts::LinkKind::kMaps;
+                             }),
+              links.end());
+  links.shrink_to_fit();
+  f->styles.inline_css.clear();
+  f->styles.inline_css.shrink_to_fit();
+}
+
+class AuditSink final : public fetch::CrawlSink {
+ public:
+  explicit AuditSink(const AuditOptions& options) : options_(options) {}
+
+  fetch::SinkResult OnResponse(const fetch::Response& response, const fetch::CrawlEntry&) override {
+    fetch::SinkResult out;
+    report::PageResult page;
+    page.facts = facts::ExtractPage(response, options_.extract);
+    ApplyOverrides(&page.facts);
+    out.page_type = page.facts.page_type;
+    for (const facts::Link& l : page.facts.links.links)
+      if (l.kind == facts::LinkKind::kInternal || l.kind == facts::LinkKind::kExternal) out.links.push_back(l.href);
+    page.audited = page.facts.parsed;
+    bool keep = true;
+    if (page.audited && options_.sample_per_type > 0) {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (++per_type_[page.facts.page_type] > options_.sample_per_type) {
+        ++sampled_out_;
+        keep = false;
+      }
+    }
+    if (!keep) return out;
+    if (page.audited) {
+      page.findings = rules::EvaluateAll(options_.catalogue, page.facts);
+      page.scores = rules::ScorePage(page.findings);
+    } else {
+      page.scores = rules::ScorePage({});
+    }
+    Compact(&page.facts);
+    std::lock_guard<std::mutex> lock(mu_);
+    pages_.push_back(std::move(page));
+    return out;
+  }
+
+  std::vector<report::PageResult> TakePages() {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::sort(pages_.begin(), pages_.end(), [](const auto& a, const auto& b) {
+      return a.facts.http.final_url < b.facts.http.final_url;
+    });
+    return std::move(pages_);
+  }
+  std::size_t sampled_out() const { return sampled_out_; }
+
+ private:
+  void ApplyOverrides(facts::PageFacts* f) const {
+    if (options_.page_type_overrides.empty()) return;
+    const auto parts = url::Parse(f->http.final_url);
+    if (!parts) return;
+    const std::string path_query = parts->path + (parts->query.empty() ? "" : "?" + parts->query);
+    for (const auto& [pattern, type] : options_.page_type_overrides)
+      if (text::GlobMatch(pattern, path_query)) {
+        f->page_type = type;
+        f->page_type_source = "override";
+        f->page_type_confidence = 1;
+        f->page_type_evidence = {"--page-type " + pattern + "=" + type};
+        return;
+      }
+  }
+
+  const AuditOptions& options_;
+  std::mutex mu_;
+  std::vector<report::PageResult> pages_;
+  std::map<std::string, std::size_t> per_type_;
+  std::size_t sampled_out_ = 0;
+};
+
+}  // namespace
+
+report::AuditResult AuditSite(const std::vector<std::string>& seeds, const AuditOptions& options,
+                              Progress& progress) {
+  const auto started = std::chrono::steady_clock::now();
+  report::AuditResult result = NewResult(options, "live");
+  fetch::CrawlOptions crawl = options.crawl;
+  crawl.fetch = options.fetch;
+  AuditSink sink(options);
+  report::SiteSection site;
+  site.start_urls = seeds;
+  site.settings = crawl;
+  site.sample_per_type = options.sample_per_type;
+  site.crawl = fetch::Crawl(seeds, crawl, sink, progress);
+  site.sampled_out = sink.sampled_out();
+  std::sort(site.crawl.entries.begin(), site.crawl.entries.end(),
+            [](const auto& a, const auto& b) { return a.url < b.url; });
+  result.pages = sink.TakePages();
+  result.crawl = std::move(site);
+  Finish(&result, started);
+  return result;
+}
+
+}  // namespace mmaudit::pipeline
