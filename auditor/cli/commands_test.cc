@@ -70,8 +70,9 @@ TEST(Cli, AuditsASavedPageOfflineAndSkipsNetworkOnlyRules) {
   EXPECT_STREQ(d["pages"][0]["page_type"].GetString(), "product");
   for (const auto& f : d["pages"][0]["findings"].GetArray()) {
     const std::string id = f["rule_id"].GetString();
-    if (id == "server-response-time" || id == "text-compression")
+    if (id == "server-response-time" || id == "text-compression") {
       EXPECT_STREQ(f["status"].GetString(), "not-applicable") << id;
+    }
   }
 }
 

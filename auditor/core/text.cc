@@ -1,5 +1,6 @@
 #include "core/text.h"
 
+#include <algorithm>
 #include <cstdint>
 
 namespace mmaudit::text {
@@ -109,12 +110,16 @@ std::string FoldCase(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80) {  // the common case, without decoding
+      out += static_cast<char>(b >= 'A' && b <= 'Z' ? b + 32 : b);
+      ++i;
+      continue;
+    }
     std::size_t len;
     const int32_t cp = DecodeOne(s, i, &len);
     if (cp < 0) {
       out += s[i];
-    } else if (cp < 0x80) {
-      out += static_cast<char>(LowerCodePoint(cp));
     } else {
       AppendUtf8(out, LowerCodePoint(cp));
     }
@@ -189,18 +194,32 @@ std::vector<std::string> SplitTrimmed(std::string_view s, char sep) {
   return out;
 }
 
-bool GlobMatch(std::string_view pattern, std::string_view s) {
-  std::size_t p = 0, i = 0, star = std::string_view::npos, resume = 0;
-  while (i < s.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == s[i])) {
-      ++p;
-      ++i;
-    } else if (p < pattern.size() && pattern[p] == '*') {
+// Classic two-pointer glob matching: on a mismatch, retry from the most recent "*" with one more
+// character swallowed. Earlier stars never need revisiting (a later star can absorb whatever they
+// would have), so the work is O(|pattern| * |path|) at worst, never exponential. "?" takes one
+// UTF-8 character, not one byte.
+bool GlobMatch(std::string_view pattern, std::string_view path) {
+  auto char_len = [](std::string_view s, std::size_t i) -> std::size_t {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 1;
+    return std::min(n, s.size() - i);
+  };
+  std::size_t p = 0, s = 0;
+  std::size_t star = std::string_view::npos, resume = 0;
+  while (s < path.size()) {
+    if (p < pattern.size() && pattern[p] == '*') {
       star = p++;
-      resume = i;
+      resume = s;
+    } else if (p < pattern.size() && pattern[p] == '?') {
+      ++p;
+      s += char_len(path, s);
+    } else if (p < pattern.size() && pattern[p] == path[s]) {
+      ++p;
+      ++s;
     } else if (star != std::string_view::npos) {
       p = star + 1;
-      i = ++resume;
+      resume += char_len(path, resume);
+      s = resume;
     } else {
       return false;
     }
@@ -208,6 +227,7 @@ bool GlobMatch(std::string_view pattern, std::string_view s) {
   while (p < pattern.size() && pattern[p] == '*') ++p;
   return p == pattern.size();
 }
+
 
 bool StartsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 bool EndsWith(std::string_view s, std::string_view suffix) {

@@ -45,10 +45,10 @@ inline bool Contains(std::string_view haystack, std::string_view needle) {
 // `s` split on `sep`, with every piece trimmed; empty pieces are dropped.
 std::vector<std::string> SplitTrimmed(std::string_view s, char sep);
 
-// True when the glob `pattern` matches all of `s`: "*" matches any run of bytes (also empty), "?"
-// one byte, everything else itself. Linear-time backtracking over the last "*", so no pattern can
-// make it exponential.
-bool GlobMatch(std::string_view pattern, std::string_view s);
+// True when the glob `pattern` matches all of `path`: "*" matches any run (also empty), "?" one
+// UTF-8 character, everything else itself. Backtracking only to the last "*", so the work is
+// O(|pattern| * |path|) at worst, never exponential. Used for --include, --exclude, --page-type.
+bool GlobMatch(std::string_view pattern, std::string_view path);
 
 bool StartsWith(std::string_view s, std::string_view prefix);
 bool EndsWith(std::string_view s, std::string_view suffix);

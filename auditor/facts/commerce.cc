@@ -349,7 +349,8 @@ CommerceFacts ExtractCommerce(const html::Document& doc, const StructuredData& s
     }
   }
 
-  const std::string folded = text::FoldCase(html::VisibleText(doc.root(), kVisibleTextBytes));
+  std::string storage;
+  const std::string& folded = FoldedVisibleText(doc, ctx, &storage);
   f.visible_price = HasPrice(folded);
   f.shipping_info = !sd.FindAll("OfferShippingDetails").empty() || AnyItemHas(sd, "shippingDetails") ||
                     lex.Matches("shipping", folded);

@@ -5,6 +5,7 @@
 #include "facts/charset.h"
 #include "facts/extract.h"
 #include "facts/page_type.h"
+#include "html/query.h"
 
 namespace mmaudit::facts {
 namespace {
@@ -30,6 +31,12 @@ std::uint64_t DeflatedSize(std::string_view body) {
 
 
 }  // namespace
+
+const std::string& FoldedVisibleText(const html::Document& doc, const Context& ctx, std::string* storage) {
+  if (ctx.folded_visible_text != nullptr) return *ctx.folded_visible_text;
+  *storage = text::FoldCase(html::VisibleText(doc.root(), 1u << 20));
+  return *storage;
+}
 
 PageFacts ExtractPage(const fetch::Response& response, const ExtractOptions& options) {
   PageFacts f;
@@ -81,6 +88,8 @@ PageFacts ExtractPage(const fetch::Response& response, const ExtractOptions& opt
   f.meta.charset_mismatch = decoded.mismatch;
   f.meta.invalid_utf8_replaced = decoded.replaced;
   if (!f.meta.base_href.empty()) ctx.base_url = f.meta.base_href;
+  std::string folded_visible;
+  ctx.folded_visible_text = &FoldedVisibleText(doc, ctx, &folded_visible);
   f.viewport = ExtractViewport(doc);
   f.images = ExtractImages(doc, ctx);
   f.scripts = ExtractScripts(doc, ctx);

@@ -17,7 +17,13 @@ namespace mmaudit::facts {
 struct Context {
   std::string base_url;  // the page URL, or its <base href> when present (absolute)
   const Lexicon* lexicon = &Lexicon::Default();
+  // The page's visible text, case-folded (html::VisibleText then text::FoldCase), computed once by
+  // ExtractPage and shared by the extractors; null when an extractor is called on its own.
+  const std::string* folded_visible_text = nullptr;
 };
+
+// ctx.folded_visible_text when set; otherwise computes it into *storage and returns that.
+const std::string& FoldedVisibleText(const html::Document& doc, const Context& ctx, std::string* storage);
 
 struct ExtractOptions {
   const Lexicon* lexicon = &Lexicon::Default();

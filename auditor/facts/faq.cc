@@ -33,7 +33,6 @@ constexpr std::size_t kAnswerCodePoints = 200;
 constexpr std::size_t kQuestionCodePoints = 300;
 constexpr std::size_t kTextBudget = 1'000'000;       // nodes visited by all element-text reads
 constexpr std::size_t kElementTextBytes = 1024;      // per read: enough for 200 code points
-constexpr std::size_t kVisibleTextBytes = 1 << 20;
 
 const GumboNode* NextElementSibling(const GumboNode* n) {
   const GumboNode* parent = n->parent;
@@ -214,7 +213,8 @@ FaqFacts ExtractFaq(const html::Document& doc, const StructuredData& sd, const C
     return html::Visit::kContinue;
   });
 
-  const std::string folded = text::FoldCase(html::VisibleText(doc.root(), kVisibleTextBytes));
+  std::string storage;
+  const std::string& folded = FoldedVisibleText(doc, ctx, &storage);
   for (const std::string& key : collector.markup_keys())
     if (text::Contains(folded, key)) ++f.markup_visible;
   return f;

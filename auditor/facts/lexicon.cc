@@ -43,25 +43,119 @@ bool IsWordCodePoint(int32_t cp) {
   return true;
 }
 
-// The position of `phrase` in `text` as a whole word (or words), or npos. A phrase edge that is
-// itself a space or punctuation ("как ", "q&a") needs no boundary on that side. A phrase ending in
-// "*" is a stem: any ending may follow ("opini*" finds "opinie", "opinii", "opiniami"), which
-// inflected languages such as Polish and Russian need.
-std::size_t FindWord(std::string_view text, std::string_view phrase) {
-  const bool stem = !phrase.empty() && phrase.back() == '*';
-  if (stem) phrase.remove_suffix(1);
-  if (phrase.empty()) return std::string_view::npos;
-  const bool check_start = IsWordCodePoint(CodePointAround(phrase, 0, true));
-  const bool check_end = !stem && IsWordCodePoint(CodePointAround(phrase, phrase.size(), false));
-  for (std::size_t pos = text.find(phrase); pos != std::string_view::npos; pos = text.find(phrase, pos + 1)) {
-    if (check_start && IsWordCodePoint(CodePointAround(text, pos, false))) continue;
-    if (check_end && IsWordCodePoint(CodePointAround(text, pos + phrase.size(), true))) continue;
-    return pos;
-  }
-  return std::string_view::npos;
-}
-
 }  // namespace
+
+// Aho-Corasick: every phrase is found in one pass over the text, whatever their number. A match
+// counts only as a whole word: a phrase edge that is a letter or digit needs a non-word neighbour
+// in the text ("reso" is not found in "resort"); an edge that is a space or punctuation ("как ",
+// "q&a") needs nothing. A phrase ending in "*" is a stem: any ending may follow ("opini*" finds
+// "opinie", "opinii"), which inflected languages such as Polish and Russian need.
+class PhraseMatcher {
+ public:
+  struct Phrase {
+    int id;              // what the caller gave Add (a payment method's index, or 0)
+    std::string text;    // without the stem's "*"
+    bool check_start, check_end;
+  };
+
+  void Add(std::string_view phrase, int id) {
+    const bool stem = !phrase.empty() && phrase.back() == '*';
+    if (stem) phrase.remove_suffix(1);
+    if (phrase.empty()) return;
+    Phrase p{id, std::string(phrase), IsWordCodePoint(CodePointAround(phrase, 0, true)),
+             !stem && IsWordCodePoint(CodePointAround(phrase, phrase.size(), false))};
+    int node = 0;
+    for (unsigned char c : p.text) {
+      int next = Child(node, c);
+      if (next < 0) {
+        next = static_cast<int>(nodes_.size());
+        nodes_.emplace_back();
+        nodes_[static_cast<std::size_t>(node)].next.emplace_back(c, next);
+      }
+      node = next;
+    }
+    nodes_[static_cast<std::size_t>(node)].out.push_back(static_cast<int>(phrases_.size()));
+    phrases_.push_back(std::move(p));
+  }
+
+  // Computes failure links breadth-first; call once after the last Add.
+  void Build() {
+    std::vector<int> queue;
+    for (auto [c, child] : nodes_[0].next) {
+      nodes_[static_cast<std::size_t>(child)].fail = 0;
+      queue.push_back(child);
+    }
+    for (std::size_t qi = 0; qi < queue.size(); ++qi) {
+      const int u = queue[qi];
+      for (auto [c, v] : nodes_[static_cast<std::size_t>(u)].next) {
+        int f = nodes_[static_cast<std::size_t>(u)].fail;
+        while (f > 0 && Child(f, c) < 0) f = nodes_[static_cast<std::size_t>(f)].fail;
+        const int fc = Child(f, c);
+        nodes_[static_cast<std::size_t>(v)].fail = (fc >= 0 && fc != v) ? fc : 0;
+        queue.push_back(v);
+      }
+    }
+    for (int c = 0; c < 256; ++c) root_[c] = Child(0, static_cast<unsigned char>(c));
+  }
+
+  // Calls on_match(phrase) for every whole-word match, in order of where matches end; stops when
+  // on_match returns false.
+  template <typename F>
+  void Scan(std::string_view text, F on_match) const {
+    int state = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      const auto c = static_cast<unsigned char>(text[i]);
+      for (;;) {
+        const int next = state == 0 ? root_[c] : Child(state, c);
+        if (next >= 0) {
+          state = next;
+          break;
+        }
+        if (state == 0) break;
+        state = nodes_[static_cast<std::size_t>(state)].fail;
+      }
+      for (int s = state; s > 0; s = nodes_[static_cast<std::size_t>(s)].fail) {
+        for (int pi : nodes_[static_cast<std::size_t>(s)].out) {
+          const Phrase& p = phrases_[static_cast<std::size_t>(pi)];
+          const std::size_t start = i + 1 - p.text.size();
+          if (p.check_start && IsWordCodePoint(CodePointAround(text, start, false))) continue;
+          if (p.check_end && IsWordCodePoint(CodePointAround(text, i + 1, true))) continue;
+          if (!on_match(p)) return;
+        }
+      }
+    }
+  }
+
+ private:
+  struct Node {
+    std::vector<std::pair<unsigned char, int>> next;
+    int fail = 0;
+    std::vector<int> out;
+  };
+  int Child(int node, unsigned char c) const {
+    for (auto [k, v] : nodes_[static_cast<std::size_t>(node)].next)
+      if (k == c) return v;
+    return -1;
+  }
+  std::vector<Node> nodes_ = std::vector<Node>(1);
+  std::vector<Phrase> phrases_;
+  int root_[256];
+};
+
+void Lexicon::BuildMatchers() {
+  for (const auto& [name, langs] : concepts_) {
+    auto m = std::make_shared<PhraseMatcher>();
+    for (const auto& [lang, phrases] : langs)
+      for (const auto& p : phrases) m->Add(p, 0);
+    m->Build();
+    matchers_[name] = std::move(m);
+  }
+  auto pm = std::make_shared<PhraseMatcher>();
+  for (std::size_t i = 0; i < payment_methods_.size(); ++i)
+    for (const auto& c : payment_methods_[i].second) pm->Add(c, static_cast<int>(i));
+  pm->Build();
+  payment_matcher_ = std::move(pm);
+}
 
 std::optional<Lexicon> Lexicon::Parse(std::string_view json, std::string* error) {
   rapidjson::Document d;
@@ -114,6 +208,7 @@ std::optional<Lexicon> Lexicon::Parse(std::string_view json, std::string* error)
       lex.payment_methods_.emplace_back(m.name.GetString(), std::move(cues));
     }
   }
+  lex.BuildMatchers();
   return lex;
 }
 
@@ -136,12 +231,15 @@ bool Lexicon::Matches(std::string_view cue, std::string_view folded_text) const 
 }
 
 std::string Lexicon::FirstMatch(std::string_view cue, std::string_view folded_text) const {
-  auto it = concepts_.find(cue);
-  if (it == concepts_.end()) return {};
-  for (const auto& [lang, phrases] : it->second)
-    for (const std::string& p : phrases)
-      if (FindWord(folded_text, p) != std::string_view::npos) return p.back() == '*' ? p.substr(0, p.size() - 1) : p;
-  return {};
+  auto it = matchers_.find(cue);
+  if (it == matchers_.end()) return {};
+  std::string found;
+  // Scan reports matches by where they end, and at one end position the longest phrase first.
+  it->second->Scan(folded_text, [&](const PhraseMatcher::Phrase& p) {
+    found = p.text;
+    return false;
+  });
+  return found;
 }
 
 bool Lexicon::Equals(std::string_view cue, std::string_view folded_text) const {
@@ -154,13 +252,16 @@ bool Lexicon::Equals(std::string_view cue, std::string_view folded_text) const {
 }
 
 std::vector<std::string> Lexicon::PaymentMethods(std::string_view folded_text) const {
+  std::vector<bool> seen(payment_methods_.size(), false);
+  if (payment_matcher_) {
+    payment_matcher_->Scan(folded_text, [&](const PhraseMatcher::Phrase& p) {
+      seen[static_cast<std::size_t>(p.id)] = true;
+      return true;
+    });
+  }
   std::vector<std::string> out;
-  for (const auto& [name, cues] : payment_methods_)
-    for (const std::string& c : cues)
-      if (FindWord(folded_text, c) != std::string_view::npos) {
-        out.push_back(name);
-        break;
-      }
+  for (std::size_t i = 0; i < payment_methods_.size(); ++i)
+    if (seen[i]) out.push_back(payment_methods_[i].first);
   return out;
 }
 

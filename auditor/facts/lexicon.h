@@ -7,12 +7,15 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace mmaudit::facts {
+
+class PhraseMatcher;  // Aho-Corasick over a set of phrases, in lexicon.cc
 
 class Lexicon {
  public:
@@ -27,7 +30,8 @@ class Lexicon {
   // True when the case-folded `folded_text` contains a phrase of `cue`. Unknown concepts never
   // match.
   bool Matches(std::string_view cue, std::string_view folded_text) const;
-  // The first phrase of `cue` found in `folded_text`, or "".
+  // The phrase of `cue` that ends first in `folded_text` (the longer one on a tie), without a stem's
+  // "*", or "".
   std::string FirstMatch(std::string_view cue, std::string_view folded_text) const;
   // True when the folded text *equals* one of the phrases (for short link/button texts).
   bool Equals(std::string_view cue, std::string_view folded_text) const;
@@ -38,8 +42,14 @@ class Lexicon {
   std::vector<std::string> Languages(std::string_view cue) const;
 
  private:
+  void BuildMatchers();
+
   std::map<std::string, std::map<std::string, std::vector<std::string>>, std::less<>> concepts_;
   std::vector<std::pair<std::string, std::vector<std::string>>> payment_methods_;
+  // One automaton per concept and one for all payment cues, so a page's text is read once per
+  // question however many phrases there are.
+  std::map<std::string, std::shared_ptr<const PhraseMatcher>, std::less<>> matchers_;
+  std::shared_ptr<const PhraseMatcher> payment_matcher_;
 };
 
 }  // namespace mmaudit::facts

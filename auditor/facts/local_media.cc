@@ -61,12 +61,6 @@ bool IsLocalBusinessType(const std::string& t) {
   return false;
 }
 
-// The case-folded text of <body> (html::Text). Unlike html::VisibleText, which commerce, FAQ and
-// reviews read, it keeps subtrees hidden by markup (hidden, aria-hidden, inline display:none).
-std::string BodyFoldedText(const html::Document& doc) {
-  const GumboNode* body = html::FindFirst(doc.root(), GUMBO_TAG_BODY);
-  return text::FoldCase(html::Text(body ? body : doc.root(), 512 * 1024));
-}
 
 }  // namespace
 
@@ -116,7 +110,8 @@ LocalFacts ExtractLocal(const html::Document& doc, const StructuredData& sd, con
     }
     return html::Visit::kContinue;
   });
-  const std::string folded = BodyFoldedText(doc);
+  std::string storage;
+  const std::string& folded = FoldedVisibleText(doc, ctx, &storage);
   f.store_locator_cue = ctx.lexicon->Matches("store_locator", folded);
   f.pickup_cue = ctx.lexicon->Matches("pickup", folded);
   return f;

@@ -22,17 +22,21 @@
 //   headline (h1, else   cart 2.5 · faq 2.5 · search results 2.5 · account 2 · checkout 2 ·
 //   the first heading)   store locator 2 · guide 1.5; the <title> alone counts a little less
 //   page furniture       add-to-cart control 1.5, og:type product 1.5 (product); og:type article
-//                        1.5 (guide); sort/filter controls 1.5, 4+ links to product URLs 1.5, 6+
-//                        prices in <main> 1 (category; both halved under a "related products"
-//                        heading); visible password field 2.5 (account); 3+ address autocomplete
-//                        fields 2.5, a payment-card field 3, a step indicator (aria-current=step)
-//                        1.5, checkout-step headings 1 (checkout); quantity inputs 1, a checkout
-//                        link or button 1 (cart); map links 1, a store-locator phrase anywhere 0.5
-//                        (store-locator); 3+ visible FAQ questions under an FAQ heading 1 (faq);
-//                        a guide phrase in h1-h3 0.5 (guide); a storefront platform's page
-//                        template in <body class|id> (Shopify template-product, WooCommerce
-//                        woocommerce-cart, Magento catalog-category-view, PrestaShop id=product ...)
-//                        2 (that type)
+//                        1.5 (guide); listing furniture: sort/filter controls 1.5, 4+ links to
+//                        product URLs 1.5, 6+ prices in <main> 1, 4+ add-to-cart buttons 1 (which
+//                        then replace the product's add-to-cart signal) count for category, and
+//                        half as much for search, whose results look the same (links and prices
+//                        are halved under a "related products" heading); a search box pre-filled
+//                        with the URL's query 1.5, with another text 0.75 (search); a visible
+//                        password field 2.5 (account); 3+ address autocomplete fields 2.5, a
+//                        payment-card field 3, a step indicator (aria-current=step) 1.5, a
+//                        checkout-step heading or legend 1 (checkout); quantity inputs 1, a link
+//                        or button to the checkout 1 (cart); map links 1, a store-locator phrase
+//                        anywhere 0.5 (store-locator); 3+ visible questions under an FAQ heading
+//                        1 (faq); a guide phrase in h1-h3 0.5 (guide); a storefront platform's
+//                        page template in <body class|id> (Shopify template-product, WooCommerce
+//                        woocommerce-cart, Magento catalog-category-view, PrestaShop page-product
+//                        ...) 2 (that type)
 //
 // The best-scoring type wins (ties go to the earlier type in kTieOrder). With S1 the best score and
 // S2 the runner-up's:
@@ -67,21 +71,33 @@
 namespace mmaudit::facts {
 namespace {
 
-enum Type { kHome, kCategory, kProduct, kCart, kCheckout, kAccount, kFaq, kStoreLocator, kGuide, kSearch, kOther,
-            kTypeCount };
+enum Type {
+  kHome,
+  kCategory,
+  kProduct,
+  kCart,
+  kCheckout,
+  kAccount,
+  kFaq,
+  kStoreLocator,
+  kGuide,
+  kSearch,
+  kOther,
+  kTypeCount
+};
 
 constexpr std::array<const char*, kTypeCount> kTypeNames = {
     "home", "category", "product", "cart", "checkout", "account", "faq", "store-locator", "guide", "search", "other"};
 
 // On equal scores the more specific, transactional page wins.
-constexpr std::array<Type, kTypeCount - 1> kTieOrder = {kCheckout, kCart, kAccount, kSearch, kProduct,
-                                                        kCategory, kFaq, kStoreLocator, kGuide, kHome};
+constexpr std::array<Type, kTypeCount - 1> kTieOrder = {kCheckout, kCart, kAccount,      kSearch, kProduct,
+                                                        kCategory, kFaq,  kStoreLocator, kGuide,  kHome};
 
 constexpr double kMinScore = 2.0;
 constexpr std::size_t kMaxEvidence = 6;
-constexpr std::size_t kTextBudget = 200'000;   // DOM nodes visited by all element-text reads
-constexpr std::size_t kElementTextBytes = 512; // per heading / label read
-constexpr std::size_t kMaxShortTexts = 400;    // labels, buttons, headings collected
+constexpr std::size_t kTextBudget = 200'000;    // DOM nodes visited by all element-text reads
+constexpr std::size_t kElementTextBytes = 512;  // per heading / label read
+constexpr std::size_t kMaxShortTexts = 400;     // labels, buttons, headings collected
 constexpr std::size_t kMainTextBytes = 256 * 1024;
 
 struct Signal {
@@ -122,19 +138,19 @@ std::string Quote(std::string_view s) { return "\"" + text::Truncate(text::Colla
 // --- DOM cues the facts do not keep ---------------------------------------------------------------
 
 struct DomCues {
-  std::vector<std::string> h1;         // folded
-  std::string first_heading;           // folded; the first heading of any level
-  std::vector<std::string> headings;   // h2-h4, folded
-  std::vector<std::string> controls;   // label, button, summary, legend texts and aria-labels, folded
-  std::vector<std::string> legends;    // legend texts, folded
-  std::size_t add_to_cart_buttons = 0; // buttons whose text or aria-label is an add-to-cart phrase
-  std::string search_box_value;        // the value a visible search box is pre-filled with
-  bool sort_select = false;            // a <select> named or labelled like a sort order
-  bool step_indicator = false;         // aria-current="step"
-  std::string og_type;                 // lower case
+  std::vector<std::string> h1;           // folded
+  std::string first_heading;             // folded; the first heading of any level
+  std::vector<std::string> headings;     // h2-h4, folded
+  std::vector<std::string> controls;     // label, button, summary, legend texts and aria-labels, folded
+  std::vector<std::string> legends;      // legend texts, folded
+  std::size_t add_to_cart_buttons = 0;   // buttons whose text or aria-label is an add-to-cart phrase
+  std::string search_box_value;          // the value a visible search box is pre-filled with
+  bool sort_select = false;              // a <select> named like a sort order ("sort_by", "orderby")
+  bool step_indicator = false;           // aria-current="step"
+  std::string og_type;                   // lower case
   std::vector<std::string> body_tokens;  // <body> class tokens, lower case
-  std::string body_id;                 // lower case
-  const GumboNode* main = nullptr;     // <main> or role=main
+  std::string body_id;                   // lower case
+  const GumboNode* main = nullptr;       // <main> or role=main
   const GumboNode* body = nullptr;
 };
 
@@ -152,10 +168,12 @@ DomCues ReadDom(const html::Document& doc, const Lexicon& lex) {
     const GumboTag tag = n->v.element.tag;
     if (tag == GUMBO_TAG_SCRIPT || tag == GUMBO_TAG_STYLE || tag == GUMBO_TAG_TEMPLATE || tag == GUMBO_TAG_NOSCRIPT)
       return html::Visit::kSkipChildren;
+    // Closed drawers and modals (a mini-cart's "Checkout" button, a login pop-up) say nothing
+    // about this page. <head> is read for og:type.
+    if (tag != GUMBO_TAG_HEAD && tag != GUMBO_TAG_HTML && html::IsHiddenSelf(n)) return html::Visit::kSkipChildren;
     if (tag == GUMBO_TAG_META) {
       const std::string prop = text::AsciiLower(html::AttrOr(n, "property", html::AttrOr(n, "name")));
-      if (prop == "og:type" && c.og_type.empty())
-        c.og_type = text::AsciiLower(text::Trim(html::AttrOr(n, "content")));
+      if (prop == "og:type" && c.og_type.empty()) c.og_type = text::AsciiLower(text::Trim(html::AttrOr(n, "content")));
       return html::Visit::kContinue;
     }
     if (tag == GUMBO_TAG_BODY && !c.body) {
@@ -171,8 +189,10 @@ DomCues ReadDom(const html::Document& doc, const Lexicon& lex) {
     if (const int level = html::HeadingLevel(n); level > 0) {
       std::string t = read(n);
       if (c.first_heading.empty()) c.first_heading = t;
-      if (level == 1) keep(&c.h1, t);
-      else if (level <= 4) keep(&c.headings, std::move(t));
+      if (level == 1)
+        keep(&c.h1, t);
+      else if (level <= 4)
+        keep(&c.headings, std::move(t));
       return html::Visit::kSkipChildren;
     }
     switch (tag) {
@@ -180,23 +200,24 @@ DomCues ReadDom(const html::Document& doc, const Lexicon& lex) {
         std::string t = read(n);
         keep(&c.legends, t);
         keep(&c.controls, std::move(t));
-        return html::Visit::kSkipChildren;
+        return html::Visit::kContinue;
       }
       case GUMBO_TAG_BUTTON: {
         std::string t = read(n);
         const std::string aria = text::FoldCase(html::AttrOr(n, "aria-label"));
-        if ((t.size() <= 120 && lex.Matches("add_to_cart", t)) || (aria.size() <= 120 && lex.Matches("add_to_cart", aria)))
+        if ((t.size() <= 120 && lex.Matches("add_to_cart", t)) ||
+            (aria.size() <= 120 && lex.Matches("add_to_cart", aria)))
           ++c.add_to_cart_buttons;
         keep(&c.controls, std::move(t));
         return html::Visit::kSkipChildren;
       }
-      case GUMBO_TAG_LABEL:
+      case GUMBO_TAG_LABEL:  // may wrap the <input> or <select> it labels: read on
       case GUMBO_TAG_SUMMARY:
         keep(&c.controls, read(n));
-        return html::Visit::kSkipChildren;
+        return html::Visit::kContinue;
       case GUMBO_TAG_SELECT: {
-        const std::string names = text::AsciiLower(std::string(html::AttrOr(n, "name")) + " " +
-                                                   std::string(html::AttrOr(n, "id")));
+        const std::string names =
+            text::AsciiLower(std::string(html::AttrOr(n, "name")) + " " + std::string(html::AttrOr(n, "id")));
         if (text::Contains(names, "sort") || text::Contains(names, "orderby") || text::Contains(names, "order_by"))
           c.sort_select = true;
         return html::Visit::kContinue;
@@ -209,9 +230,10 @@ DomCues ReadDom(const html::Document& doc, const Lexicon& lex) {
           keep(&c.controls, std::move(t));
         }
         const std::string name = text::AsciiLower(html::AttrOr(n, "name"));
-        const bool search_box = type == "search" || ((type.empty() || type == "text") &&
-                                                     (name == "q" || name == "s" || name == "search" || name == "query"));
-        if (search_box && c.search_box_value.empty() && !html::IsHiddenSelf(n))
+        const bool search_box =
+            type == "search" ||
+            ((type.empty() || type == "text") && (name == "q" || name == "s" || name == "search" || name == "query"));
+        if (search_box && c.search_box_value.empty())
           c.search_box_value = text::CollapseWhitespace(html::AttrOr(n, "value"));
         return html::Visit::kContinue;
       }
@@ -231,8 +253,8 @@ bool IsAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 
 // (one space allowed), e.g. "€129.90", "129,90 zł", "1 299 ₽". Codes must stand alone.
 std::size_t CountPrices(std::string_view s) {
   static constexpr std::string_view kSigns[] = {"€", "$", "£", "¥", "₽", "₴", "₹", "₺", "₪", "₩", "₸"};
-  static constexpr std::string_view kCodes[] = {"zł", "zl", "pln", "eur", "usd", "gbp", "rub", "руб", "грн",
-                                                "uah", "chf", "czk", "kč", "sek", "nok", "dkk", "huf", "brl"};
+  static constexpr std::string_view kCodes[] = {"zł",  "zl",  "pln", "eur", "usd", "gbp", "rub", "руб", "грн",
+                                                "uah", "chf", "czk", "kč",  "sek", "nok", "dkk", "huf", "brl"};
   auto digit_beside = [&](std::size_t pos, std::size_t len) {
     std::size_t before = pos, after = pos + len;
     if (before > 0 && s[before - 1] == ' ') --before;
@@ -331,24 +353,47 @@ struct Template {
 };
 constexpr Template kBodyClasses[] = {
     // Shopify (template-*), WooCommerce / WordPress, Magento 2, PrestaShop (page-*)
-    {"template-index", kHome},          {"cms-index-index", kHome},           {"page-index", kHome},
-    {"template-product", kProduct},     {"single-product", kProduct},         {"catalog-product-view", kProduct},
-    {"page-product", kProduct},         {"template-collection", kCategory},   {"tax-product_cat", kCategory},
-    {"post-type-archive-product", kCategory}, {"catalog-category-view", kCategory}, {"page-category", kCategory},
-    {"template-cart", kCart},           {"woocommerce-cart", kCart},          {"checkout-cart-index", kCart},
-    {"page-cart", kCart},               {"woocommerce-checkout", kCheckout},  {"checkout-index-index", kCheckout},
-    {"page-order", kCheckout},          {"page-checkout", kCheckout},         {"template-customers-login", kAccount},
-    {"template-customers-account", kAccount}, {"template-customers-register", kAccount},
-    {"woocommerce-account", kAccount},  {"customer-account-login", kAccount}, {"customer-account-index", kAccount},
-    {"page-authentication", kAccount},  {"page-my-account", kAccount},        {"template-search", kSearch},
-    {"search-results", kSearch},        {"catalogsearch-result-index", kSearch}, {"page-search", kSearch},
-    {"template-article", kGuide},       {"template-blog", kGuide},            {"single-post", kGuide},
+    {"template-index", kHome},
+    {"cms-index-index", kHome},
+    {"page-index", kHome},
+    {"template-product", kProduct},
+    {"single-product", kProduct},
+    {"catalog-product-view", kProduct},
+    {"page-product", kProduct},
+    {"template-collection", kCategory},
+    {"tax-product_cat", kCategory},
+    {"post-type-archive-product", kCategory},
+    {"catalog-category-view", kCategory},
+    {"page-category", kCategory},
+    {"template-cart", kCart},
+    {"woocommerce-cart", kCart},
+    {"checkout-cart-index", kCart},
+    {"page-cart", kCart},
+    {"woocommerce-checkout", kCheckout},
+    {"checkout-index-index", kCheckout},
+    {"page-order", kCheckout},
+    {"page-checkout", kCheckout},
+    {"template-customers-login", kAccount},
+    {"template-customers-account", kAccount},
+    {"template-customers-register", kAccount},
+    {"woocommerce-account", kAccount},
+    {"customer-account-login", kAccount},
+    {"customer-account-index", kAccount},
+    {"page-authentication", kAccount},
+    {"page-my-account", kAccount},
+    {"template-search", kSearch},
+    {"search-results", kSearch},
+    {"catalogsearch-result-index", kSearch},
+    {"page-search", kSearch},
+    {"template-article", kGuide},
+    {"template-blog", kGuide},
+    {"single-post", kGuide},
     {"page-stores", kStoreLocator},
 };
 constexpr Template kBodyIds[] = {
-    {"index", kHome},       {"product", kProduct},  {"category", kCategory},    {"cart", kCart},
-    {"checkout", kCheckout}, {"order", kCheckout},  {"authentication", kAccount}, {"my-account", kAccount},
-    {"search", kSearch},    {"stores", kStoreLocator},
+    {"index", kHome},        {"product", kProduct},     {"category", kCategory},      {"cart", kCart},
+    {"checkout", kCheckout}, {"order", kCheckout},      {"authentication", kAccount}, {"my-account", kAccount},
+    {"search", kSearch},     {"stores", kStoreLocator},
 };
 
 // --- the signals --------------------------------------------------------------------------------
@@ -359,9 +404,15 @@ struct UrlCue {
   double weight;
 };
 constexpr UrlCue kUrlCues[] = {
-    {kProduct, "url_product", 2.5}, {kCategory, "url_category", 2.5}, {kCart, "url_cart", 3.0},
-    {kCheckout, "url_checkout", 3.0}, {kAccount, "url_account", 2.5}, {kFaq, "url_faq", 2.5},
-    {kStoreLocator, "url_store_locator", 2.5}, {kGuide, "url_guide", 2.5}, {kSearch, "url_search", 2.0},
+    {kProduct, "url_product", 2.5},
+    {kCategory, "url_category", 2.5},
+    {kCart, "url_cart", 3.0},
+    {kCheckout, "url_checkout", 3.0},
+    {kAccount, "url_account", 2.5},
+    {kFaq, "url_faq", 2.5},
+    {kStoreLocator, "url_store_locator", 2.5},
+    {kGuide, "url_guide", 2.5},
+    {kSearch, "url_search", 2.0},
 };
 
 void UrlSignals(const PageFacts& f, const Lexicon& lex, Scores* s) {
@@ -380,11 +431,16 @@ void UrlSignals(const PageFacts& f, const Lexicon& lex, Scores* s) {
   } else {
     switch (HomePath(path)) {
       case RootKind::kSite:
-        if (search.empty()) s->Add(kHome, 8.0, "URL is the site root " + Quote(parts->path));
-        else s->Add(kHome, 3.0, "URL is the site root, with a search query");
+        if (search.empty())
+          s->Add(kHome, 8.0, "URL is the site root " + Quote(parts->path));
+        else
+          s->Add(kHome, 3.0, "URL is the site root, with a search query");
         break;
-      case RootKind::kLanguage: s->Add(kHome, 6.5, "URL is a language root " + Quote(parts->path)); break;
-      case RootKind::kNone: break;
+      case RootKind::kLanguage:
+        s->Add(kHome, 6.5, "URL is a language root " + Quote(parts->path));
+        break;
+      case RootKind::kNone:
+        break;
     }
   }
   struct Hit {
@@ -409,14 +465,23 @@ void UrlSignals(const PageFacts& f, const Lexicon& lex, Scores* s) {
   std::size_t deepest = 0;
   for (const Hit& h : hits) deepest = std::max(deepest, h.pos);
   for (const Hit& h : hits) {
-    if (h.pos == deepest) s->Add(h.cue->type, h.cue->weight, "URL path word " + Quote(h.word));
-    else s->Add(h.cue->type, h.cue->weight / 2, "URL path word " + Quote(h.word) + " (not the deepest)");
+    if (h.pos == deepest)
+      s->Add(h.cue->type, h.cue->weight, "URL path word " + Quote(h.word));
+    else
+      s->Add(h.cue->type, h.cue->weight / 2, "URL path word " + Quote(h.word) + " (not the deepest)");
   }
   if (!search.empty()) s->Add(kSearch, 1.5, "search query ?" + text::Truncate(search, 40));
 }
 
-void SearchBoxSignal(const DomCues& dom, Scores* s) {
-  if (!dom.search_box_value.empty()) s->Add(kSearch, 1.5, "search box pre-filled with " + Quote(dom.search_box_value));
+// A search box pre-filled with the URL's query is a results page; pre-filled with something else
+// (an old-style pseudo-placeholder, a path-based search) it counts half.
+void SearchBoxSignal(const DomCues& dom, const PageFacts& f, Scores* s) {
+  if (dom.search_box_value.empty()) return;
+  const auto parts = url::Parse(f.http.final_url.empty() ? f.http.requested_url : f.http.final_url);
+  const std::string query = parts ? SearchQuery(parts->query) : "";
+  const std::string value = query.substr(query.find('=') + 1);
+  const bool same = !query.empty() && text::FoldCase(value) == text::FoldCase(dom.search_box_value);
+  s->Add(kSearch, same ? 1.5 : 0.75, "search box pre-filled with " + Quote(dom.search_box_value));
 }
 
 // A phrase of `concept_name` in the headline (h1s, else the first heading) weighs `weight`; in the
@@ -464,7 +529,8 @@ void StructuredDataSignals(const PageFacts& f, Scores* s) {
   const SdItem* list = nullptr;
   for (const auto& top : sd.items) {
     if (!top) continue;
-    if (HasType(*top, {"Product", "ProductGroup", "IndividualProduct", "ProductModel"})) main_products.push_back(top.get());
+    if (HasType(*top, {"Product", "ProductGroup", "IndividualProduct", "ProductModel"}))
+      main_products.push_back(top.get());
     if (HasType(*top, {"WebPage", "ItemPage"}))
       if (const SdItem* m = top->Item("mainEntity"); m && HasType(*m, {"Product", "ProductGroup"}))
         main_products.push_back(m);
@@ -502,7 +568,8 @@ void StructuredDataSignals(const PageFacts& f, Scores* s) {
     s->Add(kProduct, 1.0, "two Product items");
   }
   if (listed_products >= 2 || main_products.size() >= 3)
-    s->Add(kCategory, 3.0, std::to_string(std::max(listed_products, main_products.size())) + " Product items in a list");
+    s->Add(kCategory, 3.0,
+           std::to_string(std::max(listed_products, main_products.size())) + " Product items in a list");
   else if (list && list_entries >= 2)
     s->Add(kCategory, single_main ? 1.5 : 3.0,
            "ItemList structured data with " + std::to_string(list_entries) + " entries" +
@@ -543,8 +610,9 @@ void FurnitureSignals(const html::Document& doc, const DomCues& dom, const PageF
   if (dom.add_to_cart_buttons >= 4 && related.empty())
     listing(1.0, std::to_string(dom.add_to_cart_buttons) + " add-to-cart buttons (a product grid)");
   else if (f.commerce.add_to_cart)
-    s->Add(kProduct, 1.5, "add-to-cart control" +
-                              (f.commerce.add_to_cart_evidence.empty() ? "" : " " + Quote(f.commerce.add_to_cart_evidence)));
+    s->Add(kProduct, 1.5,
+           "add-to-cart control" +
+               (f.commerce.add_to_cart_evidence.empty() ? "" : " " + Quote(f.commerce.add_to_cart_evidence)));
   if (dom.og_type == "product" || dom.og_type == "og:product" || dom.og_type == "product.item")
     s->Add(kProduct, 1.5, "og:type " + dom.og_type);
   if (dom.og_type == "article") s->Add(kGuide, 1.5, "og:type article");
@@ -602,8 +670,8 @@ void FurnitureSignals(const html::Document& doc, const DomCues& dom, const PageF
   }
   if (password) s->Add(kAccount, 2.5, "a password field");
   if (address_tokens.size() >= 3)
-    s->Add(kCheckout, 2.5, std::to_string(address_tokens.size()) + " address fields (autocomplete " +
-                               address_tokens.front() + " ...)");
+    s->Add(kCheckout, 2.5,
+           std::to_string(address_tokens.size()) + " address fields (autocomplete " + address_tokens.front() + " ...)");
   if (!card_token.empty()) s->Add(kCheckout, 3.0, "a payment-card field (" + card_token + ")");
   if (dom.step_indicator) s->Add(kCheckout, 1.5, "a step indicator (aria-current=step)");
   {
@@ -618,7 +686,8 @@ void FurnitureSignals(const html::Document& doc, const DomCues& dom, const PageF
     bool checkout_link = false;
     for (const Link& l : f.links.links) {
       if (l.kind != LinkKind::kInternal) continue;
-      if (lex.Matches("url_checkout", FoldedPath(l.href)) || lex.Equals("checkout", text::FoldCase(text::CollapseWhitespace(l.text)))) {
+      if (lex.Matches("url_checkout", FoldedPath(l.href)) ||
+          lex.Equals("checkout", text::FoldCase(text::CollapseWhitespace(l.text)))) {
         checkout_link = true;
         break;
       }
@@ -664,7 +733,7 @@ PageTypeGuess ClassifyPage(const html::Document& doc, const PageFacts& facts, co
   HeadlineCue(dom, facts, lex, "store_locator", kStoreLocator, 2.0, 1.5, "store-locator phrase", &s);
   HeadlineCue(dom, facts, lex, "guide", kGuide, 1.5, 1.0, "guide phrase", &s);
   FurnitureSignals(doc, dom, facts, lex, &s);
-  SearchBoxSignal(dom, &s);
+  SearchBoxSignal(dom, facts, &s);
 
   Type best = kOther;
   double s1 = 0, s2 = 0;
@@ -685,7 +754,8 @@ PageTypeGuess ClassifyPage(const html::Document& doc, const PageFacts& facts, co
     g.confidence = Round2(0.3 * (1 - s1 / kMinScore));
     g.evidence.push_back("no page-type signal strong enough");
     if (s1 > 0)
-      for (std::string& e : s.Evidence(best, 2)) g.evidence.push_back("weak " + std::string(kTypeNames[best]) + ": " + e);
+      for (std::string& e : s.Evidence(best, 2))
+        g.evidence.push_back("weak " + std::string(kTypeNames[best]) + ": " + e);
     return g;
   }
   const double strength = 1 - std::exp(-s1 / 4);
@@ -699,59 +769,25 @@ PageTypeGuess ClassifyPage(const html::Document& doc, const PageFacts& facts, co
 bool ParsePageTypeOverride(std::string_view spec, PageTypeOverride* out, std::string* error) {
   const std::size_t eq = spec.rfind('=');
   if (eq == std::string_view::npos) {
-    *error = "--page-type needs PATTERN=TYPE (e.g. \"/produkt/*=product\"), got \"" + std::string(spec) + "\"";
+    *error = "expected PATTERN=TYPE, e.g. \"/produkt/*=product\"";
     return false;
   }
   const std::string_view pattern = text::Trim(spec.substr(0, eq));
   const std::string type = text::AsciiLower(text::Trim(spec.substr(eq + 1)));
   if (pattern.empty()) {
-    *error = "--page-type \"" + std::string(spec) + "\" has an empty pattern before \"=\"";
+    *error = "empty pattern before \"=\"; expected PATTERN=TYPE, e.g. \"/produkt/*=product\"";
     return false;
   }
   const auto& types = PageTypes();
   if (std::find(types.begin(), types.end(), type) == types.end()) {
     std::string list;
     for (const auto& t : types) list += (list.empty() ? "" : ", ") + t;
-    *error = "--page-type \"" + std::string(spec) + "\": unknown page type \"" + type + "\"; expected one of " + list;
+    *error = "unknown page type \"" + type + "\"; expected one of " + list;
     return false;
   }
   out->pattern = std::string(pattern);
   out->type = type;
   return true;
-}
-
-// Classic two-pointer glob matching: on a mismatch, retry from the most recent "*" with one more
-// character swallowed. Earlier stars never need revisiting (a later star can absorb whatever they
-// would have), so the work is O(|pattern| * |path|) at worst, never exponential. "?" takes one
-// UTF-8 character, not one byte.
-bool GlobMatch(std::string_view pattern, std::string_view path) {
-  auto char_len = [](std::string_view s, std::size_t i) -> std::size_t {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 1;
-    return std::min(n, s.size() - i);
-  };
-  std::size_t p = 0, s = 0;
-  std::size_t star = std::string_view::npos, resume = 0;
-  while (s < path.size()) {
-    if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      resume = s;
-    } else if (p < pattern.size() && pattern[p] == '?') {
-      ++p;
-      s += char_len(path, s);
-    } else if (p < pattern.size() && pattern[p] == path[s]) {
-      ++p;
-      ++s;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      resume += char_len(path, resume);
-      s = resume;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
 }
 
 }  // namespace mmaudit::facts

@@ -27,8 +27,8 @@ struct PageTypeGuess {
 // `doc` is the page's DOM for cues the facts do not keep (headings, body classes ...).
 PageTypeGuess ClassifyPage(const html::Document& doc, const PageFacts& facts, const Context& ctx);
 
-// A user override from --page-type PATTERN=TYPE. PATTERN is a glob on the URL path and query
-// ("*" any run of characters, "?" one character), e.g. "/produkt/*=product".
+// A user override from --page-type PATTERN=TYPE. PATTERN is a glob (text::GlobMatch) on the URL
+// path and query, e.g. "/produkt/*=product".
 struct PageTypeOverride {
   std::string pattern;
   std::string type;
@@ -36,7 +36,5 @@ struct PageTypeOverride {
 
 // Parses "PATTERN=TYPE". Returns false with *error for a missing "=" or an unknown type.
 bool ParsePageTypeOverride(std::string_view spec, PageTypeOverride* out, std::string* error);
-// True when the glob `pattern` matches all of `path` (iterative, no exponential backtracking).
-bool GlobMatch(std::string_view pattern, std::string_view path);
 
 }  // namespace mmaudit::facts

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <ctime>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -62,7 +63,8 @@ class WorkerPool {
     SinkResult result;
   };
 
-  WorkerPool(int threads, CrawlSink& sink) : sink_(sink) {
+  // `wake` is called from a worker after each finished job, to wake the fetch loop.
+  WorkerPool(int threads, CrawlSink& sink, std::function<void()> wake) : sink_(sink), wake_(std::move(wake)) {
     for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Run(); });
   }
   ~WorkerPool() {
@@ -109,12 +111,16 @@ class WorkerPool {
       }
       SinkResult result = sink_.OnResponse(job.response, job.entry);
       job.response = Response();  // free the body before waiting for the lock
-      std::lock_guard<std::mutex> lock(mu_);
-      done_.push_back({job.index, std::move(result)});
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        done_.push_back({job.index, std::move(result)});
+      }
+      wake_();
     }
   }
 
   CrawlSink& sink_;
+  std::function<void()> wake_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Job> jobs_;
@@ -174,7 +180,6 @@ class Crawler {
   std::set<std::string> scope_;                        // hosts or registrable domains
   std::size_t admitted_ = 0;                           // URLs queued or fetched (for max_pages)
   std::vector<std::unique_ptr<ActiveTransfer>> active_;
-  std::vector<CURL*> idle_handles_;
   std::unique_ptr<WorkerPool> pool_;
   CURLSH* share_ = nullptr;
   std::unique_ptr<CurlFetcher> side_fetcher_;          // robots.txt and sitemaps
@@ -364,17 +369,15 @@ bool Crawler::StartNext(CURLM* multi) {
     const std::size_t index = hs.queue.front();
     hs.queue.pop_front();
     auto t = std::make_unique<ActiveTransfer>();
-    if (!idle_handles_.empty()) {
-      t->easy = idle_handles_.back();
-      idle_handles_.pop_back();
-    } else {
-      t->easy = curl_easy_init();
-    }
+    // A new easy handle per transfer: connections live in the multi handle's cache, so nothing is
+    // lost, and libcurl 7.88 leaks the cookie-file list of a handle that is reset and reused.
+    t->easy = curl_easy_init();
     t->index = index;
     t->host = key;
     internal::ConfigureEasy(t->easy, result_.entries[index].url, o_.fetch, &t->transfer);
+    // The share holds the crawl's one cookie jar, so every handle sends what any page set.
     curl_easy_setopt(t->easy, CURLOPT_SHARE, share_);
-    curl_easy_setopt(t->easy, CURLOPT_COOKIEFILE, "");  // the crawl's one cookie engine
+    curl_easy_setopt(t->easy, CURLOPT_COOKIEFILE, "");  // switches the cookie engine on
     curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t.get());
     curl_multi_add_handle(multi, t->easy);
     ++hs.active;
@@ -417,7 +420,7 @@ void Crawler::Finish(CURL* easy, CURLcode code) {
   Response r;
   r.final_url = e.url;
   const std::string location = internal::ReadTransfer(easy, code, &t->transfer, o_.fetch, &r);
-  idle_handles_.push_back(easy);
+  curl_easy_cleanup(easy);
   e.status = r.status;
 
   // 429 and 503 ask us to come back later: honour Retry-After, up to a bound.
@@ -505,7 +508,9 @@ CrawlResult Crawler::Run(const std::vector<std::string>& seeds) {
   curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, static_cast<long>(o_.concurrency));
   const int workers = o_.worker_threads > 0 ? o_.worker_threads
                                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  pool_ = std::make_unique<WorkerPool>(workers, sink_);
+  // curl_multi_wakeup is thread-safe: a finished page wakes the loop at once instead of at the
+  // next poll timeout, so parsing never waits on the network loop.
+  pool_ = std::make_unique<WorkerPool>(workers, sink_, [multi] { curl_multi_wakeup(multi); });
 
   for (;;) {
     // Retries whose time has come go back to the front of their host's queue.
@@ -538,11 +543,11 @@ CrawlResult Crawler::Run(const std::vector<std::string>& seeds) {
     bool queued = !delayed_.empty();
     for (const auto& [key, hs] : hosts_) queued = queued || !hs.queue.empty();
     if (!queued && active_.empty() && pool_->in_flight() == 0) break;
-    curl_multi_poll(multi, nullptr, 0, active_.empty() ? 5 : 20, nullptr);
+    // Sleep until a socket is ready, a worker finishes (curl_multi_wakeup), or a delayed request
+    // or a host's politeness delay may be due.
+    curl_multi_poll(multi, nullptr, 0, 50, nullptr);
   }
   pool_.reset();
-  for (CURL* h : idle_handles_) curl_easy_cleanup(h);
-  idle_handles_.clear();
   curl_multi_cleanup(multi);
   curl_share_cleanup(share_);
   progress_.Done();

@@ -17,6 +17,7 @@
 
 #include <httplib.h>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -33,6 +34,8 @@ struct RecordedRequest {
   std::string body;
   std::string user_agent;
   std::string accept_encoding;
+  std::string cookie;
+  double at_ms = 0;  // when it arrived, in ms since the server started
 };
 
 class FixtureServer {
@@ -75,6 +78,7 @@ class FixtureServer {
   std::vector<std::pair<std::string, Handler>> routes_;
   mutable std::mutex mu_;
   std::vector<RecordedRequest> requests_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 
 // Content-Type for a file name, by extension ("text/html; charset=utf-8" for .html).

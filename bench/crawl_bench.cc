@@ -1,0 +1,270 @@
+// Whole-crawl benchmark (issue: site crawler). Serves a generated 5,000-page storefront (pages of
+// about 60-150 KB) from a child process on loopback, crawls and audits it in this process with
+// concurrency 8, and compares the throughput with Gumbo alone parsing the same pages on the same
+// number of threads, measured in the same run. Prints pages/s, MB/s, peak RSS and the ratio.
+//
+//   mmaudit_crawl_bench [--pages N] [--concurrency N] [--json]
+//
+// --json also serialises the report, to include its cost and memory.
+#include <gumbo.h>
+#include <httplib.h>
+#include <zlib.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/progress.h"
+#include "pipeline/audit.h"
+
+namespace {
+
+constexpr int kPerCategory = 100;
+
+// A deterministic pseudo-random number for page `id` and salt `k`.
+unsigned Rand(unsigned id, unsigned k) {
+  unsigned x = id * 2654435761u ^ (k + 0x9E3779B9u) * 40503u;
+  x ^= x >> 15;
+  x *= 2246822519u;
+  x ^= x >> 13;
+  return x;
+}
+
+std::string Header(int categories) {
+  std::string h =
+      "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+      "content=\"width=device-width, initial-scale=1\"><link rel=\"stylesheet\" href=\"/assets/theme.css\">"
+      "<script src=\"/assets/vendor.js\" defer></script>";
+  return h;
+}
+
+std::string Nav(int categories) {
+  std::string n = "<header class=\"site-header\"><a href=\"/\" class=\"logo\">Bench Outfitters</a><nav class=\"mega-menu\"><ul>";
+  for (int c = 0; c < categories; ++c)
+    n += "<li class=\"menu__item\"><a class=\"menu__link\" href=\"/c/" + std::to_string(c) + "\">Category " +
+         std::to_string(c) + "</a><ul class=\"menu__sub\"><li><a href=\"/c/" + std::to_string(c) +
+         "?page=2\">More in category " + std::to_string(c) + "</a></li></ul></li>";
+  n += "</ul></nav><form role=\"search\" action=\"/search\"><input type=\"search\" name=\"q\" aria-label=\"Search\"></form></header>";
+  return n;
+}
+
+const char* kLorem =
+    "Built for long days on wet trails, this model pairs a breathable upper with a grippy outsole and a "
+    "cushioned midsole that stays springy in the cold. Reinforced toe caps, gusseted tongues and recycled "
+    "laces make it a shoe you can repair rather than replace. ";
+
+std::string ProductPage(int id, int products, int categories, const std::string& head, const std::string& nav) {
+  std::string p = head + "<title>Product " + std::to_string(id) + " | Bench Outfitters</title>";
+  p += "<meta name=\"description\" content=\"Product " + std::to_string(id) + " with free shipping and 30-day returns.\">";
+  p += "<script type=\"application/ld+json\">{\"@context\":\"https://schema.org\",\"@type\":\"Product\",\"name\":\"Product " +
+       std::to_string(id) + "\",\"sku\":\"SKU-" + std::to_string(id) +
+       "\",\"offers\":{\"@type\":\"Offer\",\"price\":\"" + std::to_string(20 + Rand(id, 1) % 200) +
+       ".00\",\"priceCurrency\":\"EUR\",\"availability\":\"https://schema.org/InStock\"},"
+       "\"aggregateRating\":{\"@type\":\"AggregateRating\",\"ratingValue\":\"4.4\",\"reviewCount\":\"12\"}}</script>";
+  p += "</head><body>" + nav + "<main><nav class=\"breadcrumb\"><a href=\"/\">Home</a> › <a href=\"/c/" +
+       std::to_string(id % categories) + "\">Category</a></nav><h1>Product " + std::to_string(id) + "</h1>";
+  p += "<p class=\"price\">€" + std::to_string(20 + Rand(id, 1) % 200) + ".00</p>";
+  p += "<form method=\"post\" action=\"/cart/add\"><input type=\"hidden\" name=\"id\" value=\"" + std::to_string(id) +
+       "\"><select name=\"size\"><option>40</option><option>41</option><option>42</option></select>"
+       "<button type=\"submit\">Add to cart</button></form>";
+  p += "<section class=\"description\">";
+  const int paragraphs = 160 + static_cast<int>(Rand(id, 2) % 300);  // sets the page size: ~60-150 KB
+  for (int i = 0; i < paragraphs; ++i) p += "<p>" + std::string(kLorem) + "</p>";
+  p += "</section><table class=\"specs\"><tr><th>Weight</th><td>310 g</td></tr><tr><th>Drop</th><td>8 mm</td></tr></table>";
+  p += "<section class=\"reviews\"><h2>Reviews</h2>";
+  for (int i = 0; i < 6; ++i)
+    p += "<article class=\"review\"><span class=\"review__author\">Buyer " + std::to_string(i) +
+         "</span><span class=\"rating\" aria-label=\"Rated 4 out of 5\">★★★★☆</span><p>Comfortable from day one.</p></article>";
+  p += "</section><section class=\"related\"><h2>You may also like</h2>";
+  for (int i = 0; i < 12; ++i) {
+    const int other = static_cast<int>(Rand(id, 10 + i) % static_cast<unsigned>(products));
+    p += "<a href=\"/p/" + std::to_string(other) + "\"><img src=\"/img/" + std::to_string(other) +
+         ".jpg\" alt=\"Product " + std::to_string(other) + "\" width=\"300\" height=\"300\" loading=\"lazy\"></a>";
+  }
+  p += "</section></main><footer><a href=\"tel:+4930123456\">Call us</a></footer></body></html>";
+  return p;
+}
+
+std::string CategoryPage(int c, int page, int products, const std::string& head, const std::string& nav) {
+  std::string p = head + "<title>Category " + std::to_string(c) + " | Bench Outfitters</title></head><body>" + nav +
+                  "<main><h1>Category " + std::to_string(c) + "</h1><ul class=\"grid\">";
+  const int first = c * kPerCategory + (page - 1) * (kPerCategory / 2);
+  for (int i = first; i < first + kPerCategory / 2 && i < products; ++i)
+    p += "<li class=\"card\"><a href=\"/p/" + std::to_string(i) + "\"><img src=\"/img/" + std::to_string(i) +
+         ".jpg\" alt=\"Product " + std::to_string(i) + "\" width=\"300\" height=\"300\">Product " + std::to_string(i) +
+         "</a><span class=\"price\">€49.00</span></li>";
+  p += "</ul></main></body></html>";
+  return p;
+}
+
+struct Site {
+  int products;
+  int categories;
+  std::string head, nav;
+  std::string Page(const std::string& path_query) const {
+    if (path_query == "/") {
+      std::string p = head + "<title>Bench Outfitters</title></head><body>" + nav + "<main><h1>Welcome</h1></main></body></html>";
+      return p;
+    }
+    if (path_query.rfind("/p/", 0) == 0) return ProductPage(std::atoi(path_query.c_str() + 3), products, categories, head, nav);
+    if (path_query.rfind("/c/", 0) == 0) {
+      const int c = std::atoi(path_query.c_str() + 3);
+      const int page = path_query.find("page=2") != std::string::npos ? 2 : 1;
+      return CategoryPage(c, page, products, head, nav);
+    }
+    return {};
+  }
+  std::vector<std::string> Paths() const {
+    std::vector<std::string> out = {"/"};
+    for (int c = 0; c < categories; ++c) {
+      out.push_back("/c/" + std::to_string(c));
+      out.push_back("/c/" + std::to_string(c) + "?page=2");
+    }
+    for (int i = 0; i < products; ++i) out.push_back("/p/" + std::to_string(i));
+    return out;
+  }
+};
+
+std::string Gzip(const std::string& in) {
+  z_stream z{};
+  deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&z, in.size()), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(in.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+long PeakRssKb() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int pages = 5000, concurrency = 8;
+  bool json = false;
+  for (int i = 1; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--pages") && i + 1 < argc) pages = std::atoi(argv[++i]);
+    else if (!std::strcmp(argv[i], "--concurrency") && i + 1 < argc) concurrency = std::atoi(argv[++i]);
+    else if (!std::strcmp(argv[i], "--json")) json = true;
+  }
+  Site site;
+  site.categories = std::max(1, (pages - 1) / (kPerCategory + 2));
+  site.products = pages - 1 - 2 * site.categories;
+  site.head = Header(site.categories);
+  site.nav = Nav(site.categories);
+  const std::vector<std::string> paths = site.Paths();
+
+  // The server runs in a child process, so this process's RSS is the auditor's alone.
+  int port_pipe[2];
+  if (pipe(port_pipe) != 0) return 1;
+  const pid_t child = fork();
+  if (child == 0) {
+    close(port_pipe[0]);
+    // Pages are generated once up front, so serving them costs the shared cores almost nothing.
+    // They are gzipped once too, as a production server's cache would, and sent with a Content-Type
+    // spelled "Text/html" so cpp-httplib does not compress them again (with brotli, per request,
+    // which would eat the cores the auditor is measured on). Media types are case-insensitive.
+    std::map<std::string, std::string> bodies;
+    for (const auto& p : paths) bodies[p] = Gzip(site.Page(p));
+    httplib::Server server;
+    // One server thread per keep-alive connection the crawler may open, so none waits on the server.
+    server.new_task_queue = [] { return new httplib::ThreadPool(32); };
+    server.Get(".*", [&bodies](const httplib::Request& req, httplib::Response& res) {
+      std::string pq = req.path;
+      if (req.has_param("page")) pq += "?page=" + req.get_param_value("page");
+      if (req.path == "/robots.txt") {
+        res.set_content("User-agent: *\nAllow: /\n", "text/plain");
+        return;
+      }
+      auto it = bodies.find(pq);
+      if (it == bodies.end()) {
+        res.status = 404;
+        return;
+      }
+      res.set_header("Content-Encoding", "gzip");
+      res.set_content(it->second, "Text/html");
+    });
+    const int port = server.bind_to_any_port("127.0.0.1");
+    if (write(port_pipe[1], &port, sizeof port) != sizeof port) _exit(1);
+    close(port_pipe[1]);
+    server.listen_after_bind();
+    _exit(0);
+  }
+  close(port_pipe[1]);
+  int port = 0;
+  if (read(port_pipe[0], &port, sizeof port) != sizeof port || port <= 0) return 1;
+  const std::string root = "http://127.0.0.1:" + std::to_string(port);
+
+  // Baseline: Gumbo alone parsing the same pages on as many threads as the audit uses for parsing.
+  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  std::uint64_t total_bytes = 0;
+  for (const auto& p : paths) total_bytes += site.Page(p).size();
+  std::atomic<std::size_t> next{0};
+  const auto g0 = std::chrono::steady_clock::now();
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < threads; ++t)
+    pool.emplace_back([&] {
+      for (std::size_t i; (i = next++) < paths.size();) {
+        const std::string body = site.Page(paths[i]);
+        GumboOutput* out = gumbo_parse_with_options(&kGumboDefaultOptions, body.data(), body.size());
+        gumbo_destroy_output(&kGumboDefaultOptions, out);
+      }
+    });
+  for (auto& t : pool) t.join();
+  const double gumbo_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - g0).count();
+  const long rss_before = PeakRssKb();
+
+  mmaudit::pipeline::AuditOptions o;
+  o.device = *mmaudit::fetch::FindDevice("moto-g-power");
+  o.fetch.user_agent = o.device.user_agent;
+  o.catalogue = mmaudit::rules::DefaultCatalogue();
+  o.crawl.concurrency = concurrency;
+  o.crawl.per_host = concurrency;
+  o.crawl.max_pages = static_cast<std::size_t>(pages) + 10;
+  o.crawl.max_query_variants = 1000;
+  o.crawl.use_sitemaps = false;
+  mmaudit::NullProgress progress;
+  const auto a0 = std::chrono::steady_clock::now();
+  mmaudit::report::AuditResult result = mmaudit::pipeline::AuditSite({root + "/"}, o, progress);
+  std::size_t json_bytes = 0;
+  if (json) json_bytes = mmaudit::report::ToJson(result, false).size();
+  const double audit_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - a0).count();
+  kill(child, SIGKILL);
+  waitpid(child, nullptr, 0);
+
+  std::uint64_t decoded = 0;
+  for (const auto& p : result.pages) decoded += p.facts.http.decoded_bytes;
+  const double mb = static_cast<double>(total_bytes) / 1e6;
+  std::printf("pages generated:        %zu (%.1f MB, %.0f KB average)\n", paths.size(), mb,
+              static_cast<double>(total_bytes) / 1e3 / static_cast<double>(paths.size()));
+  std::printf("pages audited:          %zu (fetched %zu, failed %zu, skipped %zu)\n", result.pages.size(),
+              result.crawl->crawl.fetched, result.crawl->crawl.failed, result.crawl->crawl.skipped);
+  std::printf("gumbo only (%u threads): %.2f s, %.0f pages/s, %.1f MB/s\n", threads, gumbo_s,
+              static_cast<double>(paths.size()) / gumbo_s, mb / gumbo_s);
+  std::printf("crawl + audit (c=%d):   %.2f s, %.0f pages/s, %.1f MB/s%s\n", concurrency, audit_s,
+              static_cast<double>(result.pages.size()) / audit_s, static_cast<double>(decoded) / 1e6 / audit_s,
+              json ? " (including the JSON report)" : "");
+  if (json) std::printf("report JSON:            %.1f MB\n", static_cast<double>(json_bytes) / 1e6);
+  std::printf("throughput ratio:       %.2f of Gumbo alone\n",
+              (static_cast<double>(result.pages.size()) / audit_s) / (static_cast<double>(paths.size()) / gumbo_s));
+  std::printf("peak RSS:               %.1f MB (%.1f MB before the crawl)\n", static_cast<double>(PeakRssKb()) / 1024,
+              static_cast<double>(rss_before) / 1024);
+  return 0;
+}
