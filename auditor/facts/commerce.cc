@@ -353,9 +353,9 @@ CommerceFacts ExtractCommerce(const html::Document& doc, const StructuredData& s
   const std::string& folded = FoldedVisibleText(doc, ctx, &storage);
   f.visible_price = HasPrice(folded);
   f.shipping_info = !sd.FindAll("OfferShippingDetails").empty() || AnyItemHas(sd, "shippingDetails") ||
-                    lex.Matches("shipping", folded);
+                    PageMentions(doc, ctx, "shipping");
   f.returns_info = !sd.FindAll("MerchantReturnPolicy").empty() || AnyItemHas(sd, "hasMerchantReturnPolicy") ||
-                   lex.Matches("returns", folded);
+                   PageMentions(doc, ctx, "returns");
   f.payment_methods = lex.PaymentMethods(folded + " " + text::FoldCase(labels));
   return f;
 }

@@ -1,6 +1,8 @@
 // ExtractPage: every extractor, in order, then the page-type classifier.
 #include <zlib.h>
 
+#include <algorithm>
+
 #include "core/text.h"
 #include "facts/charset.h"
 #include "facts/extract.h"
@@ -36,6 +38,13 @@ const std::string& FoldedVisibleText(const html::Document& doc, const Context& c
   if (ctx.folded_visible_text != nullptr) return *ctx.folded_visible_text;
   *storage = text::FoldCase(html::VisibleText(doc.root(), 1u << 20));
   return *storage;
+}
+
+bool PageMentions(const html::Document& doc, const Context& ctx, std::string_view concept_name) {
+  if (ctx.page_concepts != nullptr)
+    return std::find(ctx.page_concepts->begin(), ctx.page_concepts->end(), concept_name) != ctx.page_concepts->end();
+  std::string storage;
+  return ctx.lexicon->Matches(concept_name, FoldedVisibleText(doc, ctx, &storage));
 }
 
 PageFacts ExtractPage(const fetch::Response& response, const ExtractOptions& options) {
@@ -90,6 +99,8 @@ PageFacts ExtractPage(const fetch::Response& response, const ExtractOptions& opt
   if (!f.meta.base_href.empty()) ctx.base_url = f.meta.base_href;
   std::string folded_visible;
   ctx.folded_visible_text = &FoldedVisibleText(doc, ctx, &folded_visible);
+  const std::vector<std::string> page_concepts = ctx.lexicon->ConceptsIn(folded_visible);
+  ctx.page_concepts = &page_concepts;
   f.viewport = ExtractViewport(doc);
   f.images = ExtractImages(doc, ctx);
   f.scripts = ExtractScripts(doc, ctx);

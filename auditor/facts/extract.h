@@ -20,7 +20,13 @@ struct Context {
   // The page's visible text, case-folded (html::VisibleText then text::FoldCase), computed once by
   // ExtractPage and shared by the extractors; null when an extractor is called on its own.
   const std::string* folded_visible_text = nullptr;
+  // The lexicon concepts found in that text (Lexicon::ConceptsIn), also computed once.
+  const std::vector<std::string>* page_concepts = nullptr;
 };
+
+// True when the page's visible text mentions `concept`: from ctx.page_concepts when set, else by
+// scanning the text.
+bool PageMentions(const html::Document& doc, const Context& ctx, std::string_view concept_name);
 
 // ctx.folded_visible_text when set; otherwise computes it into *storage and returns that.
 const std::string& FoldedVisibleText(const html::Document& doc, const Context& ctx, std::string* storage);

@@ -143,6 +143,15 @@ class PhraseMatcher {
 };
 
 void Lexicon::BuildMatchers() {
+  auto all = std::make_shared<PhraseMatcher>();
+  for (const auto& [name, langs] : concepts_) {
+    const int id = static_cast<int>(concept_names_.size());
+    concept_names_.push_back(name);
+    for (const auto& [lang, phrases] : langs)
+      for (const auto& p : phrases) all->Add(p, id);
+  }
+  all->Build();
+  all_matcher_ = std::move(all);
   for (const auto& [name, langs] : concepts_) {
     auto m = std::make_shared<PhraseMatcher>();
     for (const auto& [lang, phrases] : langs)
@@ -249,6 +258,18 @@ bool Lexicon::Equals(std::string_view cue, std::string_view folded_text) const {
     for (const std::string& p : phrases)
       if (p == folded_text) return true;
   return false;
+}
+
+std::vector<std::string> Lexicon::ConceptsIn(std::string_view folded_text) const {
+  std::vector<bool> seen(concept_names_.size(), false);
+  all_matcher_->Scan(folded_text, [&](const PhraseMatcher::Phrase& p) {
+    seen[static_cast<std::size_t>(p.id)] = true;
+    return true;
+  });
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < seen.size(); ++i)
+    if (seen[i]) out.push_back(concept_names_[i]);
+  return out;
 }
 
 std::vector<std::string> Lexicon::PaymentMethods(std::string_view folded_text) const {

@@ -35,6 +35,9 @@ class Lexicon {
   std::string FirstMatch(std::string_view cue, std::string_view folded_text) const;
   // True when the folded text *equals* one of the phrases (for short link/button texts).
   bool Equals(std::string_view cue, std::string_view folded_text) const;
+  // Every concept with a phrase in `folded_text`, found in one pass (for a page's whole text, where
+  // several concepts are asked about).
+  std::vector<std::string> ConceptsIn(std::string_view folded_text) const;
   // Payment method names whose cues appear in `folded_text`, in lexicon order.
   std::vector<std::string> PaymentMethods(std::string_view folded_text) const;
   std::vector<std::string> Concepts() const;
@@ -50,6 +53,8 @@ class Lexicon {
   // question however many phrases there are.
   std::map<std::string, std::shared_ptr<const PhraseMatcher>, std::less<>> matchers_;
   std::shared_ptr<const PhraseMatcher> payment_matcher_;
+  std::shared_ptr<const PhraseMatcher> all_matcher_;  // every concept's phrases; ids index concept_names_
+  std::vector<std::string> concept_names_;
 };
 
 }  // namespace mmaudit::facts

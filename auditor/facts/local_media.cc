@@ -110,10 +110,8 @@ LocalFacts ExtractLocal(const html::Document& doc, const StructuredData& sd, con
     }
     return html::Visit::kContinue;
   });
-  std::string storage;
-  const std::string& folded = FoldedVisibleText(doc, ctx, &storage);
-  f.store_locator_cue = ctx.lexicon->Matches("store_locator", folded);
-  f.pickup_cue = ctx.lexicon->Matches("pickup", folded);
+  f.store_locator_cue = PageMentions(doc, ctx, "store_locator");
+  f.pickup_cue = PageMentions(doc, ctx, "pickup");
   return f;
 }
 

@@ -242,6 +242,9 @@ void Crawler::Skip(CrawlEntry entry, const std::string& reason) {
 
 void Crawler::Consider(const std::string& raw, int depth, const std::string& via, const std::string& parent,
                        std::optional<std::size_t> parent_index) {
+  // Most links arrive already normalised (the sink resolves them with url::Resolve) and were seen
+  // before: answer those without parsing them again, since this runs on the fetch loop's thread.
+  if (seen_.count(raw) != 0) return;
   auto normalized = url::Normalize(raw);
   if (!normalized || !url::IsHttp(*normalized)) return;  // mailto:, javascript: ... are not URLs to crawl
   std::string u = o_.strip_tracking ? url::StripTrackingParams(*normalized) : *normalized;
