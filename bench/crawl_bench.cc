@@ -240,6 +240,7 @@ int main(int argc, char** argv) {
   o.crawl.max_pages = static_cast<std::size_t>(pages) + 10;
   o.crawl.max_query_variants = 1000;
   o.crawl.use_sitemaps = false;
+  o.store_pages = true;  // as the CLI does
   mmaudit::NullProgress progress;
   const auto a0 = std::chrono::steady_clock::now();
   mmaudit::report::AuditResult result = mmaudit::pipeline::AuditSite({root + "/"}, o, progress);

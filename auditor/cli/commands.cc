@@ -136,6 +136,7 @@ int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
   if (crawl.max_pages < 1) throw UsageError("--max-pages must be at least 1");
   if (crawl.delay_ms < 0) throw UsageError("--delay must be >= 0");
   options.sample_per_type = vm["sample-per-type"].as<std::size_t>();
+  options.store_pages = true;  // the CLI needs only the report, so pages wait in a temporary file
   if (vm.count("page-type")) {
     for (const std::string& spec : vm["page-type"].as<std::vector<std::string>>()) {
       facts::PageTypeOverride o;
@@ -196,18 +197,21 @@ int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
                                           (problem.field.empty() ? "" : " field \"" + problem.field + "\"") + ": " +
                                           problem.message + " (rule skipped)");
 
-  const std::string json = report::ToJson(result);
   const std::filesystem::path dir = vm["out-dir"].as<std::string>();
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw UsageError("cannot create --out-dir " + dir.string() + ": " + ec.message());
+  // The JSON is the source of truth: it is written first (streamed, so a big crawl's report is
+  // never held whole in memory), and every other output is rendered from it.
+  const std::filesystem::path json_path = dir / "report.json";
+  std::string error;
+  if (!report::WriteJsonFile(result, json_path.string(), &error)) throw UsageError(error);
   std::vector<std::string> written;
-  if (want_json) {
-    WriteAtomically(dir / "report.json", json);
-    written.push_back((dir / "report.json").string());
-  }
+  if (want_json) written.push_back(json_path.string());
+  const std::string json = ReadFile(json_path.string());
+  if (!want_json) std::filesystem::remove(json_path, ec);
   if (want_html) {
-    std::string html, error;
+    std::string html;
     if (!report::RenderHtml(json, &html, &error)) {
       err << "mmaudit: error: the HTML report could not be rendered: " << error << "\n";
     } else {
@@ -216,7 +220,7 @@ int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
     }
   }
   if (!quiet) {
-    std::string summary, error;
+    std::string summary;
     if (report::RenderSummary(json, &summary, &error)) out << summary;
     for (const auto& w : written) out << "Report: " << w << "\n";
   }

@@ -1,13 +1,42 @@
 #include "core/text.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
+#include <cstring>
+#include <utility>
 
 namespace mmaudit::text {
 namespace {
 
 bool IsAsciiSpace(unsigned char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+// What CollapseWhitespace needs to know about a byte: kSpace for ASCII whitespace, kMaybeNbsp for
+// 0xC2 (the lead byte of U+00A0), kOther for everything else. A table keeps the hot loop branch-light.
+enum ByteKind : unsigned char { kOther, kSpace, kMaybeNbsp };
+constexpr std::array<unsigned char, 256> kByteKinds = [] {
+  std::array<unsigned char, 256> t{};
+  for (unsigned char c : {' ', '\t', '\n', '\r', '\f', '\v'}) t[c] = kSpace;
+  t[0xC2] = kMaybeNbsp;
+  return t;
+}();
+
+// Length of the run of ASCII bytes (other than NUL when `stop_at_nul`) at the start of [p, end),
+// read eight bytes at a time.
+std::size_t AsciiPrefix(const char* p, const char* end, bool stop_at_nul = false) {
+  constexpr std::uint64_t kHigh = 0x8080808080808080ull, kOnes = 0x0101010101010101ull;
+  const char* start = p;
+  while (end - p >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    if (w & kHigh) break;
+    if (stop_at_nul && ((w - kOnes) & ~w & kHigh)) break;  // some byte is 0
+    p += 8;
+  }
+  while (p < end && static_cast<unsigned char>(*p) < 0x80 && !(stop_at_nul && *p == '\0')) ++p;
+  return static_cast<std::size_t>(p - start);
 }
 
 // Decodes one UTF-8 sequence at s[i]. Returns the code point and sets *len; returns -1 (and *len = 1)
@@ -34,22 +63,24 @@ int32_t DecodeOne(std::string_view s, std::size_t i, std::size_t* len) {
   return cp;
 }
 
-void AppendUtf8(std::string& out, int32_t cp) {
+// Writes `cp` as UTF-8 at `o` and returns the position after it.
+char* WriteUtf8(char* o, int32_t cp) {
   if (cp < 0x80) {
-    out += static_cast<char>(cp);
+    *o++ = static_cast<char>(cp);
   } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
+    *o++ = static_cast<char>(0xC0 | (cp >> 6));
+    *o++ = static_cast<char>(0x80 | (cp & 0x3F));
   } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
+    *o++ = static_cast<char>(0xE0 | (cp >> 12));
+    *o++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    *o++ = static_cast<char>(0x80 | (cp & 0x3F));
   } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
+    *o++ = static_cast<char>(0xF0 | (cp >> 18));
+    *o++ = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    *o++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    *o++ = static_cast<char>(0x80 | (cp & 0x3F));
   }
+  return o;
 }
 
 int32_t LowerCodePoint(int32_t cp) {
@@ -81,22 +112,34 @@ std::string_view Trim(std::string_view s) {
 }
 
 std::string CollapseWhitespace(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  bool pending_space = false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const bool nbsp = c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xA0;
-    if (IsAsciiSpace(c) || nbsp) {
-      if (nbsp) ++i;
-      pending_space = !out.empty();
+  WhitespaceCollapser c;
+  c.Reserve(s.size());
+  c.Append(s);
+  return c.Take();
+}
+
+// Copies runs of kept bytes whole; a whitespace run only leaves a pending space behind, written
+// before the next kept byte (so nothing is written at the start or the end).
+void WhitespaceCollapser::Append(std::string_view s) {
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  auto is_space_at = [end](const char* q) {
+    const unsigned char kind = kByteKinds[static_cast<unsigned char>(*q)];
+    return kind == kSpace || (kind == kMaybeNbsp && q + 1 < end && static_cast<unsigned char>(q[1]) == 0xA0);
+  };
+  while (p < end) {
+    if (is_space_at(p)) {
+      pending_space_ = !out_.empty();
+      p += kByteKinds[static_cast<unsigned char>(*p)] == kSpace ? 1 : 2;
       continue;
     }
-    if (pending_space) out += ' ';
-    pending_space = false;
-    out += static_cast<char>(c);
+    const char* q = p + 1;
+    while (q < end && !is_space_at(q)) ++q;
+    if (pending_space_) out_ += ' ';
+    pending_space_ = false;
+    out_.append(p, static_cast<std::size_t>(q - p));
+    p = q;
   }
-  return out;
 }
 
 std::string AsciiLower(std::string_view s) {
@@ -108,28 +151,39 @@ std::string AsciiLower(std::string_view s) {
 
 std::string FoldCase(std::string_view s) {
   std::string out;
-  out.reserve(s.size());
+  AppendFolded(s, &out);
+  return out;
+}
+
+// Writes into space reserved up front (LowerCodePoint never lengthens a character's UTF-8), ASCII
+// without decoding.
+void AppendFolded(std::string_view s, std::string* out) {
+  const std::size_t old_size = out->size();
+  out->resize(old_size + s.size());
+  char* o = out->data() + old_size;
   for (std::size_t i = 0; i < s.size();) {
     const auto b = static_cast<unsigned char>(s[i]);
     if (b < 0x80) {  // the common case, without decoding
-      out += static_cast<char>(b >= 'A' && b <= 'Z' ? b + 32 : b);
+      *o++ = static_cast<char>(static_cast<unsigned>(b - 'A') < 26u ? b + 32 : b);
       ++i;
       continue;
     }
     std::size_t len;
     const int32_t cp = DecodeOne(s, i, &len);
     if (cp < 0) {
-      out += s[i];
+      *o++ = s[i];
     } else {
-      AppendUtf8(out, LowerCodePoint(cp));
+      o = WriteUtf8(o, LowerCodePoint(cp));
     }
     i += len;
   }
-  return out;
+  out->resize(static_cast<std::size_t>(o - out->data()));
 }
 
 bool IsValidUtf8(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
+    i += AsciiPrefix(s.data() + i, s.data() + s.size());
+    if (i >= s.size()) break;
     std::size_t len;
     if (DecodeOne(s, i, &len) < 0) return false;
     i += len;
@@ -138,10 +192,21 @@ bool IsValidUtf8(std::string_view s) {
 }
 
 std::string SanitizeUtf8(std::string_view s, std::size_t* replaced) {
+  // Most input is already valid and NUL-free: find the first byte that needs work, then copy
+  // everything before it at once.
+  std::size_t clean = 0;
+  while (clean < s.size()) {
+    clean += AsciiPrefix(s.data() + clean, s.data() + s.size(), /*stop_at_nul=*/true);
+    if (clean >= s.size() || s[clean] == '\0') break;
+    std::size_t len;
+    if (DecodeOne(s, clean, &len) < 0) break;
+    clean += len;
+  }
   std::string out;
   out.reserve(s.size());
+  out.append(s.substr(0, clean));
   std::size_t count = 0;
-  for (std::size_t i = 0; i < s.size();) {
+  for (std::size_t i = clean; i < s.size();) {
     std::size_t len;
     const int32_t cp = DecodeOne(s, i, &len);
     if (cp == 0) {

@@ -16,6 +16,22 @@ std::string_view Trim(std::string_view s);
 // and trimmed.
 std::string CollapseWhitespace(std::string_view s);
 
+// Builds CollapseWhitespace(a + b + ...) piece by piece, without building the concatenation
+// first: Append(a); Append(b) gives CollapseWhitespace(a + b) as long as no U+00A0 is split
+// between two pieces (always so for pieces of valid UTF-8). AppendSpace() stands for a " " piece.
+class WhitespaceCollapser {
+ public:
+  void Reserve(std::size_t bytes) { out_.reserve(bytes); }
+  void Append(std::string_view s);
+  void AppendSpace() { pending_space_ = !out_.empty(); }
+  const std::string& str() const { return out_; }
+  std::string Take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+  bool pending_space_ = false;  // whitespace seen since the last character kept
+};
+
 // ASCII-only lower case; other bytes are copied unchanged.
 std::string AsciiLower(std::string_view s);
 
@@ -23,6 +39,8 @@ std::string AsciiLower(std::string_view s);
 // Czech, German, French ...), Greek and Cyrillic (Russian, Ukrainian). Other code points and invalid
 // bytes are copied unchanged. Used to match multilingual cues.
 std::string FoldCase(std::string_view s);
+// Appends FoldCase(s) to *out. Folding never makes text longer, so at most s.size() bytes.
+void AppendFolded(std::string_view s, std::string* out);
 
 // True when `s` is well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
 bool IsValidUtf8(std::string_view s);

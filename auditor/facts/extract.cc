@@ -12,6 +12,8 @@
 namespace mmaudit::facts {
 namespace {
 
+constexpr std::size_t kVisibleTextBytes = 1u << 20;  // of the page's visible text
+
 bool IsHtmlMediaType(const std::string& t) { return t == "text/html" || t == "application/xhtml+xml"; }
 
 // With no Content-Type at all, sniff the way browsers do for the common case: markup first.
@@ -36,7 +38,7 @@ std::uint64_t DeflatedSize(std::string_view body) {
 
 const std::string& FoldedVisibleText(const html::Document& doc, const Context& ctx, std::string* storage) {
   if (ctx.folded_visible_text != nullptr) return *ctx.folded_visible_text;
-  *storage = text::FoldCase(html::VisibleText(doc.root(), 1u << 20));
+  *storage = html::FoldedVisibleText(doc.root(), kVisibleTextBytes);
   return *storage;
 }
 
@@ -97,9 +99,12 @@ PageFacts ExtractPage(const fetch::Response& response, const ExtractOptions& opt
   f.meta.charset_mismatch = decoded.mismatch;
   f.meta.invalid_utf8_replaced = decoded.replaced;
   if (!f.meta.base_href.empty()) ctx.base_url = f.meta.base_href;
-  std::string folded_visible;
-  ctx.folded_visible_text = &FoldedVisibleText(doc, ctx, &folded_visible);
-  const std::vector<std::string> page_concepts = ctx.lexicon->ConceptsIn(folded_visible);
+  // Both word-break variants of the visible text from one walk: most extractors read the first,
+  // ExtractReviews the second.
+  const html::FoldedVisibleTexts folded_visible = html::FoldedVisibleTextBothBreaks(doc.root(), kVisibleTextBytes);
+  ctx.folded_visible_text = &folded_visible.at_blocks;
+  ctx.folded_visible_text_every_node = &folded_visible.at_every_text_node;
+  const std::vector<std::string> page_concepts = ctx.lexicon->ConceptsIn(folded_visible.at_blocks);
   ctx.page_concepts = &page_concepts;
   f.viewport = ExtractViewport(doc);
   f.images = ExtractImages(doc, ctx);

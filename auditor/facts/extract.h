@@ -20,6 +20,9 @@ struct Context {
   // The page's visible text, case-folded (html::VisibleText then text::FoldCase), computed once by
   // ExtractPage and shared by the extractors; null when an extractor is called on its own.
   const std::string* folded_visible_text = nullptr;
+  // The same with a word break before every text node (html::WordBreaks::kAtEveryTextNode), also
+  // computed once by ExtractPage (in the same walk); null when an extractor is called on its own.
+  const std::string* folded_visible_text_every_node = nullptr;
   // The lexicon concepts found in that text (Lexicon::ConceptsIn), also computed once.
   const std::vector<std::string>* page_concepts = nullptr;
 };

@@ -95,6 +95,12 @@ class PhraseMatcher {
         queue.push_back(v);
       }
     }
+    // Output links, breadth-first so a node's failure target is done before the node.
+    for (const int u : queue) {
+      Node& n = nodes_[static_cast<std::size_t>(u)];
+      const Node& f = nodes_[static_cast<std::size_t>(n.fail)];
+      n.output_link = !f.out.empty() ? n.fail : f.output_link;
+    }
     for (int c = 0; c < 256; ++c) root_[c] = Child(0, static_cast<unsigned char>(c));
   }
 
@@ -114,7 +120,11 @@ class PhraseMatcher {
         if (state == 0) break;
         state = nodes_[static_cast<std::size_t>(state)].fail;
       }
-      for (int s = state; s > 0; s = nodes_[static_cast<std::size_t>(s)].fail) {
+      // The states on the failure chain that end a phrase, longest first (without walking the
+      // whole chain at every byte).
+      const Node& at = nodes_[static_cast<std::size_t>(state)];
+      for (int s = at.out.empty() ? at.output_link : state; s > 0;
+           s = nodes_[static_cast<std::size_t>(s)].output_link) {
         for (int pi : nodes_[static_cast<std::size_t>(s)].out) {
           const Phrase& p = phrases_[static_cast<std::size_t>(pi)];
           const std::size_t start = i + 1 - p.text.size();
@@ -131,6 +141,7 @@ class PhraseMatcher {
     std::vector<std::pair<unsigned char, int>> next;
     int fail = 0;
     std::vector<int> out;
+    int output_link = 0;  // the nearest state down the failure chain with phrases in `out`, or 0
   };
   int Child(int node, unsigned char c) const {
     for (auto [k, v] : nodes_[static_cast<std::size_t>(node)].next)

@@ -635,7 +635,7 @@ void FurnitureSignals(const html::Document& doc, const DomCues& dom, const PageF
     if (product_links.size() >= 4)
       listing(1.5 * grid_factor, std::to_string(product_links.size()) + " links to product pages" + suffix);
     const GumboNode* scope = dom.main ? dom.main : (dom.body ? dom.body : doc.root());
-    const std::size_t prices = CountPrices(text::FoldCase(html::VisibleText(scope, kMainTextBytes)));
+    const std::size_t prices = CountPrices(html::FoldedVisibleText(scope, kMainTextBytes));
     if (prices >= 6) listing(1.0 * grid_factor, std::to_string(prices) + " prices on the page" + suffix);
   }
 

@@ -181,8 +181,11 @@ ReviewFacts ExtractReviews(const html::Document& doc, const StructuredData& sd, 
 
   // Every text node breaks words, so texts set side by side by CSS ("<span>Reviews</span><span>No
   // reviews yet</span>" in a flex row) do not run together.
-  const std::string visible = html::VisibleText(doc.root(), kVisibleTextBytes, html::WordBreaks::kAtEveryTextNode);
-  f.no_reviews_text = lex.Matches("no_reviews", text::FoldCase(visible));
+  std::string storage;
+  if (ctx.folded_visible_text_every_node == nullptr)
+    storage = html::FoldedVisibleText(doc.root(), kVisibleTextBytes, html::WordBreaks::kAtEveryTextNode);
+  f.no_reviews_text = lex.Matches(
+      "no_reviews", ctx.folded_visible_text_every_node != nullptr ? *ctx.folded_visible_text_every_node : storage);
   return f;
 }
 

@@ -34,30 +34,29 @@ bool Document::has_doctype() const {
   return output_ && output_->document->v.document.has_doctype;
 }
 
-void Walk(const GumboNode* node, const std::function<Visit(const GumboNode*, std::size_t)>& fn) {
-  if (node == nullptr) return;
-  struct Frame {
-    const GumboNode* node;
-    std::size_t depth;
-  };
-  std::vector<Frame> stack;
-  stack.push_back({node, 0});
-  while (!stack.empty()) {
-    const Frame f = stack.back();
-    stack.pop_back();
-    const Visit v = fn(f.node, f.depth);
-    if (v == Visit::kStop) return;
-    if (v == Visit::kSkipChildren) continue;
-    const GumboVector* children = nullptr;
-    if (f.node->type == GUMBO_NODE_ELEMENT || f.node->type == GUMBO_NODE_TEMPLATE) {
-      children = &f.node->v.element.children;
-    } else if (f.node->type == GUMBO_NODE_DOCUMENT) {
-      children = &f.node->v.document.children;
-    }
-    if (children == nullptr) continue;
-    for (unsigned i = children->length; i > 0; --i)
-      stack.push_back({static_cast<const GumboNode*>(children->data[i - 1]), f.depth + 1});
+namespace detail {
+namespace {
+
+// Stacks returned by finished walks on this thread. A stack grown by a pathologically deep page is
+// let go rather than kept.
+constexpr std::size_t kMaxPooledFrames = 1 << 16;
+thread_local std::vector<std::vector<WalkFrame>> stack_pool;
+
+}  // namespace
+
+WalkStack::WalkStack() {
+  if (!stack_pool.empty()) {
+    frames_ = std::move(stack_pool.back());
+    stack_pool.pop_back();
   }
 }
+
+WalkStack::~WalkStack() {
+  if (frames_.capacity() > kMaxPooledFrames) return;
+  frames_.clear();
+  stack_pool.push_back(std::move(frames_));
+}
+
+}  // namespace detail
 
 }  // namespace mmaudit::html

@@ -10,10 +10,10 @@
 #include <gumbo.h>
 
 #include <cstddef>
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mmaudit::html {
 
@@ -52,8 +52,56 @@ class Document {
 // What a visitor tells the walk to do next.
 enum class Visit { kContinue, kSkipChildren, kStop };
 
+namespace detail {
+
+struct WalkFrame {
+  const GumboNode* node;
+  std::size_t depth;
+};
+
+// A stack for one Walk, borrowed from a per-thread pool and given back (emptied) when the walk
+// ends, so walks allocate nothing once a thread has warmed up. Walks may nest (a visitor may walk
+// a subtree): each borrows its own stack.
+class WalkStack {
+ public:
+  WalkStack();
+  ~WalkStack();
+  WalkStack(const WalkStack&) = delete;
+  WalkStack& operator=(const WalkStack&) = delete;
+  std::vector<WalkFrame>& frames() { return frames_; }
+
+ private:
+  std::vector<WalkFrame> frames_;
+};
+
+}  // namespace detail
+
 // Visits `node` and its descendants in document order, depth-first, iteratively. `fn` receives each
-// node (elements, text, comments ...) and its depth relative to `node` (0 for `node` itself).
-void Walk(const GumboNode* node, const std::function<Visit(const GumboNode*, std::size_t depth)>& fn);
+// node (elements, text, comments ...) and its depth relative to `node` (0 for `node` itself), and
+// returns a Visit. A template, so the visitor is inlined into the loop (a whole-DOM walk calls it
+// once per node).
+template <typename Fn>
+void Walk(const GumboNode* node, Fn&& fn) {
+  if (node == nullptr) return;
+  detail::WalkStack borrowed;
+  std::vector<detail::WalkFrame>& stack = borrowed.frames();
+  stack.push_back({node, 0});
+  while (!stack.empty()) {
+    const detail::WalkFrame f = stack.back();
+    stack.pop_back();
+    const Visit v = fn(f.node, f.depth);
+    if (v == Visit::kStop) return;
+    if (v == Visit::kSkipChildren) continue;
+    const GumboVector* children = nullptr;
+    if (f.node->type == GUMBO_NODE_ELEMENT || f.node->type == GUMBO_NODE_TEMPLATE) {
+      children = &f.node->v.element.children;
+    } else if (f.node->type == GUMBO_NODE_DOCUMENT) {
+      children = &f.node->v.document.children;
+    }
+    if (children == nullptr) continue;
+    for (unsigned i = children->length; i > 0; --i)
+      stack.push_back({static_cast<const GumboNode*>(children->data[i - 1]), f.depth + 1});
+  }
+}
 
 }  // namespace mmaudit::html

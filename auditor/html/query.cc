@@ -1,5 +1,8 @@
 #include "html/query.h"
 
+#include <algorithm>
+#include <span>
+
 #include "core/text.h"
 #include "html/document.h"
 
@@ -91,10 +94,25 @@ bool PreviousSiblingIsBlock(const GumboNode* n) {
   return IsBlock(static_cast<const GumboNode*>(parent->v.element.children.data[n->index_within_parent - 1]));
 }
 
+namespace {
+
+bool EqualsIgnoringAsciiCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const char x = a[i] >= 'A' && a[i] <= 'Z' ? static_cast<char>(a[i] + 32) : a[i];
+    if (x != b[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 bool IsHiddenSelf(const GumboNode* n) {
   if (!IsElement(n)) return false;
-  if (HasAttr(n, "hidden") || text::AsciiLower(AttrOr(n, "aria-hidden")) == "true") return true;
-  std::string style = text::AsciiLower(AttrOr(n, "style"));
+  if (HasAttr(n, "hidden") || EqualsIgnoringAsciiCase(AttrOr(n, "aria-hidden"), "true")) return true;
+  const auto style_attr = Attr(n, "style");
+  if (!style_attr) return false;
+  std::string style = text::AsciiLower(*style_attr);
   std::erase_if(style, [](char c) { return c == ' ' || c == '\t' || c == '\n'; });
   return text::Contains(style, "display:none") || text::Contains(style, "visibility:hidden");
 }
@@ -105,49 +123,102 @@ namespace {
 // "<h2>Reviews</h2><span>None yet</span>" does not read "ReviewsNone yet").
 bool BreaksBefore(const GumboNode* n) { return IsBlock(n) || PreviousSiblingIsBlock(n); }
 
-// Appends the raw text of `n`'s subtree to `*raw` (see Text / BoundedText), charging each visited
-// node to `*node_budget` when it is not null.
-void CollectText(const GumboNode* n, std::size_t max_bytes, std::size_t* node_budget, std::string* raw) {
+// The text of `n`'s subtree (see Text / BoundedText), whitespace collapsed as it is read, charging
+// each visited node to `*node_budget` when it is not null. Reading stops once `max_bytes` bytes of
+// raw text (before collapsing) are gathered; with `cut`, raw bytes past that limit are dropped
+// (Text), otherwise the text node that crosses it is kept whole (BoundedText).
+std::string CollectText(const GumboNode* n, std::size_t max_bytes, std::size_t* node_budget, bool cut) {
+  text::WhitespaceCollapser out;
+  std::size_t raw = 0;  // bytes of raw text seen
   Walk(n, [&](const GumboNode* node, std::size_t) {
-    if (raw->size() >= max_bytes || (node_budget != nullptr && *node_budget == 0)) return Visit::kStop;
+    if (raw >= max_bytes || (node_budget != nullptr && *node_budget == 0)) return Visit::kStop;
     if (node_budget != nullptr) --*node_budget;
     if (IsNonRendered(node)) return Visit::kSkipChildren;
-    if (BreaksBefore(node)) *raw += ' ';
-    if (IsTextNode(node)) *raw += node->v.text.text;
+    if (BreaksBefore(node)) {
+      if (!cut || raw < max_bytes) out.AppendSpace();
+      ++raw;
+    }
+    if (IsTextNode(node)) {
+      const std::string_view piece = node->v.text.text;
+      out.Append(cut ? piece.substr(0, max_bytes - std::min(raw, max_bytes)) : piece);
+      raw += piece.size();
+    }
+    return Visit::kContinue;
+  });
+  return out.Take();
+}
+
+// One visible-text reading (see VisibleText): its word breaks, the raw bytes it has taken (what
+// max_bytes limits: the text before collapsing and folding) and the collapsed text.
+struct VisibleSink {
+  explicit VisibleSink(WordBreaks b) : breaks(b) {}
+  WordBreaks breaks;
+  std::size_t raw = 0;
+  text::WhitespaceCollapser out;
+};
+
+// Reads the visible text under `root` into every sink in one walk; each sink stops taking text by
+// itself once it has `max_bytes` raw bytes, and the walk stops when all have. With `fold`, each
+// text node is case-folded once (text::AppendFolded) and the folded text goes to the sinks.
+void ReadVisibleText(const GumboNode* root, std::size_t max_bytes, bool fold, std::span<VisibleSink> sinks) {
+  std::string folded;  // the current text node, folded
+  Walk(root, [&](const GumboNode* n, std::size_t) {
+    if (std::none_of(sinks.begin(), sinks.end(), [&](const VisibleSink& s) { return s.raw < max_bytes; }))
+      return Visit::kStop;
+    if (IsNonRendered(n) || IsHiddenSelf(n)) return Visit::kSkipChildren;
+    const bool is_text = IsTextNode(n);
+    const bool breaks_before = BreaksBefore(n);
+    std::string_view piece;
+    if (is_text) {
+      piece = n->v.text.text;
+      if (fold) {
+        folded.clear();
+        text::AppendFolded(piece, &folded);
+      }
+    }
+    for (VisibleSink& s : sinks) {
+      if (s.raw >= max_bytes) continue;
+      const bool every_text_node = s.breaks == WordBreaks::kAtEveryTextNode;
+      if (is_text) {
+        if (every_text_node || breaks_before) {
+          s.out.AppendSpace();
+          ++s.raw;
+        }
+        s.out.Append(fold ? std::string_view(folded) : piece);
+        s.raw += piece.size();
+      } else if (!every_text_node && breaks_before) {
+        s.out.AppendSpace();
+        ++s.raw;
+      }
+    }
     return Visit::kContinue;
   });
 }
 
 }  // namespace
 
-std::string Text(const GumboNode* n, std::size_t max_bytes) {
-  std::string raw;
-  CollectText(n, max_bytes, nullptr, &raw);
-  if (raw.size() > max_bytes) raw.resize(max_bytes);
-  return text::CollapseWhitespace(raw);
-}
+std::string Text(const GumboNode* n, std::size_t max_bytes) { return CollectText(n, max_bytes, nullptr, true); }
 
 std::string BoundedText(const GumboNode* n, std::size_t max_bytes, std::size_t* node_budget) {
-  std::string raw;
-  CollectText(n, max_bytes, node_budget, &raw);
-  return text::CollapseWhitespace(raw);
+  return CollectText(n, max_bytes, node_budget, false);
 }
 
 std::string VisibleText(const GumboNode* root, std::size_t max_bytes, WordBreaks breaks) {
-  const bool every_text_node = breaks == WordBreaks::kAtEveryTextNode;
-  std::string raw;
-  Walk(root, [&](const GumboNode* n, std::size_t) {
-    if (raw.size() >= max_bytes) return Visit::kStop;
-    if (IsNonRendered(n) || IsHiddenSelf(n)) return Visit::kSkipChildren;
-    if (IsTextNode(n)) {
-      if (every_text_node || BreaksBefore(n)) raw += ' ';
-      raw += n->v.text.text;
-    } else if (!every_text_node && BreaksBefore(n)) {
-      raw += ' ';
-    }
-    return Visit::kContinue;
-  });
-  return text::CollapseWhitespace(raw);
+  VisibleSink sink(breaks);
+  ReadVisibleText(root, max_bytes, false, std::span<VisibleSink>(&sink, 1));
+  return sink.out.Take();
+}
+
+std::string FoldedVisibleText(const GumboNode* root, std::size_t max_bytes, WordBreaks breaks) {
+  VisibleSink sink(breaks);
+  ReadVisibleText(root, max_bytes, true, std::span<VisibleSink>(&sink, 1));
+  return sink.out.Take();
+}
+
+FoldedVisibleTexts FoldedVisibleTextBothBreaks(const GumboNode* root, std::size_t max_bytes) {
+  VisibleSink sinks[2] = {VisibleSink(WordBreaks::kAtBlocks), VisibleSink(WordBreaks::kAtEveryTextNode)};
+  ReadVisibleText(root, max_bytes, true, sinks);
+  return {sinks[0].out.Take(), sinks[1].out.Take()};
 }
 
 std::vector<const GumboNode*> FindAll(const GumboNode* root, GumboTag tag) {

@@ -80,6 +80,17 @@ enum class WordBreaks {
 // that crosses the limit is kept whole.
 std::string VisibleText(const GumboNode* root, std::size_t max_bytes, WordBreaks breaks = WordBreaks::kAtBlocks);
 
+// text::FoldCase(VisibleText(root, max_bytes, breaks)), folding each text node as it is read
+// instead of the whole text afterwards (the same result: folding and collapsing whitespace commute).
+std::string FoldedVisibleText(const GumboNode* root, std::size_t max_bytes, WordBreaks breaks = WordBreaks::kAtBlocks);
+
+// Both word-break variants of FoldedVisibleText, from one walk (each text node is folded once).
+struct FoldedVisibleTexts {
+  std::string at_blocks;           // FoldedVisibleText(root, max_bytes, WordBreaks::kAtBlocks)
+  std::string at_every_text_node;  // FoldedVisibleText(root, max_bytes, WordBreaks::kAtEveryTextNode)
+};
+FoldedVisibleTexts FoldedVisibleTextBothBreaks(const GumboNode* root, std::size_t max_bytes);
+
 // Every element under `root` (inclusive) with tag `tag`, in document order.
 std::vector<const GumboNode*> FindAll(const GumboNode* root, GumboTag tag);
 // The first such element, or nullptr.

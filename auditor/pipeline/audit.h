@@ -26,6 +26,9 @@ struct AuditOptions {
   fetch::CrawlOptions crawl;        // for AuditSite; crawl.fetch is overwritten with `fetch`
   std::size_t sample_per_type = 0;  // AuditSite audits at most this many pages per page type; 0: all
   std::vector<std::pair<std::string, std::string>> page_type_overrides;  // (glob on path?query, type)
+  // AuditSite sets each page's JSON aside in a temporary file as soon as it is audited and keeps
+  // only a slim summary in memory (report::StoreAndSlim), so memory does not grow with page size.
+  bool store_pages = false;
 };
 
 // Audits one fetched response: facts, findings, scores. Never throws.

@@ -29,7 +29,7 @@ void Compact(facts::PageFacts* f) {
 
 class AuditSink final : public fetch::CrawlSink {
  public:
-  explicit AuditSink(const AuditOptions& options) : options_(options) {}
+  AuditSink(const AuditOptions& options, report::JsonStore* store) : options_(options), store_(store) {}
 
   fetch::SinkResult OnResponse(const fetch::Response& response, const fetch::CrawlEntry&) override {
     fetch::SinkResult out;
@@ -56,6 +56,7 @@ class AuditSink final : public fetch::CrawlSink {
       page.scores = rules::ScorePage({});
     }
     Compact(&page.facts);
+    if (store_ != nullptr) report::StoreAndSlim(&page, store_);
     std::lock_guard<std::mutex> lock(mu_);
     pages_.push_back(std::move(page));
     return out;
@@ -87,6 +88,7 @@ class AuditSink final : public fetch::CrawlSink {
   }
 
   const AuditOptions& options_;
+  report::JsonStore* store_;
   std::mutex mu_;
   std::vector<report::PageResult> pages_;
   std::map<std::string, std::size_t> per_type_;
@@ -101,7 +103,8 @@ report::AuditResult AuditSite(const std::vector<std::string>& seeds, const Audit
   report::AuditResult result = NewResult(options, "live");
   fetch::CrawlOptions crawl = options.crawl;
   crawl.fetch = options.fetch;
-  AuditSink sink(options);
+  if (options.store_pages) result.store = std::make_shared<report::JsonStore>();
+  AuditSink sink(options, result.store.get());
   report::SiteSection site;
   site.start_urls = seeds;
   site.settings = crawl;

@@ -1,3 +1,4 @@
+#include <rapidjson/filewritestream.h>
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -48,6 +49,10 @@ class Out {
     if (v) Str(*v); else w_.Null();
   }
   void Null(const char* k) { Key(k); w_.Null(); }
+  // Inserts `json`, a complete JSON object, as it is.
+  void RawObject(const std::string& json) {
+    w_.RawValue(json.data(), json.size(), rapidjson::kObjectType);
+  }
   void StrList(const char* k, const std::vector<std::string>& list) {
     Key(k);
     w_.StartArray();
@@ -510,6 +515,31 @@ void WriteSite(Out<W>& o, const std::optional<SiteSection>& site) {
   o.End();
 }
 
+template <typename W>
+void WritePage(Out<W>& o, const PageResult& p) {
+  o.Begin();
+  o.Str("url", p.facts.http.requested_url);
+  o.Str("final_url", p.facts.http.final_url);
+  o.Bool("audited", p.audited);
+  if (p.facts.error_code.empty()) {
+    o.Null("error");
+  } else {
+    o.Begin("error");
+    o.Str("code", p.facts.error_code);
+    o.Str("message", p.facts.error);
+    o.End();
+  }
+  o.Str("page_type", p.facts.page_type);
+  o.Num("page_type_confidence", p.facts.page_type_confidence);
+  o.StrList("page_type_evidence", p.facts.page_type_evidence);
+  WriteScores(o, "scores", p.scores);
+  o.BeginArray("findings");
+  for (const auto& f : p.findings) WriteFinding(o, f);
+  o.EndArray();
+  WriteFacts(o, p.facts);
+  o.End();
+}
+
 struct TopFinding {
   const rules::RuleSpec* rule = nullptr;
   double impact = 0;  // sum over pages of weight * (1 - score)
@@ -586,27 +616,11 @@ void WriteAll(W& w, const AuditResult& r) {
 
   o.BeginArray("pages");
   for (const auto& p : r.pages) {
-    o.Begin();
-    o.Str("url", p.facts.http.requested_url);
-    o.Str("final_url", p.facts.http.final_url);
-    o.Bool("audited", p.audited);
-    if (p.facts.error_code.empty()) {
-      o.Null("error");
+    if (p.stored && r.store) {
+      o.RawObject(r.store->Get(*p.stored));
     } else {
-      o.Begin("error");
-      o.Str("code", p.facts.error_code);
-      o.Str("message", p.facts.error);
-      o.End();
+      WritePage(o, p);
     }
-    o.Str("page_type", p.facts.page_type);
-    o.Num("page_type_confidence", p.facts.page_type_confidence);
-    o.StrList("page_type_evidence", p.facts.page_type_evidence);
-    WriteScores(o, "scores", p.scores);
-    o.BeginArray("findings");
-    for (const auto& f : p.findings) WriteFinding(o, f);
-    o.EndArray();
-    WriteFacts(o, p.facts);
-    o.End();
   }
   o.EndArray();
 
@@ -644,6 +658,96 @@ void WriteAll(W& w, const AuditResult& r) {
 }
 
 }  // namespace
+
+JsonStore::JsonStore() : file_(std::tmpfile()) {}
+
+JsonStore::~JsonStore() {
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+std::optional<StoredJson> JsonStore::Put(const std::string& json) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (file_ == nullptr) return std::nullopt;
+  if (std::fseek(file_, 0, SEEK_END) != 0 || std::fwrite(json.data(), 1, json.size(), file_) != json.size())
+    return std::nullopt;
+  StoredJson where{size_, json.size()};
+  size_ += json.size();
+  return where;
+}
+
+std::string JsonStore::Get(const StoredJson& where) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string out(where.length, '\0');
+  if (file_ == nullptr || std::fseek(file_, static_cast<long>(where.offset), SEEK_SET) != 0 ||
+      std::fread(out.data(), 1, out.size(), file_) != out.size())
+    return {};
+  return out;
+}
+
+std::string PageToJson(const PageResult& page) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  Out<rapidjson::Writer<rapidjson::StringBuffer>> o(w);
+  WritePage(o, page);
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+bool StoreAndSlim(PageResult* page, JsonStore* store) {
+  auto where = store->Put(PageToJson(*page));
+  if (!where) return false;
+  page->stored = where;
+  facts::PageFacts slim;
+  slim.http.requested_url = std::move(page->facts.http.requested_url);
+  slim.http.final_url = std::move(page->facts.http.final_url);
+  slim.http.status = page->facts.http.status;
+  slim.http.decoded_bytes = page->facts.http.decoded_bytes;
+  slim.fetched = page->facts.fetched;
+  slim.parsed = page->facts.parsed;
+  slim.error_code = std::move(page->facts.error_code);
+  slim.error = std::move(page->facts.error);
+  slim.page_type = std::move(page->facts.page_type);
+  slim.page_type_confidence = page->facts.page_type_confidence;
+  slim.page_type_source = std::move(page->facts.page_type_source);
+  page->facts = std::move(slim);
+  std::vector<rules::Finding> kept;
+  for (auto& f : page->findings) {
+    if (f.status != rules::Status::kError && (!f.score || *f.score >= 0.9)) continue;
+    rules::Finding k;
+    k.rule_id = std::move(f.rule_id);
+    k.moment = std::move(f.moment);
+    k.weight = f.weight;
+    k.status = f.status;
+    k.score = f.score;
+    k.error = std::move(f.error);
+    kept.push_back(std::move(k));
+  }
+  kept.shrink_to_fit();
+  page->findings = std::move(kept);
+  return true;
+}
+
+bool WriteJsonFile(const AuditResult& result, const std::string& path, std::string* error) {
+  const std::string tmp = path + ".tmp";
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (f == nullptr) {
+    *error = "cannot write " + tmp;
+    return false;
+  }
+  char buffer[1 << 16];
+  rapidjson::FileWriteStream stream(f, buffer, sizeof buffer);
+  rapidjson::PrettyWriter<rapidjson::FileWriteStream> w(stream);
+  w.SetIndent(' ', 2);
+  WriteAll(w, result);
+  stream.Put('\n');
+  stream.Flush();
+  const bool ok = std::ferror(f) == 0;
+  if (std::fclose(f) != 0 || !ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    *error = "cannot write " + path;
+    return false;
+  }
+  return true;
+}
 
 std::string ToJson(const AuditResult& result, bool pretty) {
   rapidjson::StringBuffer buf;

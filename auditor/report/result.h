@@ -3,6 +3,10 @@
 // that JSON, never from these structs.
 #pragma once
 
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,11 +23,40 @@ namespace mmaudit::report {
 inline constexpr const char* kSchemaVersion = "1.1.0";
 inline constexpr const char* kToolVersion = "0.1.0";
 
+// Where a page's report JSON was set aside in a JsonStore.
+struct StoredJson {
+  std::uint64_t offset = 0;
+  std::uint64_t length = 0;
+};
+
 struct PageResult {
   facts::PageFacts facts;
   bool audited = false;  // false when the page could not be fetched or is not an auditable HTML page
   std::vector<rules::Finding> findings;
   rules::Scores scores;
+  // Set when the page's JSON was written to the result's JsonStore and the page slimmed (see
+  // SlimAfterStoring): then the JSON comes from the store, and `facts` keeps only the HTTP basics,
+  // error and page type, and `findings` only the ones that scored below 0.9 (for the summary).
+  std::optional<StoredJson> stored;
+};
+
+// Page JSON set aside during a long crawl, so memory holds only what the summary needs. Backed by
+// an unnamed temporary file that disappears with the store. Put and Get are thread-safe.
+class JsonStore {
+ public:
+  JsonStore();
+  ~JsonStore();
+  JsonStore(const JsonStore&) = delete;
+  JsonStore& operator=(const JsonStore&) = delete;
+  // Appends `json`; returns where it went, or nullopt when the file could not be written.
+  std::optional<StoredJson> Put(const std::string& json);
+  // The bytes stored at `where`, or "" when they cannot be read.
+  std::string Get(const StoredJson& where) const;
+
+ private:
+  std::FILE* file_ = nullptr;
+  std::uint64_t size_ = 0;
+  mutable std::mutex mu_;
 };
 
 struct Settings {
@@ -55,7 +88,18 @@ struct AuditResult {
   std::vector<rules::RuleSpec> rules;           // the catalogue in force
   std::vector<rules::RuleProblem> rule_problems;  // rules left out of it, with the reason
   std::optional<SiteSection> crawl;             // present for crawls (AuditSite); "site" in the JSON
+  std::shared_ptr<JsonStore> store;             // where stored pages' JSON lives; null when none
 };
+
+// One page's object of the report JSON, compact. Used to store pages during a crawl.
+std::string PageToJson(const PageResult& page);
+// Stores `page`'s JSON in `store` and drops what the summary does not need. Does nothing (and
+// returns false) when the store cannot be written; the page then stays whole in memory.
+bool StoreAndSlim(PageResult* page, JsonStore* store);
+
+// Writes ToJson(result, pretty=true) to `path` as a stream (no copy of the whole report in memory),
+// through a temporary file renamed into place. Returns false with *error when it cannot write.
+bool WriteJsonFile(const AuditResult& result, const std::string& path, std::string* error);
 
 // Serialises `result` as the versioned report JSON (see reports/schema/report.schema.json).
 // Deterministic: the same result gives the same bytes. Never fails.
