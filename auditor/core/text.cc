@@ -119,22 +119,36 @@ std::string CollapseWhitespace(std::string_view s) {
 }
 
 // Copies runs of kept bytes whole; a whitespace run only leaves a pending space behind, written
-// before the next kept byte (so nothing is written at the start or the end).
+// before the next kept byte (so nothing is written at the start or the end). A single ' ' between
+// two kept bytes stays as it is, so a run spans whole phrases ("free shipping today"), not words.
 void WhitespaceCollapser::Append(std::string_view s) {
   const char* p = s.data();
   const char* const end = p + s.size();
-  auto is_space_at = [end](const char* q) {
-    const unsigned char kind = kByteKinds[static_cast<unsigned char>(*q)];
+  auto kind_at = [](const char* q) { return kByteKinds[static_cast<unsigned char>(*q)]; };
+  auto is_space_at = [&](const char* q) {
+    const unsigned char kind = kind_at(q);
     return kind == kSpace || (kind == kMaybeNbsp && q + 1 < end && static_cast<unsigned char>(q[1]) == 0xA0);
   };
   while (p < end) {
     if (is_space_at(p)) {
       pending_space_ = !out_.empty();
-      p += kByteKinds[static_cast<unsigned char>(*p)] == kSpace ? 1 : 2;
+      p += kind_at(p) == kSpace ? 1 : 2;
       continue;
     }
     const char* q = p + 1;
-    while (q < end && !is_space_at(q)) ++q;
+    for (;;) {
+      if (q >= end) break;
+      const unsigned char kind = kind_at(q);
+      if (kind == kOther) {
+        ++q;
+      } else if (*q == ' ' && q + 1 < end && kind_at(q + 1) == kOther) {
+        q += 2;  // one plain space between kept bytes
+      } else if (!is_space_at(q)) {
+        ++q;  // 0xC2 not followed by 0xA0
+      } else {
+        break;
+      }
+    }
     if (pending_space_) out_ += ' ';
     pending_space_ = false;
     out_.append(p, static_cast<std::size_t>(q - p));

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 namespace mmaudit::text {
 namespace {
@@ -81,6 +82,50 @@ TEST(GlobMatch, FinishesAPathologicalPatternQuickly) {
   EXPECT_TRUE(GlobMatch("*a*a*a*a*a*a", path));
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
   EXPECT_LT(ms.count(), 2000);
+}
+
+// Appending pieces one by one collapses like collapsing their concatenation.
+TEST(Text, WhitespaceCollapserMatchesCollapsingTheConcatenation) {
+  const std::vector<std::vector<std::string>> cases = {
+      {"  a  b ", " c", "", "\t\n", "d\xC2\xA0", "\xC2\xA0" "e f  "},
+      {"x\xC2y", " \xC2\xA0 ", "z"},
+      {"", " ", ""},
+      {"one two three", " four", "five six  seven\r\n"},
+  };
+  for (const auto& pieces : cases) {
+    WhitespaceCollapser c;
+    std::string all;
+    for (const std::string& p : pieces) {
+      c.Append(p);
+      all += p;
+    }
+    EXPECT_EQ(c.Take(), CollapseWhitespace(all));
+  }
+  WhitespaceCollapser c;
+  c.Append("a");
+  c.AppendSpace();
+  c.AppendSpace();
+  c.Append("b");
+  c.AppendSpace();
+  EXPECT_EQ(c.Take(), "a b");
+}
+
+TEST(Text, SanitizeUtf8KeepsValidTextAndReplacesTheRest) {
+  std::size_t replaced = 99;
+  EXPECT_EQ(SanitizeUtf8("plain ascii text, long enough for words", &replaced), "plain ascii text, long enough for words");
+  EXPECT_EQ(replaced, 0u);
+  EXPECT_EQ(SanitizeUtf8(std::string("abcdefgh\0ijklmnop", 17), &replaced), "abcdefghijklmnop");
+  EXPECT_EQ(replaced, 1u);
+  EXPECT_EQ(SanitizeUtf8("zażółć\xFFgęślą\xC3", &replaced), "zażółć\xEF\xBF\xBDgęślą\xEF\xBF\xBD");
+  EXPECT_EQ(replaced, 2u);
+  EXPECT_TRUE(IsValidUtf8("0123456789abcdefЁлка"));
+  EXPECT_FALSE(IsValidUtf8("0123456789abcdef\xED\xA0\x80"));
+}
+
+TEST(Text, AppendFoldedAppends) {
+  std::string out = "Keep ";
+  AppendFolded("ZAŻÓŁĆ İ Ÿ", &out);
+  EXPECT_EQ(out, "Keep zażółć i ÿ");
 }
 
 }  // namespace

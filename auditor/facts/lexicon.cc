@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -101,7 +102,11 @@ class PhraseMatcher {
       const Node& f = nodes_[static_cast<std::size_t>(n.fail)];
       n.output_link = !f.out.empty() ? n.fail : f.output_link;
     }
+    first_output_.resize(nodes_.size());
+    for (std::size_t u = 0; u < nodes_.size(); ++u)
+      first_output_[u] = nodes_[u].out.empty() ? nodes_[u].output_link : static_cast<int>(u);
     for (int c = 0; c < 256; ++c) root_[c] = Child(0, static_cast<unsigned char>(c));
+    BuildTable(queue);
   }
 
   // Calls on_match(phrase) for every whole-word match, in order of where matches end; stops when
@@ -111,19 +116,22 @@ class PhraseMatcher {
     int state = 0;
     for (std::size_t i = 0; i < text.size(); ++i) {
       const auto c = static_cast<unsigned char>(text[i]);
-      for (;;) {
-        const int next = state == 0 ? root_[c] : Child(state, c);
-        if (next >= 0) {
-          state = next;
-          break;
+      if (!table_.empty()) {
+        state = table_[static_cast<std::size_t>(state) * class_count_ + byte_class_[c]];
+      } else {
+        for (;;) {
+          const int next = state == 0 ? root_[c] : Child(state, c);
+          if (next >= 0) {
+            state = next;
+            break;
+          }
+          if (state == 0) break;
+          state = nodes_[static_cast<std::size_t>(state)].fail;
         }
-        if (state == 0) break;
-        state = nodes_[static_cast<std::size_t>(state)].fail;
       }
       // The states on the failure chain that end a phrase, longest first (without walking the
       // whole chain at every byte).
-      const Node& at = nodes_[static_cast<std::size_t>(state)];
-      for (int s = at.out.empty() ? at.output_link : state; s > 0;
+      for (int s = first_output_[static_cast<std::size_t>(state)]; s > 0;
            s = nodes_[static_cast<std::size_t>(s)].output_link) {
         for (int pi : nodes_[static_cast<std::size_t>(s)].out) {
           const Phrase& p = phrases_[static_cast<std::size_t>(pi)];
@@ -137,6 +145,31 @@ class PhraseMatcher {
   }
 
  private:
+  // The automaton as a table of next states (failure links followed in advance), one row per state
+  // and one column per byte class: each byte that occurs in a phrase has a class of its own, all
+  // other bytes share class 0 (they lead back to the root from anywhere). One lookup per text byte
+  // instead of child searches along the failure chain. `queue` is every state but the root,
+  // breadth-first. Skipped (Scan then follows failure links) when state numbers would not fit in
+  // 16 bits.
+  void BuildTable(const std::vector<int>& queue) {
+    if (nodes_.size() > 0xFFFF) return;
+    bool used[256] = {};
+    for (const Node& n : nodes_)
+      for (auto [c, child] : n.next) used[c] = true;
+    class_count_ = 1;  // class 0: bytes in no phrase
+    for (int c = 0; c < 256; ++c)
+      if (used[c]) byte_class_[c] = static_cast<std::uint8_t>(class_count_++);
+    if (class_count_ > 256) return;  // every byte value in some phrase: classes do not fit a byte
+    table_.assign(nodes_.size() * class_count_, 0);
+    auto row = [&](int state) { return table_.data() + static_cast<std::size_t>(state) * class_count_; };
+    for (auto [c, child] : nodes_[0].next) row(0)[byte_class_[c]] = static_cast<std::uint16_t>(child);
+    for (const int u : queue) {  // a state's failure target is shallower, so its row is done
+      const Node& n = nodes_[static_cast<std::size_t>(u)];
+      std::copy_n(row(n.fail), class_count_, row(u));
+      for (auto [c, child] : n.next) row(u)[byte_class_[c]] = static_cast<std::uint16_t>(child);
+    }
+  }
+
   struct Node {
     std::vector<std::pair<unsigned char, int>> next;
     int fail = 0;
@@ -151,6 +184,12 @@ class PhraseMatcher {
   std::vector<Node> nodes_ = std::vector<Node>(1);
   std::vector<Phrase> phrases_;
   int root_[256];
+  std::uint8_t byte_class_[256] = {};
+  std::size_t class_count_ = 0;
+  std::vector<std::uint16_t> table_;  // empty when not built (see BuildTable)
+  // Per state: itself when it ends phrases, else its output_link; a small array read at every text
+  // byte (the Node array is not touched unless something matches).
+  std::vector<int> first_output_;
 };
 
 void Lexicon::BuildMatchers() {

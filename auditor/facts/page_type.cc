@@ -54,10 +54,13 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <initializer_list>
+#include <iterator>
 #include <set>
 #include <string>
 #include <string_view>
@@ -272,13 +275,31 @@ std::size_t CountPrices(std::string_view s) {
     while (lead > 0 && (static_cast<unsigned char>(s[lead]) & 0xC0) == 0x80) --lead;
     return letter(lead);
   };
+  // One pass over `s`: at each byte, only the signs and codes starting with that byte are compared.
+  // No sign or code overlaps itself, so this counts exactly the matches a find() loop per sign or
+  // code would.
+  constexpr std::size_t kSignCount = std::size(kSigns), kCodeCount = std::size(kCodes);
+  static_assert(kSignCount + kCodeCount <= 32);
+  static const std::array<std::uint32_t, 256> kStartingWith = [] {
+    std::array<std::uint32_t, 256> t{};
+    for (std::size_t k = 0; k < kSignCount + kCodeCount; ++k) {
+      const std::string_view m = k < kSignCount ? kSigns[k] : kCodes[k - kSignCount];
+      t[static_cast<unsigned char>(m[0])] |= std::uint32_t{1} << k;
+    }
+    return t;
+  }();
   std::size_t n = 0;
-  for (std::string_view sign : kSigns)
-    for (std::size_t pos = s.find(sign); pos != std::string_view::npos; pos = s.find(sign, pos + sign.size()))
-      if (digit_beside(pos, sign.size())) ++n;
-  for (std::string_view code : kCodes)
-    for (std::size_t pos = s.find(code); pos != std::string_view::npos; pos = s.find(code, pos + code.size()))
-      if (!letter_before(pos) && !letter(pos + code.size()) && digit_beside(pos, code.size())) ++n;
+  for (std::size_t pos = 0; pos < s.size(); ++pos) {
+    for (std::uint32_t candidates = kStartingWith[static_cast<unsigned char>(s[pos])]; candidates != 0;
+         candidates &= candidates - 1) {
+      const auto k = static_cast<std::size_t>(std::countr_zero(candidates));
+      const bool code = k >= kSignCount;
+      const std::string_view m = code ? kCodes[k - kSignCount] : kSigns[k];
+      if (s.compare(pos, m.size(), m) != 0) continue;
+      if (code && (letter_before(pos) || letter(pos + m.size()))) continue;
+      if (digit_beside(pos, m.size())) ++n;
+    }
+  }
   return n;
 }
 

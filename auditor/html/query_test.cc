@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "core/text.h"
 #include "html/document.h"
 
 namespace mmaudit::html {
@@ -118,6 +119,34 @@ TEST(Query, VisibleTextSkipsHeadNonRenderedAndSelfHiddenSubtrees) {
   EXPECT_EQ(VisibleText(doc.root(), 1 << 20), "Shoes Noreviews Free shipping");
   EXPECT_EQ(VisibleText(doc.root(), 1 << 20, WordBreaks::kAtEveryTextNode), "Shoes No reviews Free shipping");
   EXPECT_EQ(VisibleText(doc.root(), 5), "Shoes");  // stops after the node crossing max_bytes
+}
+
+// The folded readings equal folding the plain ones, for both word-break modes and for limits that
+// stop each mode at a different node.
+TEST(Query, FoldedVisibleTextEqualsFoldingVisibleText) {
+  const Document doc = Document::Parse(
+      "<html><body><H1>ZAŻÓŁĆ Gęślą</H1><span>ÀB</span><span>ΣΩ</span><b>4</b>.5 &nbsp; Ёлка\u00a0X"
+      "<div hidden>secret</div><p> Free&nbsp;&nbsp;SHIPPING </p><ul><li>İstanbul</li><li>€5</li></ul>"
+      "</body></html>");
+  for (std::size_t max : {std::size_t{1} << 20, std::size_t{3}, std::size_t{12}, std::size_t{20}, std::size_t{33}}) {
+    const std::string blocks = text::FoldCase(VisibleText(doc.root(), max));
+    const std::string every = text::FoldCase(VisibleText(doc.root(), max, WordBreaks::kAtEveryTextNode));
+    EXPECT_EQ(FoldedVisibleText(doc.root(), max), blocks) << max;
+    EXPECT_EQ(FoldedVisibleText(doc.root(), max, WordBreaks::kAtEveryTextNode), every) << max;
+    const FoldedVisibleTexts both = FoldedVisibleTextBothBreaks(doc.root(), max);
+    EXPECT_EQ(both.at_blocks, blocks) << max;
+    EXPECT_EQ(both.at_every_text_node, every) << max;
+  }
+}
+
+// Text cuts the raw text at max_bytes, even inside a character, before collapsing.
+TEST(Query, TextCutsRawBytesBeforeCollapsing) {
+  const Document doc = Document::Parse("<html><body><p>ab  cd</p><p>é f</p></body></html>");
+  const GumboNode* body = FindFirst(doc.root(), GUMBO_TAG_BODY);
+  EXPECT_EQ(Text(body), "ab cd é f");
+  EXPECT_EQ(Text(body, 4), "ab");            // raw "  ab" (<body> and <p> break before it)
+  EXPECT_EQ(Text(body, 9), "ab cd");         // raw "  ab  cd "
+  EXPECT_EQ(Text(body, 10), "ab cd \xC3");  // cut inside "é"
 }
 
 }  // namespace
