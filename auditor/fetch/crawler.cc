@@ -528,7 +528,7 @@ CrawlResult Crawler::Run(const std::vector<std::string>& seeds) {
       }
     }
     // Keep transfers in flight, but not more pages waiting for workers than they can take.
-    while (static_cast<int>(active_.size()) < o_.concurrency && pool_->in_flight() < static_cast<std::size_t>(workers) * 4 &&
+    while (static_cast<int>(active_.size()) < o_.concurrency && pool_->in_flight() < static_cast<std::size_t>(workers) * 8 &&
            StartNext(multi)) {
     }
     int running = 0;
