@@ -69,6 +69,8 @@ std::vector<std::string> SplitTrimmed(std::string_view s, char sep);
 bool GlobMatch(std::string_view pattern, std::string_view path);
 
 bool StartsWith(std::string_view s, std::string_view prefix);
+// StartsWith with ASCII letters compared case-insensitively ("HTTPS://x" starts with "https://").
+bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix);
 bool EndsWith(std::string_view s, std::string_view suffix);
 
 }  // namespace mmaudit::text

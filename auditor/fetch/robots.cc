@@ -47,14 +47,6 @@ std::string_view TrimWs(std::string_view s) {
 
 char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    if (LowerAscii(s[i]) != LowerAscii(prefix[i])) return false;
-  }
-  return true;
-}
-
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -250,7 +242,7 @@ Robots Robots::Parse(std::string_view body, std::string_view product_token) {
       else if (groups.empty()) problem(line_no, "crawl-delay outside any group");
       else groups.back().crawl_delay = std::max(groups.back().crawl_delay.value_or(0.0), *delay);
     } else if (lkey == "sitemap") {
-      if (StartsWithIgnoreCase(value, "http://") || StartsWithIgnoreCase(value, "https://")) {
+      if (text::StartsWithIgnoreCase(value, "http://") || text::StartsWithIgnoreCase(value, "https://")) {
         robots.sitemaps_.emplace_back(value);
       } else if (!value.empty() && value[0] == '/') {
         // Not what the protocol says, but common; crawlers resolve it against the site, and so do we.

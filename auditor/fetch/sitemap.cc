@@ -43,17 +43,7 @@ constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
 
-bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    char c = s[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != prefix[i]) return false;
-  }
-  return true;
-}
-
-bool IsHttpUrl(std::string_view s) { return StartsWithIgnoreCase(s, "http://") || StartsWithIgnoreCase(s, "https://"); }
+bool IsHttpUrl(std::string_view s) { return text::StartsWithIgnoreCase(s, "http://") || text::StartsWithIgnoreCase(s, "https://"); }
 
 // "sm:loc" -> "loc".
 std::string_view LocalName(const XML_Char* name) {

@@ -129,23 +129,13 @@ std::string Clean(std::string_view raw) {
 // Display text from the JSON: cleaned, then escaped.
 std::string Text(std::string_view s) { return HtmlEscape(Clean(s)); }
 
-bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    char c = s[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != prefix[i]) return false;
-  }
-  return true;
-}
-
 // The cleaned, trimmed URL when it is an http(s) URL that may become a link; nullopt otherwise.
 std::optional<std::string> SafeHref(std::string_view raw) {
   std::string u = Clean(raw);
   // Browsers strip tab and newline anywhere in a URL; refuse them instead of guessing.
   const std::string_view t = text::Trim(u);
   if (t.find_first_of("\t\r\n") != std::string_view::npos) return std::nullopt;
-  if (!StartsWithNoCase(t, "http://") && !StartsWithNoCase(t, "https://")) return std::nullopt;
+  if (!text::StartsWithIgnoreCase(t, "http://") && !text::StartsWithIgnoreCase(t, "https://")) return std::nullopt;
   if (t.find(' ') != std::string_view::npos) return std::nullopt;
   return std::string(t);
 }
