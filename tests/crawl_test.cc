@@ -10,24 +10,13 @@
 #include <set>
 
 #include "pipeline/audit.h"
+#include "tests/support/crawl_shop.h"
 #include "tests/support/fixture_server.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_paths.h"
 
 namespace mmaudit {
 namespace {
-
-pipeline::AuditOptions CrawlOptions() {
-  pipeline::AuditOptions o;
-  o.device = *fetch::FindDevice("moto-g-power");
-  o.fetch.user_agent = o.device.user_agent;
-  o.fetch.connect_timeout_ms = 2000;
-  o.fetch.total_timeout_ms = 5000;
-  o.catalogue = rules::DefaultCatalogue();
-  o.crawl.concurrency = 4;
-  o.crawl.per_host = 4;
-  return o;
-}
 
 class Crawl : public ::testing::Test {
  protected:
@@ -36,22 +25,18 @@ class Crawl : public ::testing::Test {
     ASSERT_TRUE(server.Start(&error)) << error;
   }
 
-  report::AuditResult Run(pipeline::AuditOptions o = CrawlOptions()) {
+  report::AuditResult Run(pipeline::AuditOptions o = testing::CrawlShopOptions()) {
     NullProgress progress;
     return pipeline::AuditSite({server.Url("/")}, o, progress);
   }
 
   std::map<std::string, const fetch::CrawlEntry*> Entries(const report::AuditResult& r) {
-    std::map<std::string, const fetch::CrawlEntry*> out;
-    for (const auto& e : r.crawl->crawl.entries) out[e.url] = &e;
-    return out;
+    return testing::EntriesByUrl(r);
   }
-
   const report::PageResult* Page(const report::AuditResult& r, const std::string& path) {
-    for (const auto& p : r.pages)
-      if (p.facts.http.final_url == server.Url(path)) return &p;
-    return nullptr;
+    return testing::PageAt(r, server.Url(path));
   }
+  testing::UrlOf url = [this](const std::string& path) { return server.Url(path); };
 
   testing::FixtureServer server{testing::SourcePath("fixtures/shops/crawl/site")};
 };
@@ -64,22 +49,7 @@ TEST_F(Crawl, FindsEveryReachablePageAndFetchesNothingDisallowed) {
     EXPECT_NE(req.path, "/docs/size-chart.pdf");
     EXPECT_EQ(req.method, "GET");
   }
-  const auto entries = Entries(r);
-  for (const char* path : {"/", "/about", "/c/jackets", "/c/jackets?page=2", "/c/boots", "/p/alpha-jacket",
-                           "/p/beta-boots", "/p/gamma-gloves", "/ru/kurtki", "/pl/kurtki", "/private/press-kit",
-                           "/events/", "/c/sale", "/calendar/"}) {
-    auto it = entries.find(server.Url(path));
-    if (it == entries.end()) {
-      ADD_FAILURE() << path << " was not found";
-      continue;
-    }
-    EXPECT_EQ(it->second->state, "fetched") << path << ": " << it->second->reason;
-  }
-  EXPECT_EQ(entries.at(server.Url("/p/gamma-gloves"))->via, "sitemap");  // linked from nowhere
-  EXPECT_EQ(entries.at(server.Url("/private/secret-launch"))->reason, "robots.txt: Disallow: /private/");
-  EXPECT_EQ(entries.at(server.Url("/private/secret-product"))->state, "skipped");
-  EXPECT_EQ(entries.at(server.Url("/c/jackets?sort=price"))->reason, "robots.txt: Disallow: /*?sort=");
-  EXPECT_EQ(entries.at("https://www.instagram.com/balticgear")->reason, "out of scope");
+  testing::ExpectEveryReachablePageAndTheSkipReasons(r, url);
 }
 
 TEST_F(Crawl, FetchesAUrlOnceHoweverItsLinksAreDressedUp) {
@@ -90,27 +60,11 @@ TEST_F(Crawl, FetchesAUrlOnceHoweverItsLinksAreDressedUp) {
 }
 
 TEST_F(Crawl, ReadsRobotsGroupsAndTheSitemapIndexWithAGzippedChild) {
-  const report::AuditResult r = Run();
-  ASSERT_EQ(r.crawl->crawl.robots.size(), 1u);
-  const auto& robots = r.crawl->crawl.robots[0];
-  EXPECT_EQ(robots.mode, "parsed");
-  EXPECT_EQ(robots.crawl_delay, 0.01);
-  EXPECT_EQ(robots.sitemaps, std::vector<std::string>{"/sitemap_index.xml"});
-  EXPECT_EQ(r.crawl->crawl.sitemaps.size(), 3u);
-  EXPECT_TRUE(r.crawl->crawl.sitemap_errors.empty());
+  testing::ExpectRobotsAndSitemaps(Run());
 }
 
 TEST_F(Crawl, RecordsRedirectChainsAndStopsALoop) {
-  const report::AuditResult r = Run();
-  const auto entries = Entries(r);
-  EXPECT_EQ(entries.at(server.Url("/old-sale"))->state, "redirect");
-  EXPECT_EQ(entries.at(server.Url("/old-sale"))->status, 301);
-  EXPECT_EQ(entries.at(server.Url("/sale-2023"))->via, "redirect");
-  const report::PageResult* sale = Page(r, "/c/sale");
-  ASSERT_NE(sale, nullptr);
-  ASSERT_EQ(sale->facts.http.redirects.size(), 2u);
-  EXPECT_EQ(sale->facts.http.requested_url, server.Url("/old-sale"));
-  EXPECT_NE(entries.at(server.Url("/loop-b"))->reason.find("redirect loop"), std::string::npos);
+  testing::ExpectRedirectChainAndLoop(Run(), url);
 }
 
 TEST_F(Crawl, RecordsErrorPagesWithoutAuditingThem) {
@@ -133,22 +87,14 @@ TEST_F(Crawl, EscapesTheCalendarTrapAndSaysWhy) {
 }
 
 TEST_F(Crawl, DecodesRussianAndPolishPagesFromTheirDeclaredCharsets) {
-  const report::AuditResult r = Run();
-  const report::PageResult* ru = Page(r, "/ru/kurtki");
-  ASSERT_NE(ru, nullptr);
-  EXPECT_EQ(ru->facts.meta.title, "Куртки — Baltic Gear");
-  const report::PageResult* pl = Page(r, "/pl/kurtki");
-  ASSERT_NE(pl, nullptr);
-  EXPECT_EQ(pl->facts.meta.title, "Kurtki - Baltic Gear");
-  EXPECT_NE(pl->facts.meta.meta_description.find("Kurtki"), std::string::npos);
-  EXPECT_EQ(pl->facts.meta.charset_http, "iso-8859-2");
+  testing::ExpectRussianAndPolishDecoded(Run(), url);
 }
 
 TEST_F(Crawl, ClassifiesPagesAndSamplesPerType) {
   const report::AuditResult all = Run();
   EXPECT_EQ(Page(all, "/p/beta-boots")->facts.page_type, "product");
   EXPECT_EQ(Page(all, "/")->facts.page_type, "home");
-  pipeline::AuditOptions o = CrawlOptions();
+  pipeline::AuditOptions o = testing::CrawlShopOptions();
   o.sample_per_type = 1;
   const report::AuditResult sampled = Run(o);
   int products = 0;
@@ -158,7 +104,7 @@ TEST_F(Crawl, ClassifiesPagesAndSamplesPerType) {
 }
 
 TEST_F(Crawl, StopsAtMaxPagesAndSaysSo) {
-  pipeline::AuditOptions o = CrawlOptions();
+  pipeline::AuditOptions o = testing::CrawlShopOptions();
   o.crawl.max_pages = 3;
   o.crawl.use_sitemaps = false;
   const report::AuditResult r = Run(o);
@@ -169,7 +115,7 @@ TEST_F(Crawl, StopsAtMaxPagesAndSaysSo) {
 }
 
 TEST_F(Crawl, PageTypeOverridesWinOverTheClassifier) {
-  pipeline::AuditOptions o = CrawlOptions();
+  pipeline::AuditOptions o = testing::CrawlShopOptions();
   o.page_type_overrides = {{"/about", "faq"}};
   EXPECT_EQ(Page(Run(o), "/about")->facts.page_type, "faq");
 }

@@ -8,25 +8,13 @@
 #include <set>
 
 #include "pipeline/audit.h"
+#include "tests/support/crawl_shop.h"
 #include "tests/support/nginx_server.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_paths.h"
 
 namespace mmaudit {
 namespace {
-
-// As in tests/crawl_test.cc.
-pipeline::AuditOptions CrawlOptions() {
-  pipeline::AuditOptions o;
-  o.device = *fetch::FindDevice("moto-g-power");
-  o.fetch.user_agent = o.device.user_agent;
-  o.fetch.connect_timeout_ms = 2000;
-  o.fetch.total_timeout_ms = 5000;
-  o.catalogue = rules::DefaultCatalogue();
-  o.crawl.concurrency = 4;
-  o.crawl.per_host = 4;
-  return o;
-}
 
 class NginxCrawl : public ::testing::Test {
  protected:
@@ -37,22 +25,18 @@ class NginxCrawl : public ::testing::Test {
     ASSERT_TRUE(server.Start(&error)) << error;
   }
 
-  report::AuditResult Run(pipeline::AuditOptions o = CrawlOptions()) {
+  report::AuditResult Run(pipeline::AuditOptions o = testing::CrawlShopOptions()) {
     NullProgress progress;
     return pipeline::AuditSite({server.Url("/")}, o, progress);
   }
 
   std::map<std::string, const fetch::CrawlEntry*> Entries(const report::AuditResult& r) {
-    std::map<std::string, const fetch::CrawlEntry*> out;
-    for (const auto& e : r.crawl->crawl.entries) out[e.url] = &e;
-    return out;
+    return testing::EntriesByUrl(r);
   }
-
   const report::PageResult* Page(const report::AuditResult& r, const std::string& path) {
-    for (const auto& p : r.pages)
-      if (p.facts.http.final_url == server.Url(path)) return &p;
-    return nullptr;
+    return testing::PageAt(r, server.Url(path));
   }
+  testing::UrlOf url = [this](const std::string& path) { return server.Url(path); };
 
   // The statuses nginx logged for `target` (path and "?query"), in order.
   std::vector<int> Logged(const std::vector<testing::NginxRequest>& log, const std::string& target) {
@@ -76,23 +60,11 @@ TEST_F(NginxCrawl, FindsEveryReachablePageAndFetchesNothingDisallowed) {
         << "fetched a disallowed URL " << req.target;
     EXPECT_EQ(req.method, "GET") << req.target;
   }
-  const auto entries = Entries(r);
+  testing::ExpectEveryReachablePageAndTheSkipReasons(r, url);
   for (const char* path : {"/", "/about", "/c/jackets", "/c/jackets?page=2", "/c/boots", "/p/alpha-jacket",
                            "/p/beta-boots", "/p/gamma-gloves", "/ru/kurtki", "/pl/kurtki", "/private/press-kit",
-                           "/events/", "/c/sale", "/calendar/"}) {
-    auto it = entries.find(server.Url(path));
-    if (it == entries.end()) {
-      ADD_FAILURE() << path << " was not found";
-      continue;
-    }
-    EXPECT_EQ(it->second->state, "fetched") << path << ": " << it->second->reason;
+                           "/events/", "/c/sale", "/calendar/"})
     EXPECT_EQ(Logged(log, path), std::vector<int>{200}) << path << " as nginx saw it";
-  }
-  EXPECT_EQ(entries.at(server.Url("/p/gamma-gloves"))->via, "sitemap");  // linked from nowhere
-  EXPECT_EQ(entries.at(server.Url("/private/secret-launch"))->reason, "robots.txt: Disallow: /private/");
-  EXPECT_EQ(entries.at(server.Url("/private/secret-product"))->state, "skipped");
-  EXPECT_EQ(entries.at(server.Url("/c/jackets?sort=price"))->reason, "robots.txt: Disallow: /*?sort=");
-  EXPECT_EQ(entries.at("https://www.instagram.com/balticgear")->reason, "out of scope");
 }
 
 TEST_F(NginxCrawl, FetchesAUrlOnceHoweverItsLinksAreDressedUp) {
@@ -105,34 +77,14 @@ TEST_F(NginxCrawl, FetchesAUrlOnceHoweverItsLinksAreDressedUp) {
 TEST_F(NginxCrawl, ReadsRobotsAndTheSitemapIndexWithAGzippedChild) {
   // The .gz child comes as application/gzip bytes without Content-Encoding (no gzip_static), while
   // the XML sitemaps above gzip_min_length come gzip-encoded: the crawler must handle both.
-  const report::AuditResult r = Run();
-  ASSERT_EQ(r.crawl->crawl.robots.size(), 1u);
-  const auto& robots = r.crawl->crawl.robots[0];
-  EXPECT_EQ(robots.mode, "parsed");
-  EXPECT_EQ(robots.crawl_delay, 0.01);
-  EXPECT_EQ(robots.sitemaps, std::vector<std::string>{"/sitemap_index.xml"});
-  EXPECT_EQ(r.crawl->crawl.sitemaps.size(), 3u);
-  EXPECT_TRUE(r.crawl->crawl.sitemap_errors.empty());
+  testing::ExpectRobotsAndSitemaps(Run());
   const auto log = server.RequestedPaths();
   EXPECT_EQ(Logged(log, "/robots.txt"), std::vector<int>{200});
   EXPECT_EQ(Logged(log, "/sitemap-products.xml.gz"), std::vector<int>{200});
 }
 
 TEST_F(NginxCrawl, RecordsRedirectChainsAndStopsALoop) {
-  const report::AuditResult r = Run();
-  const auto entries = Entries(r);
-  EXPECT_EQ(entries.at(server.Url("/old-sale"))->state, "redirect");
-  EXPECT_EQ(entries.at(server.Url("/old-sale"))->status, 301);
-  EXPECT_EQ(entries.at(server.Url("/sale-2023"))->via, "redirect");
-  const report::PageResult* sale = Page(r, "/c/sale");
-  ASSERT_NE(sale, nullptr);
-  ASSERT_EQ(sale->facts.http.redirects.size(), 2u);
-  EXPECT_EQ(sale->facts.http.requested_url, server.Url("/old-sale"));
-  EXPECT_EQ(sale->facts.http.redirects[0].status, 301);
-  EXPECT_EQ(sale->facts.http.redirects[0].location, server.Url("/sale-2023"));
-  EXPECT_EQ(sale->facts.http.redirects[1].status, 302);
-  EXPECT_EQ(sale->facts.http.redirects[1].location, server.Url("/c/sale"));
-  EXPECT_NE(entries.at(server.Url("/loop-b"))->reason.find("redirect loop"), std::string::npos);
+  testing::ExpectRedirectChainAndLoop(Run(), url);
   const auto log = server.RequestedPaths();
   EXPECT_FALSE(Logged(log, "/old-sale").empty());
   for (int status : Logged(log, "/old-sale")) EXPECT_EQ(status, 301);
@@ -167,16 +119,10 @@ TEST_F(NginxCrawl, EscapesTheCalendarTrapAndSaysWhy) {
 
 TEST_F(NginxCrawl, DecodesRussianAndPolishPagesFromTheirDeclaredCharsets) {
   const report::AuditResult r = Run();
-  const report::PageResult* ru = Page(r, "/ru/kurtki");
-  ASSERT_NE(ru, nullptr);
-  EXPECT_EQ(ru->facts.meta.title, "Куртки — Baltic Gear");
-  EXPECT_EQ(ru->facts.http.content_type, "text/html");  // the page's <meta charset> decides
+  testing::ExpectRussianAndPolishDecoded(r, url);
+  EXPECT_EQ(Page(r, "/ru/kurtki")->facts.http.content_type, "text/html");  // the page's <meta charset> decides
   const report::PageResult* pl = Page(r, "/pl/kurtki");
-  ASSERT_NE(pl, nullptr);
-  EXPECT_EQ(pl->facts.meta.title, "Kurtki - Baltic Gear");
-  EXPECT_NE(pl->facts.meta.meta_description.find("Kurtki"), std::string::npos);
   EXPECT_EQ(pl->facts.http.content_type, "text/html; charset=iso-8859-2");
-  EXPECT_EQ(pl->facts.meta.charset_http, "iso-8859-2");
   EXPECT_EQ(pl->facts.http.content_encoding, "gzip");  // the canned body is gzipped like any page
 }
 
