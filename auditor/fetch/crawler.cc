@@ -286,13 +286,14 @@ void Crawler::Consider(const std::string& raw, int depth, const std::string& via
     if (text::GlobMatch(g, path_query)) return skip("excluded by --exclude " + g);
   if (!seed && IsNonPageExtension(parts->path, &ext)) return skip("not a page (" + ext + ")");
   if (o_.max_depth >= 0 && depth > o_.max_depth) return skip("max-depth " + std::to_string(o_.max_depth));
+  // Checked before robots.txt is looked up, so a crawl at its limit fetches no new robots.txt.
+  if (admitted_ >= o_.max_pages) return skip("max-pages " + std::to_string(o_.max_pages));
   const std::string origin = parts->scheme + "://" + parts->host + ":" + std::to_string(parts->port);
   HostState& hs = Host(origin);
   if (!seed && !o_.ignore_robots) {
     const RobotsVerdict v = hs.robots->Check(path_query);
     if (!v.allowed) return skip("robots.txt: " + (v.rule.empty() ? hs.robots->mode() : v.rule));
   }
-  if (admitted_ >= o_.max_pages) return skip("max-pages " + std::to_string(o_.max_pages));
   ++admitted_;
   result_.entries.push_back(std::move(e));
   parent_of_.push_back(parent_index);
@@ -376,13 +377,27 @@ bool Crawler::StartNext(CURLM* multi) {
     // lost, and libcurl 7.88 leaks the cookie-file list of a handle that is reset and reused.
     t->easy = curl_easy_init();
     t->index = index;
+    if (t->easy == nullptr) {
+      CrawlEntry& e = result_.entries[index];
+      e.state = "failed";
+      e.reason = "libcurl could not create a transfer";
+      ++result_.failed;
+      return true;
+    }
     t->host = key;
     internal::ConfigureEasy(t->easy, result_.entries[index].url, o_.fetch, &t->transfer);
     // The share holds the crawl's one cookie jar, so every handle sends what any page set.
     curl_easy_setopt(t->easy, CURLOPT_SHARE, share_);
     curl_easy_setopt(t->easy, CURLOPT_COOKIEFILE, "");  // switches the cookie engine on
     curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t.get());
-    curl_multi_add_handle(multi, t->easy);
+    if (curl_multi_add_handle(multi, t->easy) != CURLM_OK) {
+      curl_easy_cleanup(t->easy);
+      CrawlEntry& e = result_.entries[index];
+      e.state = "failed";
+      e.reason = "libcurl could not start the transfer";
+      ++result_.failed;
+      return true;
+    }
     ++hs.active;
     hs.next_start = now + std::chrono::microseconds(static_cast<long long>(hs.delay_ms * 1000));
     active_.push_back(std::move(t));
@@ -457,6 +472,14 @@ void Crawler::Finish(CURL* easy, CURLcode code) {
       const std::string next = o_.strip_tracking ? url::StripTrackingParams(*target) : *target;
       bool loop = next == e.url;
       for (const auto& hop : chain) loop = loop || hop.url == next;
+      // A start URL that redirects to another host (http → https, shop.com → www.shop.com) moves
+      // the crawl there: the target's host joins the scope.
+      std::size_t root = t->index;
+      while (result_.entries[root].via == "redirect" && parent_of_[root]) root = *parent_of_[root];
+      if (result_.entries[root].via == "seed") {
+        if (auto tp = url::Parse(next))
+          scope_.insert(o_.scope == Scope::kHost ? tp->host : url::RegistrableDomain(tp->host));
+      }
       if (loop) {
         e.reason = "redirect loop back to " + next;
       } else {

@@ -221,6 +221,31 @@ TEST_F(CrawlerTest, IncludeExcludeAndMaxDepthLimitTheCrawl) {
   EXPECT_EQ(Entry(shallow, "/p/deeper")->reason, "max-depth 1");
 }
 
+TEST_F(CrawlerTest, FollowsAStartUrlThatRedirectsToAnotherHost) {
+  // 127.0.0.1 and localhost are different hosts to the crawler, as shop.com and www.shop.com are.
+  server.Route("/", [this](const httplib::Request& req, httplib::Response& res) {
+    if (req.get_header_value("Host").rfind("127.0.0.1", 0) == 0) {
+      res.set_redirect("http://localhost:" + std::to_string(server.port()) + "/", 301);
+    } else {
+      res.set_content(Page({"/a"}), "text/html");
+    }
+  });
+  Serve("/a", "<title>a</title>");
+  Start();
+  const CrawlResult r = Run();
+  const std::string www = "http://localhost:" + std::to_string(server.port());
+  const CrawlEntry* home = nullptr;
+  const CrawlEntry* a = nullptr;
+  for (const auto& e : r.entries) {
+    if (e.url == www + "/") home = &e;
+    if (e.url == www + "/a") a = &e;
+  }
+  ASSERT_NE(home, nullptr);
+  EXPECT_EQ(home->state, "fetched");
+  ASSERT_NE(a, nullptr) << "links on the new host are in scope";
+  EXPECT_EQ(a->state, "fetched");
+}
+
 TEST(RetryAfter, ReadsSecondsAndHttpDates) {
   EXPECT_EQ(ParseRetryAfter("120", 0), 120000);
   EXPECT_EQ(ParseRetryAfter(" 0 ", 0), 0);

@@ -56,7 +56,7 @@ class AuditSink final : public fetch::CrawlSink {
       page.scores = rules::ScorePage({});
     }
     Compact(&page.facts);
-    if (store_ != nullptr) report::StoreAndSlim(&page, store_);
+    if (store_ != nullptr && store_->ok()) report::StoreAndSlim(&page, store_);
     std::lock_guard<std::mutex> lock(mu_);
     pages_.push_back(std::move(page));
     return out;
@@ -103,7 +103,13 @@ report::AuditResult AuditSite(const std::vector<std::string>& seeds, const Audit
   report::AuditResult result = NewResult(options, "live");
   fetch::CrawlOptions crawl = options.crawl;
   crawl.fetch = options.fetch;
-  if (options.store_pages) result.store = std::make_shared<report::JsonStore>();
+  if (options.store_pages) {
+    result.store = std::make_shared<report::JsonStore>();
+    if (!result.store->ok()) {
+      progress.Log(LogLevel::kWarning, "no temporary file for page data; every page stays in memory");
+      result.store.reset();
+    }
+  }
   AuditSink sink(options, result.store.get());
   report::SiteSection site;
   site.start_urls = seeds;

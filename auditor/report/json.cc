@@ -616,10 +616,12 @@ void WriteAll(W& w, const AuditResult& r) {
 
   o.BeginArray("pages");
   for (const auto& p : r.pages) {
-    if (p.stored && r.store) {
-      o.RawObject(r.store->Get(*p.stored));
+    std::string stored;
+    if (p.stored && r.store) stored = r.store->Get(*p.stored);
+    if (!stored.empty()) {
+      o.RawObject(stored);
     } else {
-      WritePage(o, p);
+      WritePage(o, p);  // never stored, or the temporary file failed: what is left in memory
     }
   }
   o.EndArray();
@@ -667,21 +669,34 @@ JsonStore::~JsonStore() {
 
 std::optional<StoredJson> JsonStore::Put(const std::string& json) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (file_ == nullptr) return std::nullopt;
-  if (std::fseek(file_, 0, SEEK_END) != 0 || std::fwrite(json.data(), 1, json.size(), file_) != json.size())
+  if (file_ == nullptr || broken_) return std::nullopt;
+  // The offset comes from the file itself and the write is flushed before it counts, so a full
+  // disk can never leave an entry pointing at bytes that are not there.
+  if (fseeko(file_, 0, SEEK_END) != 0) {
+    broken_ = true;
     return std::nullopt;
-  StoredJson where{size_, json.size()};
-  size_ += json.size();
-  return where;
+  }
+  const off_t offset = ftello(file_);
+  if (offset < 0 || std::fwrite(json.data(), 1, json.size(), file_) != json.size() || std::fflush(file_) != 0 ||
+      std::ferror(file_) != 0) {
+    broken_ = true;
+    return std::nullopt;
+  }
+  return StoredJson{static_cast<std::uint64_t>(offset), json.size()};
 }
 
 std::string JsonStore::Get(const StoredJson& where) const {
   std::lock_guard<std::mutex> lock(mu_);
   std::string out(where.length, '\0');
-  if (file_ == nullptr || std::fseek(file_, static_cast<long>(where.offset), SEEK_SET) != 0 ||
+  if (file_ == nullptr || fseeko(file_, static_cast<off_t>(where.offset), SEEK_SET) != 0 ||
       std::fread(out.data(), 1, out.size(), file_) != out.size())
     return {};
   return out;
+}
+
+bool JsonStore::ok() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return file_ != nullptr && !broken_;
 }
 
 std::string PageToJson(const PageResult& page) {

@@ -52,10 +52,12 @@ class JsonStore {
   std::optional<StoredJson> Put(const std::string& json);
   // The bytes stored at `where`, or "" when they cannot be read.
   std::string Get(const StoredJson& where) const;
+  // False when the temporary file could not be created or a write to it failed; Put then refuses.
+  bool ok() const;
 
  private:
   std::FILE* file_ = nullptr;
-  std::uint64_t size_ = 0;
+  bool broken_ = false;
   mutable std::mutex mu_;
 };
 
