@@ -130,12 +130,22 @@ class WorkerPool {
   std::vector<std::thread> threads_;
 };
 
+// A URL waiting for its host's robots.txt before it can be admitted.
+struct Parked {
+  std::string url;
+  int depth = 0;
+  std::string via, parent;
+  std::optional<std::size_t> parent_index;
+};
+
 struct HostState {
   std::deque<std::size_t> queue;  // entry indices waiting
   int active = 0;
   Clock::time_point next_start{};
   double delay_ms = 0;
-  std::unique_ptr<Robots> robots;
+  std::unique_ptr<Robots> robots;  // null while robots.txt is being fetched
+  std::vector<Parked> parked;      // URLs found while it was
+  bool robots_started = false;
 };
 
 struct ActiveTransfer {
@@ -143,6 +153,7 @@ struct ActiveTransfer {
   internal::Transfer transfer;
   std::size_t index = 0;
   std::string host;
+  bool robots = false;  // a robots.txt fetch for `host`, not a page
 };
 
 class Crawler {
@@ -159,6 +170,9 @@ class Crawler {
   void Skip(CrawlEntry entry, const std::string& reason);
   HostState& Host(const std::string& host);
   void LoadRobots(const std::string& scheme_host, HostState* hs);
+  void ApplyRobots(const std::string& origin, HostState* hs, const Response& r);
+  // Considers again the URLs parked while `origin`'s robots.txt was on its way.
+  void Release(const std::string& origin);
   void ReadSitemaps(const std::vector<std::string>& seed_roots);
   bool InScope(const url::Parts& p) const;
   bool StartNext(CURLM* multi);
@@ -177,6 +191,7 @@ class Crawler {
   std::map<std::string, HostState> hosts_;             // by scheme://host:port
   std::vector<std::string> host_order_;                // round robin
   std::size_t rr_ = 0;
+  bool loop_running_ = false;
   std::set<std::string> scope_;                        // hosts or registrable domains
   std::size_t admitted_ = 0;                           // URLs queued or fetched (for max_pages)
   std::vector<std::unique_ptr<ActiveTransfer>> active_;
@@ -196,11 +211,22 @@ HostState& Crawler::Host(const std::string& key) {
   HostState& hs = hosts_[key];
   host_order_.push_back(key);
   hs.delay_ms = o_.delay_ms;
-  LoadRobots(key, &hs);
+  // Before the fetch loop runs (start URLs, sitemaps) robots.txt is read at once. A host first met
+  // during the crawl gets its robots.txt as one more transfer, and its URLs wait in `parked`, so
+  // the transfers in flight never stall on it.
+  if (!loop_running_ || o_.ignore_robots) LoadRobots(key, &hs);
   return hs;
 }
 
 void Crawler::LoadRobots(const std::string& origin, HostState* hs) {
+  if (o_.ignore_robots) {
+    ApplyRobots(origin, hs, Response());
+    return;
+  }
+  ApplyRobots(origin, hs, side_fetcher_->Fetch(origin + "/robots.txt"));
+}
+
+void Crawler::ApplyRobots(const std::string& origin, HostState* hs, const Response& r) {
   RobotsRecord rec;
   rec.url = origin + "/robots.txt";
   if (o_.ignore_robots) {
@@ -209,7 +235,6 @@ void Crawler::LoadRobots(const std::string& origin, HostState* hs) {
     result_.robots.push_back(std::move(rec));
     return;
   }
-  const Response r = side_fetcher_->Fetch(rec.url);
   rec.status = r.status;
   if (!r.ok() || r.status >= 500) {
     hs->robots = std::make_unique<Robots>(Robots::DisallowAll());
@@ -225,6 +250,12 @@ void Crawler::LoadRobots(const std::string& origin, HostState* hs) {
   rec.problems.insert(rec.problems.end(), hs->robots->problems().begin(), hs->robots->problems().end());
   if (rec.crawl_delay) hs->delay_ms = std::max(hs->delay_ms, *rec.crawl_delay * 1000.0);
   result_.robots.push_back(std::move(rec));
+}
+
+void Crawler::Release(const std::string& origin) {
+  std::vector<Parked> parked;
+  parked.swap(hosts_[origin].parked);
+  for (const Parked& p : parked) Consider(p.url, p.depth, p.via, p.parent, p.parent_index);
 }
 
 bool Crawler::InScope(const url::Parts& p) const {
@@ -290,6 +321,12 @@ void Crawler::Consider(const std::string& raw, int depth, const std::string& via
   if (admitted_ >= o_.max_pages) return skip("max-pages " + std::to_string(o_.max_pages));
   const std::string origin = parts->scheme + "://" + parts->host + ":" + std::to_string(parts->port);
   HostState& hs = Host(origin);
+  if (!hs.robots) {
+    seen_.erase(u);  // it is considered again when robots.txt has arrived
+    if (!parts->query.empty()) --query_variants_[parts->host + ":" + std::to_string(parts->port) + parts->path];
+    hs.parked.push_back({u, depth, via, parent, parent_index});
+    return;
+  }
   if (!seed && !o_.ignore_robots) {
     const RobotsVerdict v = hs.robots->Check(path_query);
     if (!v.allowed) return skip("robots.txt: " + (v.rule.empty() ? hs.robots->mode() : v.rule));
@@ -364,6 +401,31 @@ std::vector<fetch::Redirect> Crawler::ChainTo(std::size_t index, std::string* st
 }
 
 bool Crawler::StartNext(CURLM* multi) {
+  for (auto& [key, hs] : hosts_) {
+    if (hs.robots || hs.robots_started) continue;
+    hs.robots_started = true;
+    auto t = std::make_unique<ActiveTransfer>();
+    t->easy = curl_easy_init();
+    t->host = key;
+    t->robots = true;
+    if (t->easy == nullptr) {
+      ApplyRobots(key, &hs, Response());  // an error response: disallow all, as for 5xx
+      Release(key);
+      return true;
+    }
+    internal::ConfigureEasy(t->easy, key + "/robots.txt", o_.fetch, &t->transfer);
+    curl_easy_setopt(t->easy, CURLOPT_FOLLOWLOCATION, 1L);  // RFC 9309: follow up to 5 redirects
+    curl_easy_setopt(t->easy, CURLOPT_MAXREDIRS, 5L);
+    curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t.get());
+    if (curl_multi_add_handle(multi, t->easy) != CURLM_OK) {
+      curl_easy_cleanup(t->easy);
+      ApplyRobots(key, &hs, Response());
+      Release(key);
+      return true;
+    }
+    active_.push_back(std::move(t));
+    return true;
+  }
   const auto now = Clock::now();
   for (std::size_t tries = 0; tries < host_order_.size(); ++tries) {
     const std::string& key = host_order_[rr_ % host_order_.size()];
@@ -432,6 +494,14 @@ void Crawler::Finish(CURL* easy, CURLcode code) {
   if (it == active_.end()) return;
   std::unique_ptr<ActiveTransfer> t = std::move(*it);
   active_.erase(it);
+  if (t->robots) {
+    Response r;
+    internal::ReadTransfer(easy, code, &t->transfer, o_.fetch, &r);
+    curl_easy_cleanup(easy);
+    ApplyRobots(t->host, &hosts_[t->host], r);
+    Release(t->host);
+    return;
+  }
   HostState& hs = hosts_[t->host];
   --hs.active;
   CrawlEntry& e = result_.entries[t->index];
@@ -538,6 +608,7 @@ CrawlResult Crawler::Run(const std::vector<std::string>& seeds) {
   // next poll timeout, so parsing never waits on the network loop.
   pool_ = std::make_unique<WorkerPool>(workers, sink_, [multi] { curl_multi_wakeup(multi); });
 
+  loop_running_ = true;
   for (;;) {
     // Retries whose time has come go back to the front of their host's queue.
     const auto now = Clock::now();
@@ -567,7 +638,7 @@ CrawlResult Crawler::Run(const std::vector<std::string>& seeds) {
     for (const auto& done : pool_->TakeDone()) Absorb(done);
 
     bool queued = !delayed_.empty();
-    for (const auto& [key, hs] : hosts_) queued = queued || !hs.queue.empty();
+    for (const auto& [key, hs] : hosts_) queued = queued || !hs.queue.empty() || !hs.parked.empty();
     if (!queued && active_.empty() && pool_->in_flight() == 0) break;
     // Sleep until a socket is ready, a worker finishes (curl_multi_wakeup), or a delayed request
     // or a host's politeness delay may be due.

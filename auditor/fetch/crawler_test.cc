@@ -244,6 +244,35 @@ TEST_F(CrawlerTest, FollowsAStartUrlThatRedirectsToAnotherHost) {
   EXPECT_EQ(home->state, "fetched");
   ASSERT_NE(a, nullptr) << "links on the new host are in scope";
   EXPECT_EQ(a->state, "fetched");
+  // The new host's robots.txt was fetched during the crawl, as a transfer of its own.
+  ASSERT_EQ(r.robots.size(), 2u);
+  EXPECT_EQ(r.robots[1].url, www + "/robots.txt");
+  EXPECT_EQ(r.robots[1].mode, "allow-all");
+}
+
+TEST_F(CrawlerTest, ObeysTheRobotsTxtOfAHostMetDuringTheCrawl) {
+  server.Route("/", [this](const httplib::Request& req, httplib::Response& res) {
+    if (req.get_header_value("Host").rfind("127.0.0.1", 0) == 0) {
+      res.set_redirect("http://localhost:" + std::to_string(server.port()) + "/", 301);
+    } else {
+      res.set_content(Page({"/open", "/closed/x"}), "text/html");
+    }
+  });
+  server.Route("/robots.txt", [](const httplib::Request& req, httplib::Response& res) {
+    if (req.get_header_value("Host").rfind("localhost", 0) == 0)
+      res.set_content("User-agent: *\nDisallow: /closed/\n", "text/plain");
+    else
+      res.status = 404;
+  });
+  Serve("/open", "<title>open</title>");
+  Serve("/closed/x", "<title>closed</title>");
+  Start();
+  const CrawlResult r = Run();
+  EXPECT_EQ(Requests("/closed/x"), 0);
+  EXPECT_EQ(Requests("/open"), 1);
+  bool said = false;
+  for (const auto& e : r.entries) said = said || e.reason == "robots.txt: Disallow: /closed/";
+  EXPECT_TRUE(said);
 }
 
 TEST(RetryAfter, ReadsSecondsAndHttpDates) {
