@@ -10,7 +10,6 @@
 
 #include "core/embedded.h"
 #include "core/text.h"
-#include "fetch/curl_fetcher.h"
 #include "pipeline/audit.h"
 #include "report/html.h"
 #include "tests/support/fixture_server.h"
@@ -34,9 +33,10 @@ class DemoShop : public ::testing::Test {
     options.device = *fetch::FindDevice("moto-g-power");
     options.fetch.user_agent = options.device.user_agent;
     options.catalogue = rules::DefaultCatalogue();
-    fetch::CurlFetcher fetcher(options.fetch);
+    options.crawl.follow_links = false;  // exactly the listed pages, as `mmaudit audit --no-crawl`
+    options.crawl.use_sitemaps = false;
     NullProgress progress;
-    json = new std::string(report::ToJson(pipeline::AuditUrls(urls, fetcher, options, progress)));
+    json = new std::string(report::ToJson(pipeline::AuditSite(urls, options, progress)));
   }
   static void TearDownTestSuite() {
     delete server;

@@ -34,21 +34,4 @@ std::string Response::MediaType() const {
   return text::AsciiLower(text::Trim(ct));
 }
 
-Response MemoryFetcher::Fetch(const std::string& url) {
-  auto it = pages_.find(url);
-  if (it == pages_.end()) {
-    Response r;
-    r.requested_url = url;
-    r.final_url = url;
-    r.error = FetchError::kConnect;
-    r.error_message = "no canned response for " + url;
-    return r;
-  }
-  Response r = it->second;
-  r.requested_url = url;
-  if (r.final_url.empty()) r.final_url = url;
-  if (r.decoded_bytes == 0) r.decoded_bytes = r.body.size();
-  return r;
-}
-
 }  // namespace mmaudit::fetch

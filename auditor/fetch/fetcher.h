@@ -1,9 +1,9 @@
-// The network boundary. Everything above fetch/ sees pages only through a Fetcher, so unit tests can
-// use MemoryFetcher and integration tests the real CurlFetcher against loopback servers.
+// The network boundary: what one fetch returns (Response) and the Fetcher interface that
+// CurlFetcher implements. Everything above fetch/ sees pages only as Responses, so extractor and rule
+// tests build Responses directly and integration tests use real loopback servers.
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -82,16 +82,6 @@ class Fetcher {
  public:
   virtual ~Fetcher() = default;
   virtual Response Fetch(const std::string& url) = 0;
-};
-
-// Serves canned responses from memory, for unit tests. Unknown URLs yield a kConnect error.
-class MemoryFetcher final : public Fetcher {
- public:
-  void Add(std::string url, Response response) { pages_[std::move(url)] = std::move(response); }
-  Response Fetch(const std::string& url) override;
-
- private:
-  std::map<std::string, Response> pages_;
 };
 
 }  // namespace mmaudit::fetch

@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <ctime>
-#include <set>
 
 #include "rules/scoring.h"
 
@@ -52,27 +51,6 @@ report::PageResult AuditResponse(const fetch::Response& response, const AuditOpt
     page.scores = rules::ScorePage({});
   }
   return page;
-}
-
-report::AuditResult AuditUrls(const std::vector<std::string>& urls, fetch::Fetcher& fetcher,
-                              const AuditOptions& options, Progress& progress) {
-  const auto started = std::chrono::steady_clock::now();
-  report::AuditResult result = NewResult(options, "live");
-  std::set<std::string> seen;
-  std::vector<std::string> unique;
-  for (const auto& u : urls)
-    if (seen.insert(u).second) unique.push_back(u);
-  progress.Planned(unique.size());
-  for (const std::string& u : unique) {
-    const fetch::Response response = fetcher.Fetch(u);
-    report::PageResult page = AuditResponse(response, options);
-    if (!page.audited) progress.Log(LogLevel::kError, u + ": " + page.facts.error);
-    progress.Finished(u, page.audited);
-    result.pages.push_back(std::move(page));
-  }
-  progress.Done();
-  Finish(&result, started);
-  return result;
 }
 
 report::AuditResult AuditFile(const std::string& html, const std::string& base_url, const AuditOptions& options,

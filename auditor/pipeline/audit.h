@@ -34,11 +34,6 @@ struct AuditOptions {
 // Audits one fetched response: facts, findings, scores. Never throws.
 report::PageResult AuditResponse(const fetch::Response& response, const AuditOptions& options);
 
-// Fetches and audits every URL in order with `fetcher`, reporting progress. Duplicate URLs are
-// audited once. Never throws; each failure is recorded on its page.
-report::AuditResult AuditUrls(const std::vector<std::string>& urls, fetch::Fetcher& fetcher,
-                              const AuditOptions& options, Progress& progress);
-
 // Crawls from `seeds` (see fetch/crawler.h) and audits every page found, on a pool of worker
 // threads. With options.crawl.follow_links false and use_sitemaps false it audits exactly the seeds.
 // The result's `site` section lists every URL seen. Pages are reported sorted by URL, so the same
