@@ -178,11 +178,13 @@ bool ParseRuleFile(std::string_view file_name, std::string_view json, Catalogue*
   return true;
 }
 
+bool IsCueFile(std::string_view path) { return text::EndsWith(path, "lexicon.json"); }
+
 Catalogue DefaultCatalogue() {
   Catalogue c;
   std::vector<embedded::File> files;
   for (const embedded::File& f : embedded::Files())
-    if (text::StartsWith(f.path, "rules/") && text::EndsWith(f.path, ".json") && f.path != "rules/lexicon.json")
+    if (text::StartsWith(f.path, "rules/") && text::EndsWith(f.path, ".json") && !IsCueFile(f.path))
       files.push_back(f);
   std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
   for (const embedded::File& f : files) {
@@ -201,7 +203,7 @@ bool LoadCatalogueDir(const std::string& dir, Catalogue* out, std::string* error
   }
   std::vector<fs::path> files;
   for (const auto& e : fs::directory_iterator(dir, ec))
-    if (e.path().extension() == ".json" && e.path().filename() != "lexicon.json") files.push_back(e.path());
+    if (e.path().extension() == ".json" && !IsCueFile(e.path().filename().string())) files.push_back(e.path());
   std::sort(files.begin(), files.end());
   for (const fs::path& p : files) {
     std::ifstream in(p, std::ios::binary);

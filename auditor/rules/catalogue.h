@@ -1,8 +1,9 @@
 // The rule catalogue: loading, validating and holding RuleSpecs.
 //
 // Sources, in order: the catalogue embedded at build time from rules/*.json (Catalogue::Default), or
-// every *.json file of a directory given with --rules-dir. rules/lexicon.json is not a rule file and
-// is skipped.
+// every *.json file of a directory given with --rules-dir. Files whose names end in "lexicon.json"
+// (rules/lexicon.json and the cue lists of later stages, such as rules/fields-lexicon.json) hold
+// phrases, not rules, and are skipped.
 #pragma once
 
 #include <string>
@@ -35,6 +36,8 @@ bool ParseRuleFile(std::string_view file_name, std::string_view json, Catalogue*
 
 // The catalogue compiled into the binary.
 Catalogue DefaultCatalogue();
+// True for a cue file (a name ending in "lexicon.json"), which the catalogue loaders skip.
+bool IsCueFile(std::string_view path);
 
 // Every rule file in `dir` (sorted by name). Returns false with *error on an unreadable directory or
 // an invalid file.
