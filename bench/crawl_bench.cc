@@ -150,6 +150,27 @@ std::string Gzip(const std::string& in) {
   return out;
 }
 
+// CPU seconds (user + system) used so far by this process, or by process `pid` (from /proc).
+double CpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+double CpuSeconds(pid_t pid) {
+  FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
+  if (f == nullptr) return 0;
+  char buf[1024] = {};
+  const std::size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+  std::fclose(f);
+  // Fields 14 and 15 (utime, stime, in clock ticks) follow the ")" that ends the command name.
+  const char* p = std::strrchr(buf, ')');
+  if (n == 0 || p == nullptr) return 0;
+  unsigned long utime = 0, stime = 0;
+  if (std::sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) != 2) return 0;
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 long PeakRssKb() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
@@ -218,7 +239,7 @@ int main(int argc, char** argv) {
   // process, so neither the pages it holds nor their generation count against the audit.
   const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   std::uint64_t total_bytes = 0;
-  double gumbo_s = 0;
+  double gumbo_s = 0, gumbo_cpu = 0;
   {
     int result_pipe[2];
     if (pipe(result_pipe) != 0) return 1;
@@ -229,6 +250,7 @@ int main(int argc, char** argv) {
       bodies.reserve(paths.size());
       for (const auto& p : paths) bodies.push_back(site.Page(p));
       std::atomic<std::size_t> next{0};
+      const double c0 = CpuSeconds();
       const auto g0 = std::chrono::steady_clock::now();
       std::vector<std::thread> pool;
       for (unsigned t = 0; t < threads; ++t)
@@ -239,16 +261,18 @@ int main(int argc, char** argv) {
           }
         });
       for (auto& t : pool) t.join();
-      double result[2] = {std::chrono::duration<double>(std::chrono::steady_clock::now() - g0).count(), 0};
+      double result[3] = {std::chrono::duration<double>(std::chrono::steady_clock::now() - g0).count(), 0,
+                          CpuSeconds() - c0};
       for (const auto& b : bodies) result[1] += static_cast<double>(b.size());
       if (write(result_pipe[1], result, sizeof result) != sizeof result) _exit(1);
       _exit(0);
     }
     close(result_pipe[1]);
-    double result[2] = {0, 0};
+    double result[3] = {0, 0, 0};
     if (read(result_pipe[0], result, sizeof result) != sizeof result) return 1;
     waitpid(baseline, nullptr, 0);
     gumbo_s = result[0];
+    gumbo_cpu = result[2];
     total_bytes = static_cast<std::uint64_t>(result[1]);
   }
   const long rss_before = PeakRssKb();
@@ -264,6 +288,7 @@ int main(int argc, char** argv) {
   o.crawl.use_sitemaps = false;
   o.store_pages = true;  // as the CLI does
   mmaudit::NullProgress progress;
+  const double cpu0 = CpuSeconds(), server_cpu0 = CpuSeconds(child);
   const auto a0 = std::chrono::steady_clock::now();
   mmaudit::report::AuditResult result = mmaudit::pipeline::AuditSite({root + "/"}, o, progress);
   std::size_t json_bytes = 0;
@@ -279,6 +304,7 @@ int main(int argc, char** argv) {
     unlink(path);
   }
   const double audit_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - a0).count();
+  const double audit_cpu = CpuSeconds() - cpu0, server_cpu = CpuSeconds(child) - server_cpu0;
   kill(child, SIGKILL);
   waitpid(child, nullptr, 0);
 
@@ -294,6 +320,13 @@ int main(int argc, char** argv) {
   std::printf("crawl + audit (c=%d):   %.2f s, %.0f pages/s, %.1f MB/s%s\n", concurrency, audit_s,
               static_cast<double>(result.pages.size()) / audit_s, static_cast<double>(decoded) / 1e6 / audit_s,
               json ? " (including the JSON report)" : "");
+  std::printf("CPU during the crawl:    audit %.2f s, server %.2f s: %.0f%% of %u cores\n", audit_cpu, server_cpu,
+              100 * (audit_cpu + server_cpu) / (audit_s * threads), threads);
+  // Robust on a busy machine: CPU time per page does not depend on how much of the cores we got.
+  std::printf("CPU per page:           gumbo %.2f ms, crawl + audit %.2f ms (%.2f with the server): ratio %.2f\n",
+              1e3 * gumbo_cpu / static_cast<double>(paths.size()), 1e3 * audit_cpu / static_cast<double>(result.pages.size()),
+              1e3 * (audit_cpu + server_cpu) / static_cast<double>(result.pages.size()),
+              (gumbo_cpu / static_cast<double>(paths.size())) / (audit_cpu / static_cast<double>(result.pages.size())));
   if (json) std::printf("report JSON:            %.1f MB\n", static_cast<double>(json_bytes) / 1e6);
   std::printf("throughput ratio:       %.2f of Gumbo alone\n",
               (static_cast<double>(result.pages.size()) / audit_s) / (static_cast<double>(paths.size()) / gumbo_s));

@@ -356,7 +356,12 @@ CommerceFacts ExtractCommerce(const html::Document& doc, const StructuredData& s
                     PageMentions(doc, ctx, "shipping");
   f.returns_info = !sd.FindAll("MerchantReturnPolicy").empty() || AnyItemHas(sd, "hasMerchantReturnPolicy") ||
                    PageMentions(doc, ctx, "returns");
-  f.payment_methods = lex.PaymentMethods(folded + " " + text::FoldCase(labels));
+  // Payment methods named in the page text, then those only named by logos' alt texts and labels.
+  Lexicon::TextCues cues;
+  f.payment_methods = PageCues(doc, ctx, &cues).payment_methods;
+  for (std::string& m : lex.PaymentMethods(text::FoldCase(labels)))
+    if (std::find(f.payment_methods.begin(), f.payment_methods.end(), m) == f.payment_methods.end())
+      f.payment_methods.push_back(std::move(m));
   return f;
 }
 

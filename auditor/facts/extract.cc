@@ -42,11 +42,21 @@ const std::string& FoldedVisibleText(const html::Document& doc, const Context& c
   return *storage;
 }
 
+const Lexicon::TextCues& PageCues(const html::Document& doc, const Context& ctx, Lexicon::TextCues* storage) {
+  if (ctx.page_cues != nullptr) return *ctx.page_cues;
+  if (ctx.folded_visible_text_every_node != nullptr) {
+    *storage = ctx.lexicon->CuesIn(*ctx.folded_visible_text_every_node);
+  } else {
+    *storage = ctx.lexicon->CuesIn(
+        html::FoldedVisibleText(doc.root(), kVisibleTextBytes, html::WordBreaks::kAtEveryTextNode));
+  }
+  return *storage;
+}
+
 bool PageMentions(const html::Document& doc, const Context& ctx, std::string_view concept_name) {
-  if (ctx.page_concepts != nullptr)
-    return std::find(ctx.page_concepts->begin(), ctx.page_concepts->end(), concept_name) != ctx.page_concepts->end();
-  std::string storage;
-  return ctx.lexicon->Matches(concept_name, FoldedVisibleText(doc, ctx, &storage));
+  Lexicon::TextCues storage;
+  const std::vector<std::string>& concepts = PageCues(doc, ctx, &storage).concepts;
+  return std::find(concepts.begin(), concepts.end(), concept_name) != concepts.end();
 }
 
 PageFacts ExtractPage(const fetch::Response& response, const ExtractOptions& options) {
@@ -104,8 +114,11 @@ PageFacts ExtractPage(const fetch::Response& response, const ExtractOptions& opt
   const html::FoldedVisibleTexts folded_visible = html::FoldedVisibleTextBothBreaks(doc.root(), kVisibleTextBytes);
   ctx.folded_visible_text = &folded_visible.at_blocks;
   ctx.folded_visible_text_every_node = &folded_visible.at_every_text_node;
-  const std::vector<std::string> page_concepts = ctx.lexicon->ConceptsIn(folded_visible.at_blocks);
-  ctx.page_concepts = &page_concepts;
+  ctx.folded_main_text = folded_visible.main_text();
+  // Phrases are looked for in the reading with a break at every text node, so texts set side by
+  // side by CSS ("<span>Visa</span><span>Mastercard</span>") do not run together.
+  const Lexicon::TextCues page_cues = ctx.lexicon->CuesIn(folded_visible.at_every_text_node);
+  ctx.page_cues = &page_cues;
   f.viewport = ExtractViewport(doc);
   f.images = ExtractImages(doc, ctx);
   f.scripts = ExtractScripts(doc, ctx);

@@ -23,12 +23,19 @@ struct Context {
   // The same with a word break before every text node (html::WordBreaks::kAtEveryTextNode), also
   // computed once by ExtractPage (in the same walk); null when an extractor is called on its own.
   const std::string* folded_visible_text_every_node = nullptr;
-  // The lexicon concepts found in that text (Lexicon::ConceptsIn), also computed once.
-  const std::vector<std::string>* page_concepts = nullptr;
+  // The part of *folded_visible_text that is the page's main landmark (html::FoldedVisibleTexts::
+  // main_text): empty when the page has none, and only meaningful when folded_visible_text is set.
+  std::string_view folded_main_text = {};
+  // The lexicon concepts and payment methods found in the second text (Lexicon::CuesIn), also
+  // computed once; null when an extractor is called on its own.
+  const Lexicon::TextCues* page_cues = nullptr;
 };
 
-// True when the page's visible text mentions `concept`: from ctx.page_concepts when set, else by
-// scanning the text.
+// The lexicon concepts and payment methods in the page's visible text, read with a word break at
+// every text node: *ctx.page_cues when set, else found by reading and scanning the text into
+// *storage (and returning it).
+const Lexicon::TextCues& PageCues(const html::Document& doc, const Context& ctx, Lexicon::TextCues* storage);
+// True when PageCues lists `concept_name`.
 bool PageMentions(const html::Document& doc, const Context& ctx, std::string_view concept_name);
 
 // ctx.folded_visible_text when set; otherwise computes it into *storage and returns that.

@@ -113,34 +113,56 @@ class PhraseMatcher {
   // on_match returns false.
   template <typename F>
   void Scan(std::string_view text, F on_match) const {
+    if (table_.empty()) return ScanByLinks(text, on_match);
+    // One table read per byte: the entry is the next state's row offset with kHasOutput set when
+    // the state ends a phrase, so the loop touches no other array unless something matches.
+    std::uint32_t entry = 0;
+    const std::uint32_t* table = table_.data();
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      entry = table[(entry & ~kHasOutput) + byte_class_[static_cast<unsigned char>(text[i])]];
+      if ((entry & kHasOutput) == 0) [[likely]]
+        continue;
+      const auto state = static_cast<int>((entry & ~kHasOutput) / class_count_);
+      if (!Report(text, i, state, on_match)) return;
+    }
+  }
+
+ private:
+  static constexpr std::uint32_t kHasOutput = 0x80000000u;
+
+  // The phrases that end at text[i] in `state` and its failure chain, longest first, each checked
+  // for whole words; false when on_match asked to stop.
+  template <typename F>
+  bool Report(std::string_view text, std::size_t i, int state, F& on_match) const {
+    for (int s = first_output_[static_cast<std::size_t>(state)]; s > 0;
+         s = nodes_[static_cast<std::size_t>(s)].output_link) {
+      for (int pi : nodes_[static_cast<std::size_t>(s)].out) {
+        const Phrase& p = phrases_[static_cast<std::size_t>(pi)];
+        const std::size_t start = i + 1 - p.text.size();
+        if (p.check_start && IsWordCodePoint(CodePointAround(text, start, false))) continue;
+        if (p.check_end && IsWordCodePoint(CodePointAround(text, i + 1, true))) continue;
+        if (!on_match(p)) return false;
+      }
+    }
+    return true;
+  }
+
+  // Scan without the table (an automaton too big for one): child searches along failure links.
+  template <typename F>
+  void ScanByLinks(std::string_view text, F& on_match) const {
     int state = 0;
     for (std::size_t i = 0; i < text.size(); ++i) {
       const auto c = static_cast<unsigned char>(text[i]);
-      if (!table_.empty()) {
-        state = table_[static_cast<std::size_t>(state) * class_count_ + byte_class_[c]];
-      } else {
-        for (;;) {
-          const int next = state == 0 ? root_[c] : Child(state, c);
-          if (next >= 0) {
-            state = next;
-            break;
-          }
-          if (state == 0) break;
-          state = nodes_[static_cast<std::size_t>(state)].fail;
+      for (;;) {
+        const int next = state == 0 ? root_[c] : Child(state, c);
+        if (next >= 0) {
+          state = next;
+          break;
         }
+        if (state == 0) break;
+        state = nodes_[static_cast<std::size_t>(state)].fail;
       }
-      // The states on the failure chain that end a phrase, longest first (without walking the
-      // whole chain at every byte).
-      for (int s = first_output_[static_cast<std::size_t>(state)]; s > 0;
-           s = nodes_[static_cast<std::size_t>(s)].output_link) {
-        for (int pi : nodes_[static_cast<std::size_t>(s)].out) {
-          const Phrase& p = phrases_[static_cast<std::size_t>(pi)];
-          const std::size_t start = i + 1 - p.text.size();
-          if (p.check_start && IsWordCodePoint(CodePointAround(text, start, false))) continue;
-          if (p.check_end && IsWordCodePoint(CodePointAround(text, i + 1, true))) continue;
-          if (!on_match(p)) return;
-        }
-      }
+      if (first_output_[static_cast<std::size_t>(state)] > 0 && !Report(text, i, state, on_match)) return;
     }
   }
 
@@ -148,11 +170,11 @@ class PhraseMatcher {
   // The automaton as a table of next states (failure links followed in advance), one row per state
   // and one column per byte class: each byte that occurs in a phrase has a class of its own, all
   // other bytes share class 0 (they lead back to the root from anywhere). One lookup per text byte
-  // instead of child searches along the failure chain. `queue` is every state but the root,
-  // breadth-first. Skipped (Scan then follows failure links) when state numbers would not fit in
-  // 16 bits.
+  // instead of child searches along the failure chain. Entries hold the next state's row offset
+  // (state * class_count_), with kHasOutput set for states that end a phrase. `queue` is every state
+  // but the root, breadth-first. Skipped (Scan then follows failure links) when the table would not
+  // fit its 31-bit offsets or 64 MB.
   void BuildTable(const std::vector<int>& queue) {
-    if (nodes_.size() > 0xFFFF) return;
     bool used[256] = {};
     for (const Node& n : nodes_)
       for (auto [c, child] : n.next) used[c] = true;
@@ -160,13 +182,19 @@ class PhraseMatcher {
     for (int c = 0; c < 256; ++c)
       if (used[c]) byte_class_[c] = static_cast<std::uint8_t>(class_count_++);
     if (class_count_ > 256) return;  // every byte value in some phrase: classes do not fit a byte
-    table_.assign(nodes_.size() * class_count_, 0);
+    const std::size_t cells = nodes_.size() * class_count_;
+    if (cells >= kHasOutput || cells > (std::size_t{64} << 20) / sizeof(std::uint32_t)) return;
+    table_.assign(cells, 0);
+    auto entry = [&](int state) {
+      return static_cast<std::uint32_t>(static_cast<std::size_t>(state) * class_count_) |
+             (first_output_[static_cast<std::size_t>(state)] > 0 ? kHasOutput : 0);
+    };
     auto row = [&](int state) { return table_.data() + static_cast<std::size_t>(state) * class_count_; };
-    for (auto [c, child] : nodes_[0].next) row(0)[byte_class_[c]] = static_cast<std::uint16_t>(child);
+    for (auto [c, child] : nodes_[0].next) row(0)[byte_class_[c]] = entry(child);
     for (const int u : queue) {  // a state's failure target is shallower, so its row is done
       const Node& n = nodes_[static_cast<std::size_t>(u)];
       std::copy_n(row(n.fail), class_count_, row(u));
-      for (auto [c, child] : n.next) row(u)[byte_class_[c]] = static_cast<std::uint16_t>(child);
+      for (auto [c, child] : n.next) row(u)[byte_class_[c]] = entry(child);
     }
   }
 
@@ -186,7 +214,7 @@ class PhraseMatcher {
   int root_[256];
   std::uint8_t byte_class_[256] = {};
   std::size_t class_count_ = 0;
-  std::vector<std::uint16_t> table_;  // empty when not built (see BuildTable)
+  std::vector<std::uint32_t> table_;  // empty when not built (see BuildTable)
   // Per state: itself when it ends phrases, else its output_link; a small array read at every text
   // byte (the Node array is not touched unless something matches).
   std::vector<int> first_output_;
@@ -200,6 +228,8 @@ void Lexicon::BuildMatchers() {
     for (const auto& [lang, phrases] : langs)
       for (const auto& p : phrases) all->Add(p, id);
   }
+  for (std::size_t i = 0; i < payment_methods_.size(); ++i)
+    for (const auto& c : payment_methods_[i].second) all->Add(c, static_cast<int>(concept_names_.size() + i));
   all->Build();
   all_matcher_ = std::move(all);
   for (const auto& [name, langs] : concepts_) {
@@ -209,11 +239,6 @@ void Lexicon::BuildMatchers() {
     m->Build();
     matchers_[name] = std::move(m);
   }
-  auto pm = std::make_shared<PhraseMatcher>();
-  for (std::size_t i = 0; i < payment_methods_.size(); ++i)
-    for (const auto& c : payment_methods_[i].second) pm->Add(c, static_cast<int>(i));
-  pm->Build();
-  payment_matcher_ = std::move(pm);
 }
 
 std::optional<Lexicon> Lexicon::Parse(std::string_view json, std::string* error) {
@@ -310,30 +335,27 @@ bool Lexicon::Equals(std::string_view cue, std::string_view folded_text) const {
   return false;
 }
 
-std::vector<std::string> Lexicon::ConceptsIn(std::string_view folded_text) const {
-  std::vector<bool> seen(concept_names_.size(), false);
+Lexicon::TextCues Lexicon::CuesIn(std::string_view folded_text) const {
+  const std::size_t concepts = concept_names_.size();
+  std::vector<bool> seen(concepts + payment_methods_.size(), false);
   all_matcher_->Scan(folded_text, [&](const PhraseMatcher::Phrase& p) {
     seen[static_cast<std::size_t>(p.id)] = true;
     return true;
   });
-  std::vector<std::string> out;
-  for (std::size_t i = 0; i < seen.size(); ++i)
-    if (seen[i]) out.push_back(concept_names_[i]);
+  TextCues out;
+  for (std::size_t i = 0; i < concepts; ++i)
+    if (seen[i]) out.concepts.push_back(concept_names_[i]);
+  for (std::size_t i = 0; i < payment_methods_.size(); ++i)
+    if (seen[concepts + i]) out.payment_methods.push_back(payment_methods_[i].first);
   return out;
 }
 
+std::vector<std::string> Lexicon::ConceptsIn(std::string_view folded_text) const {
+  return CuesIn(folded_text).concepts;
+}
+
 std::vector<std::string> Lexicon::PaymentMethods(std::string_view folded_text) const {
-  std::vector<bool> seen(payment_methods_.size(), false);
-  if (payment_matcher_) {
-    payment_matcher_->Scan(folded_text, [&](const PhraseMatcher::Phrase& p) {
-      seen[static_cast<std::size_t>(p.id)] = true;
-      return true;
-    });
-  }
-  std::vector<std::string> out;
-  for (std::size_t i = 0; i < payment_methods_.size(); ++i)
-    if (seen[i]) out.push_back(payment_methods_[i].first);
-  return out;
+  return CuesIn(folded_text).payment_methods;
 }
 
 std::vector<std::string> Lexicon::Concepts() const {

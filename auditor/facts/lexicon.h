@@ -35,10 +35,18 @@ class Lexicon {
   std::string FirstMatch(std::string_view cue, std::string_view folded_text) const;
   // True when the folded text *equals* one of the phrases (for short link/button texts).
   bool Equals(std::string_view cue, std::string_view folded_text) const;
-  // Every concept with a phrase in `folded_text`, found in one pass (for a page's whole text, where
-  // several concepts are asked about).
+  // What one pass over a text finds: every concept with a phrase in it (in name order) and every
+  // payment method with a cue in it (in lexicon order).
+  struct TextCues {
+    std::vector<std::string> concepts;
+    std::vector<std::string> payment_methods;
+  };
+  // Both lists from one pass over `folded_text` (for a page's whole text, where many concepts and
+  // the payment methods are asked about).
+  TextCues CuesIn(std::string_view folded_text) const;
+  // CuesIn(folded_text).concepts.
   std::vector<std::string> ConceptsIn(std::string_view folded_text) const;
-  // Payment method names whose cues appear in `folded_text`, in lexicon order.
+  // CuesIn(folded_text).payment_methods.
   std::vector<std::string> PaymentMethods(std::string_view folded_text) const;
   std::vector<std::string> Concepts() const;
   // Languages that have at least one phrase for `cue`.
@@ -49,11 +57,12 @@ class Lexicon {
 
   std::map<std::string, std::map<std::string, std::vector<std::string>>, std::less<>> concepts_;
   std::vector<std::pair<std::string, std::vector<std::string>>> payment_methods_;
-  // One automaton per concept and one for all payment cues, so a page's text is read once per
-  // question however many phrases there are.
+  // One automaton per concept, and one for every concept's phrases and every payment cue, so a
+  // text is read once per question however many phrases there are.
   std::map<std::string, std::shared_ptr<const PhraseMatcher>, std::less<>> matchers_;
-  std::shared_ptr<const PhraseMatcher> payment_matcher_;
-  std::shared_ptr<const PhraseMatcher> all_matcher_;  // every concept's phrases; ids index concept_names_
+  // Ids below concept_names_.size() index concept_names_; the rest index payment_methods_ after
+  // subtracting that size.
+  std::shared_ptr<const PhraseMatcher> all_matcher_;
   std::vector<std::string> concept_names_;
 };
 

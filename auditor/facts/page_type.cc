@@ -185,7 +185,7 @@ DomCues ReadDom(const html::Document& doc, const Lexicon& lex) {
         c.body_tokens.push_back(t);
       c.body_id = text::AsciiLower(text::Trim(html::AttrOr(n, "id")));
     }
-    if (!c.main && (tag == GUMBO_TAG_MAIN || text::AsciiLower(html::AttrOr(n, "role")) == "main")) c.main = n;
+    if (!c.main && html::IsMainLandmark(n)) c.main = n;
     if (text::AsciiLower(html::AttrOr(n, "aria-current")) == "step") c.step_indicator = true;
     if (const auto aria = html::Attr(n, "aria-label"); aria && aria->size() <= kElementTextBytes)
       keep(&c.controls, text::FoldCase(text::CollapseWhitespace(*aria)));
@@ -615,8 +615,8 @@ void TemplateSignals(const DomCues& dom, Scores* s) {
     }
 }
 
-void FurnitureSignals(const html::Document& doc, const DomCues& dom, const PageFacts& f, const Lexicon& lex,
-                      Scores* s) {
+void FurnitureSignals(const html::Document& doc, const DomCues& dom, const PageFacts& f, const Context& ctx,
+                      const Lexicon& lex, Scores* s) {
   const std::string related = FirstIn(dom.headings, lex, "related_products");
   const double grid_factor = related.empty() ? 1.0 : 0.5;
   const std::string suffix = related.empty() ? "" : " (page has " + Quote(related) + ")";
@@ -644,19 +644,29 @@ void FurnitureSignals(const html::Document& doc, const DomCues& dom, const PageF
     listing(1.5, "sort/filter controls " + Quote(w));
   else if (dom.sort_select)
     listing(1.5, "a sort-order select");
+  // The folded paths of the internal links, read once for the product-link and checkout-link cues.
+  std::vector<std::pair<const Link*, std::string>> internal;
+  for (const Link& l : f.links.links)
+    if (l.kind == LinkKind::kInternal) internal.emplace_back(&l, FoldedPath(l.href));
   {
     const std::string self = FoldedPath(f.http.final_url);
-    std::set<std::string> product_links;
-    for (const Link& l : f.links.links) {
-      if (l.kind != LinkKind::kInternal) continue;
-      const std::string p = FoldedPath(l.href);
+    std::set<std::string_view> product_links;
+    for (const auto& [l, p] : internal) {
       if (p.empty() || p == self) continue;
       if (lex.Matches("url_product", p)) product_links.insert(p);
     }
     if (product_links.size() >= 4)
       listing(1.5 * grid_factor, std::to_string(product_links.size()) + " links to product pages" + suffix);
-    const GumboNode* scope = dom.main ? dom.main : (dom.body ? dom.body : doc.root());
-    const std::size_t prices = CountPrices(html::FoldedVisibleText(scope, kMainTextBytes));
+    // Prices in the main landmark (else the body), from the page text ExtractPage read if it did.
+    std::string storage;
+    std::string_view scope_text;
+    if (ctx.folded_visible_text != nullptr) {
+      scope_text = dom.main ? ctx.folded_main_text : std::string_view(*ctx.folded_visible_text);
+    } else {
+      storage = html::FoldedVisibleText(dom.main ? dom.main : (dom.body ? dom.body : doc.root()), kMainTextBytes);
+      scope_text = storage;
+    }
+    const std::size_t prices = CountPrices(scope_text);
     if (prices >= 6) listing(1.0 * grid_factor, std::to_string(prices) + " prices on the page" + suffix);
   }
 
@@ -705,10 +715,8 @@ void FurnitureSignals(const html::Document& doc, const DomCues& dom, const PageF
   if (quantity_inputs > 0) s->Add(kCart, 1.0, std::to_string(quantity_inputs) + " quantity input(s)");
   {
     bool checkout_link = false;
-    for (const Link& l : f.links.links) {
-      if (l.kind != LinkKind::kInternal) continue;
-      if (lex.Matches("url_checkout", FoldedPath(l.href)) ||
-          lex.Equals("checkout", text::FoldCase(text::CollapseWhitespace(l.text)))) {
+    for (const auto& [l, p] : internal) {
+      if (lex.Matches("url_checkout", p) || lex.Equals("checkout", text::FoldCase(text::CollapseWhitespace(l->text)))) {
         checkout_link = true;
         break;
       }
@@ -753,7 +761,7 @@ PageTypeGuess ClassifyPage(const html::Document& doc, const PageFacts& facts, co
   HeadlineCue(dom, facts, lex, "checkout", kCheckout, 2.0, 1.5, "checkout phrase", &s);
   HeadlineCue(dom, facts, lex, "store_locator", kStoreLocator, 2.0, 1.5, "store-locator phrase", &s);
   HeadlineCue(dom, facts, lex, "guide", kGuide, 1.5, 1.0, "guide phrase", &s);
-  FurnitureSignals(doc, dom, facts, lex, &s);
+  FurnitureSignals(doc, dom, facts, ctx, lex, &s);
   SearchBoxSignal(dom, facts, &s);
 
   Type best = kOther;

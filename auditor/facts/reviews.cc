@@ -34,7 +34,6 @@ namespace {
 
 constexpr std::size_t kTextBudget = 1'000'000;       // nodes visited by all heading-text reads
 constexpr std::size_t kHeadingTextBytes = 1024;
-constexpr std::size_t kVisibleTextBytes = 1 << 20;
 
 // Lower-case class tokens plus the id: the names a stylesheet knows the element by.
 std::vector<std::string> Names(const GumboNode* n) {
@@ -179,13 +178,9 @@ ReviewFacts ExtractReviews(const html::Document& doc, const StructuredData& sd, 
   });
   while (!open.empty()) close();
 
-  // Every text node breaks words, so texts set side by side by CSS ("<span>Reviews</span><span>No
-  // reviews yet</span>" in a flex row) do not run together.
-  std::string storage;
-  if (ctx.folded_visible_text_every_node == nullptr)
-    storage = html::FoldedVisibleText(doc.root(), kVisibleTextBytes, html::WordBreaks::kAtEveryTextNode);
-  f.no_reviews_text = lex.Matches(
-      "no_reviews", ctx.folded_visible_text_every_node != nullptr ? *ctx.folded_visible_text_every_node : storage);
+  // PageMentions reads the text with a break at every text node, so texts set side by side by CSS
+  // ("<span>Reviews</span><span>No reviews yet</span>" in a flex row) do not run together.
+  f.no_reviews_text = PageMentions(doc, ctx, "no_reviews");
   return f;
 }
 

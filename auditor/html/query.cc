@@ -160,9 +160,26 @@ struct VisibleSink {
 // Reads the visible text under `root` into every sink in one walk; each sink stops taking text by
 // itself once it has `max_bytes` raw bytes, and the walk stops when all have. With `fold`, each
 // text node is case-folded once (text::AppendFolded) and the folded text goes to the sinks.
-void ReadVisibleText(const GumboNode* root, std::size_t max_bytes, bool fold, std::span<VisibleSink> sinks) {
+// With `main` (a byte range), also records where the first main landmark's text lies in the first
+// sink's text (see FoldedVisibleTexts).
+struct MainRange {
+  std::size_t begin = std::string::npos, end = std::string::npos;
+};
+void ReadVisibleText(const GumboNode* root, std::size_t max_bytes, bool fold, std::span<VisibleSink> sinks,
+                     MainRange* main = nullptr) {
   std::string folded;  // the current text node, folded
-  Walk(root, [&](const GumboNode* n, std::size_t) {
+  constexpr std::size_t kNone = std::string::npos;
+  std::size_t main_depth = kNone;  // walk depth of the open main landmark
+  Walk(root, [&](const GumboNode* n, std::size_t depth) {
+    if (main != nullptr) {
+      if (main_depth != kNone && depth <= main_depth) {  // left the landmark's subtree
+        main->end = sinks[0].out.str().size();
+        main_depth = kNone;
+      } else if (main->begin == kNone && IsMainLandmark(n)) {
+        main->begin = sinks[0].out.str().size();
+        main_depth = depth;
+      }
+    }
     if (std::none_of(sinks.begin(), sinks.end(), [&](const VisibleSink& s) { return s.raw < max_bytes; }))
       return Visit::kStop;
     if (IsNonRendered(n) || IsHiddenSelf(n)) return Visit::kSkipChildren;
@@ -193,9 +210,17 @@ void ReadVisibleText(const GumboNode* root, std::size_t max_bytes, bool fold, st
     }
     return Visit::kContinue;
   });
+  if (main != nullptr && main->begin != kNone && main->end == kNone) main->end = sinks[0].out.str().size();
 }
 
 }  // namespace
+
+bool IsMainLandmark(const GumboNode* n) {
+  if (!IsElement(n)) return false;
+  if (Is(n, GUMBO_TAG_MAIN)) return true;
+  const auto role = Attr(n, "role");
+  return role && role->size() == 4 && text::StartsWithIgnoreCase(*role, "main");
+}
 
 std::string Text(const GumboNode* n, std::size_t max_bytes) { return CollectText(n, max_bytes, nullptr, true); }
 
@@ -217,8 +242,9 @@ std::string FoldedVisibleText(const GumboNode* root, std::size_t max_bytes, Word
 
 FoldedVisibleTexts FoldedVisibleTextBothBreaks(const GumboNode* root, std::size_t max_bytes) {
   VisibleSink sinks[2] = {VisibleSink(WordBreaks::kAtBlocks), VisibleSink(WordBreaks::kAtEveryTextNode)};
-  ReadVisibleText(root, max_bytes, true, sinks);
-  return {sinks[0].out.Take(), sinks[1].out.Take()};
+  MainRange main;
+  ReadVisibleText(root, max_bytes, true, sinks, &main);
+  return {sinks[0].out.Take(), sinks[1].out.Take(), main.begin, main.end};
 }
 
 std::vector<const GumboNode*> FindAll(const GumboNode* root, GumboTag tag) {

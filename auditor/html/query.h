@@ -84,10 +84,22 @@ std::string VisibleText(const GumboNode* root, std::size_t max_bytes, WordBreaks
 // instead of the whole text afterwards (the same result: folding and collapsing whitespace commute).
 std::string FoldedVisibleText(const GumboNode* root, std::size_t max_bytes, WordBreaks breaks = WordBreaks::kAtBlocks);
 
-// Both word-break variants of FoldedVisibleText, from one walk (each text node is folded once).
+// True for the page's main landmark element: <main> or an element with role=main.
+bool IsMainLandmark(const GumboNode* n);
+
+// Both word-break variants of FoldedVisibleText, from one walk (each text node is folded once),
+// and where the first main landmark's text lies in the first.
 struct FoldedVisibleTexts {
   std::string at_blocks;           // FoldedVisibleText(root, max_bytes, WordBreaks::kAtBlocks)
   std::string at_every_text_node;  // FoldedVisibleText(root, max_bytes, WordBreaks::kAtEveryTextNode)
+  // at_blocks.substr(main_begin, main_end - main_begin) is the visible text of the first element
+  // under `root` for which IsMainLandmark holds (empty when it is hidden; cut where at_blocks is
+  // cut), give or take a space at either end. Both are std::string::npos when there is none.
+  std::size_t main_begin = std::string::npos, main_end = std::string::npos;
+  // That text, or an empty view when there is no main landmark.
+  std::string_view main_text() const {
+    return main_begin == std::string::npos ? std::string_view() : std::string_view(at_blocks).substr(main_begin, main_end - main_begin);
+  }
 };
 FoldedVisibleTexts FoldedVisibleTextBothBreaks(const GumboNode* root, std::size_t max_bytes);
 

@@ -139,6 +139,25 @@ TEST(Query, FoldedVisibleTextEqualsFoldingVisibleText) {
   }
 }
 
+// The main landmark's slice of the page text is the landmark's own visible text: the first <main>
+// or role=main element, ending where its subtree ends, empty when it hides itself.
+TEST(Query, MainTextIsTheFirstMainLandmarksSliceOfThePageText) {
+  auto main_of = [](const char* html) {
+    const Document doc = Document::Parse(html);
+    const FoldedVisibleTexts both = FoldedVisibleTextBothBreaks(doc.root(), 1 << 20);
+    return std::string(text::Trim(both.main_text()));
+  };
+  EXPECT_EQ(main_of("<body><nav>Menu</nav><main><h1>Shoes</h1><p>€5 <b>€6</b></p></main><footer>Foot</footer>"),
+                    "shoes €5 €6");
+  EXPECT_EQ(main_of("<body><div>Menu</div><div ROLE=Main><p>Cart</p></div><main>Second</main>"), "cart");
+  EXPECT_EQ(main_of("<body><p>Menu</p><main hidden>Secret</main><p>After</p>"), "");
+  EXPECT_EQ(main_of("<body><p>No landmark</p>"), "");
+  const Document none = Document::Parse("<body><p>No landmark</p>");
+  EXPECT_EQ(FoldedVisibleTextBothBreaks(none.root(), 1 << 20).main_begin, std::string::npos);
+  // The text of a landmark that runs to the end of the page, cut where the page text is cut.
+  EXPECT_EQ(main_of("<body><p>Menu</p><main><p>Deep <span>end</span>"), "deep end");
+}
+
 // Text cuts the raw text at max_bytes, even inside a character, before collapsing.
 TEST(Query, TextCutsRawBytesBeforeCollapsing) {
   const Document doc = Document::Parse("<html><body><p>ab  cd</p><p>é f</p></body></html>");
