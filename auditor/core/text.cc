@@ -156,6 +156,27 @@ void WhitespaceCollapser::Append(std::string_view s) {
   }
 }
 
+void WhitespaceCollapser::Collapse(std::string_view s, CollapsedPiece* out) {
+  WhitespaceCollapser c;
+  c.out_.swap(out->body);
+  c.out_.clear();
+  c.Append(s);
+  out->space_after = c.pending_space_;
+  out->body.swap(c.out_);
+  const unsigned char first = s.empty() ? static_cast<unsigned char>(kOther) : kByteKinds[static_cast<unsigned char>(s[0])];
+  out->space_before = first == kSpace || (first == kMaybeNbsp && s.size() > 1 && static_cast<unsigned char>(s[1]) == 0xA0);
+}
+
+void WhitespaceCollapser::Append(const CollapsedPiece& piece) {
+  if (piece.space_before) pending_space_ = !out_.empty();
+  if (!piece.body.empty()) {
+    if (pending_space_) out_ += ' ';
+    out_ += piece.body;
+    pending_space_ = false;
+  }
+  if (piece.space_after) pending_space_ = !out_.empty();
+}
+
 std::string AsciiLower(std::string_view s) {
   std::string out(s);
   for (char& c : out)
@@ -240,6 +261,11 @@ std::string SanitizeUtf8(std::string_view s, std::size_t* replaced) {
 std::size_t CodePointCount(std::string_view s) {
   std::size_t n = 0;
   for (std::size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {  // ASCII, the common case, without decoding
+      ++i;
+      ++n;
+      continue;
+    }
     std::size_t len;
     DecodeOne(s, i, &len);
     i += len;

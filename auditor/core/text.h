@@ -19,10 +19,22 @@ std::string CollapseWhitespace(std::string_view s);
 // Builds CollapseWhitespace(a + b + ...) piece by piece, without building the concatenation
 // first: Append(a); Append(b) gives CollapseWhitespace(a + b) as long as no U+00A0 is split
 // between two pieces (always so for pieces of valid UTF-8). AppendSpace() stands for a " " piece.
+// A piece of text collapsed once (WhitespaceCollapser::Collapse) to be appended to several
+// collapsers, each as if it were given the original piece.
+struct CollapsedPiece {
+  std::string body;           // the piece without leading or trailing whitespace, runs collapsed
+  bool space_before = false;  // the piece starts with whitespace
+  bool space_after = false;   // the piece ends with whitespace after something kept
+};
+
 class WhitespaceCollapser {
  public:
+  // Collapses `s` into *out, reusing out->body's storage.
+  static void Collapse(std::string_view s, CollapsedPiece* out);
   void Reserve(std::size_t bytes) { out_.reserve(bytes); }
   void Append(std::string_view s);
+  // The same as Append(s) for the `s` that `piece` was collapsed from.
+  void Append(const CollapsedPiece& piece);
   void AppendSpace() { pending_space_ = !out_.empty(); }
   const std::string& str() const { return out_; }
   std::string Take() { return std::move(out_); }

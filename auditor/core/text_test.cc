@@ -91,15 +91,20 @@ TEST(Text, WhitespaceCollapserMatchesCollapsingTheConcatenation) {
       {"x\xC2y", " \xC2\xA0 ", "z"},
       {"", " ", ""},
       {"one two three", " four", "five six  seven\r\n"},
+      {"a", " ", "b", "\xC2\xA0", "c ", " d", "\xC2\xA0", "e\xC2\xA0"},
   };
   for (const auto& pieces : cases) {
-    WhitespaceCollapser c;
+    WhitespaceCollapser c, precollapsed;
+    CollapsedPiece piece;
     std::string all;
     for (const std::string& p : pieces) {
       c.Append(p);
+      WhitespaceCollapser::Collapse(p, &piece);  // collapsed once, appended as if whole
+      precollapsed.Append(piece);
       all += p;
     }
     EXPECT_EQ(c.Take(), CollapseWhitespace(all));
+    EXPECT_EQ(precollapsed.Take(), CollapseWhitespace(all));
   }
   WhitespaceCollapser c;
   c.Append("a");

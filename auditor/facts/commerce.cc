@@ -269,6 +269,7 @@ CommerceFacts ExtractCommerce(const html::Document& doc, const StructuredData& s
   CommerceFacts f;
   FromMarkup(sd, &f);
   const Lexicon& lex = *ctx.lexicon;
+  const Lexicon::Cue specs = lex.Find("specs"), add_to_cart = lex.Find("add_to_cart"), buy_now = lex.Find("buy_now");
   std::size_t budget = kTextBudget;
   // Element texts, all charged to one page-wide node budget.
   auto element_text = [&](const GumboNode* e) { return html::BoundedText(e, kElementTextBytes, &budget); };
@@ -297,7 +298,7 @@ CommerceFacts ExtractCommerce(const html::Document& doc, const StructuredData& s
 
     // Specifications.
     if (const int level = html::HeadingLevel(n); level > 0) {
-      if (lex.Matches("specs", text::FoldCase(element_text(n)))) specs_level = level;
+      if (specs.Matches(text::FoldCase(element_text(n)))) specs_level = level;
       else if (level <= specs_level) specs_level = 0;
     }
     if (IsSpecBox(n)) {
@@ -307,7 +308,7 @@ CommerceFacts ExtractCommerce(const html::Document& doc, const StructuredData& s
       for (unsigned i = 0; i < children.length; ++i) {
         const auto* c = static_cast<const GumboNode*>(children.data[i]);
         if (!html::Is(c, GUMBO_TAG_SUMMARY)) continue;
-        if (lex.Matches("specs", text::FoldCase(element_text(c)))) spec_boxes.push_back(depth);
+        if (specs.Matches(text::FoldCase(element_text(c)))) spec_boxes.push_back(depth);
         break;
       }
     }
@@ -335,8 +336,8 @@ CommerceFacts ExtractCommerce(const html::Document& doc, const StructuredData& s
       const std::string label = text::CollapseWhitespace(t);
       if (label.empty() || text::CodePointCount(label) > kMaxControlLabel) continue;
       const std::string folded = text::FoldCase(label);
-      if (lex.Matches("add_to_cart", folded)) cart_found(label);
-      if (lex.Matches("buy_now", folded)) f.buy_now_control = true;
+      if (add_to_cart.Matches(folded)) cart_found(label);
+      if (buy_now.Matches(folded)) f.buy_now_control = true;
     }
     return html::Visit::kContinue;
   });

@@ -148,7 +148,8 @@ FaqFacts ExtractFaq(const html::Document& doc, const StructuredData& sd, const C
   std::size_t budget = kTextBudget;
   // Element texts, all charged to one page-wide node budget.
   auto element_text = [&](const GumboNode* e) { return html::BoundedText(e, kElementTextBytes, &budget); };
-  auto matches_faq = [&](const std::string& s) { return lex.Matches("faq_heading", text::FoldCase(s)); };
+  const Lexicon::Cue faq_heading = lex.Find("faq_heading");
+  auto matches_faq = [&](const std::string& s) { return faq_heading.Matches(text::FoldCase(s)); };
 
   bool faq_page = false;
   if (const GumboNode* title = html::FindFirst(doc.root(), GUMBO_TAG_TITLE))

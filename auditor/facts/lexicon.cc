@@ -76,6 +76,7 @@ class PhraseMatcher {
       node = next;
     }
     nodes_[static_cast<std::size_t>(node)].out.push_back(static_cast<int>(phrases_.size()));
+    max_phrase_bytes_ = std::max(max_phrase_bytes_, p.text.size());
     phrases_.push_back(std::move(p));
   }
 
@@ -124,6 +125,49 @@ class PhraseMatcher {
         continue;
       const auto state = static_cast<int>((entry & ~kHasOutput) / class_count_);
       if (!Report(text, i, state, on_match)) return;
+    }
+  }
+
+  // Like Scan, for callers that only collect which phrases occur: reports every whole-word match,
+  // in no particular order, some of them twice, and never stops early. The text is read as two
+  // halves at once (the second starting at the root, the first running on by the longest phrase
+  // length so no match across the middle is lost): two independent chains of table reads run in
+  // parallel in the processor, about twice as fast as one.
+  template <typename F>
+  void ScanAll(std::string_view text, F on_match) const {
+    if (table_.empty() || text.size() < 2 * max_phrase_bytes_ + 64) {
+      Scan(text, [&](const Phrase& p) {
+        on_match(p);
+        return true;
+      });
+      return;
+    }
+    const std::uint32_t* table = table_.data();
+    auto keep_going = [&](const Phrase& p) {
+      on_match(p);
+      return true;
+    };
+    auto report = [&](std::size_t i, std::uint32_t entry) {
+      Report(text, i, static_cast<int>((entry & ~kHasOutput) / class_count_), keep_going);
+    };
+    const std::size_t mid = text.size() / 2, first_end = mid + max_phrase_bytes_;
+    std::uint32_t a = 0, b = 0;
+    std::size_t i = 0, j = mid;
+    for (; j < text.size() && i < first_end; ++i, ++j) {
+      a = table[(a & ~kHasOutput) + byte_class_[static_cast<unsigned char>(text[i])]];
+      b = table[(b & ~kHasOutput) + byte_class_[static_cast<unsigned char>(text[j])]];
+      if (((a | b) & kHasOutput) == 0) [[likely]]
+        continue;
+      if (a & kHasOutput) report(i, a);
+      if (b & kHasOutput) report(j, b);
+    }
+    for (; i < first_end; ++i) {
+      a = table[(a & ~kHasOutput) + byte_class_[static_cast<unsigned char>(text[i])]];
+      if (a & kHasOutput) report(i, a);
+    }
+    for (; j < text.size(); ++j) {
+      b = table[(b & ~kHasOutput) + byte_class_[static_cast<unsigned char>(text[j])]];
+      if (b & kHasOutput) report(j, b);
     }
   }
 
@@ -211,6 +255,7 @@ class PhraseMatcher {
   }
   std::vector<Node> nodes_ = std::vector<Node>(1);
   std::vector<Phrase> phrases_;
+  std::size_t max_phrase_bytes_ = 0;
   int root_[256];
   std::uint8_t byte_class_[256] = {};
   std::size_t class_count_ = 0;
@@ -310,38 +355,55 @@ const Lexicon& Lexicon::Default() {
   return lex;
 }
 
-bool Lexicon::Matches(std::string_view cue, std::string_view folded_text) const {
-  return !FirstMatch(cue, folded_text).empty();
+Lexicon::Cue Lexicon::Find(std::string_view cue) const {
+  Cue c;
+  if (auto it = matchers_.find(cue); it != matchers_.end()) c.matcher_ = it->second.get();
+  if (auto it = concepts_.find(cue); it != concepts_.end()) c.phrases_ = &it->second;
+  return c;
 }
 
-std::string Lexicon::FirstMatch(std::string_view cue, std::string_view folded_text) const {
-  auto it = matchers_.find(cue);
-  if (it == matchers_.end()) return {};
-  std::string found;
-  // Scan reports matches by where they end, and at one end position the longest phrase first.
-  it->second->Scan(folded_text, [&](const PhraseMatcher::Phrase& p) {
-    found = p.text;
-    return false;
-  });
+bool Lexicon::Cue::Matches(std::string_view folded_text) const {
+  bool found = false;
+  if (matcher_ != nullptr) matcher_->Scan(folded_text, [&](const PhraseMatcher::Phrase&) { return !(found = true); });
   return found;
 }
 
-bool Lexicon::Equals(std::string_view cue, std::string_view folded_text) const {
-  auto it = concepts_.find(cue);
-  if (it == concepts_.end()) return false;
-  for (const auto& [lang, phrases] : it->second)
+std::string Lexicon::Cue::FirstMatch(std::string_view folded_text) const {
+  std::string found;
+  // Scan reports matches by where they end, and at one end position the longest phrase first.
+  if (matcher_ != nullptr) {
+    matcher_->Scan(folded_text, [&](const PhraseMatcher::Phrase& p) {
+      found = p.text;
+      return false;
+    });
+  }
+  return found;
+}
+
+bool Lexicon::Cue::Equals(std::string_view folded_text) const {
+  if (phrases_ == nullptr) return false;
+  for (const auto& [lang, phrases] : *phrases_)
     for (const std::string& p : phrases)
       if (p == folded_text) return true;
   return false;
 }
 
+bool Lexicon::Matches(std::string_view cue, std::string_view folded_text) const {
+  return Find(cue).Matches(folded_text);
+}
+
+std::string Lexicon::FirstMatch(std::string_view cue, std::string_view folded_text) const {
+  return Find(cue).FirstMatch(folded_text);
+}
+
+bool Lexicon::Equals(std::string_view cue, std::string_view folded_text) const {
+  return Find(cue).Equals(folded_text);
+}
+
 Lexicon::TextCues Lexicon::CuesIn(std::string_view folded_text) const {
   const std::size_t concepts = concept_names_.size();
   std::vector<bool> seen(concepts + payment_methods_.size(), false);
-  all_matcher_->Scan(folded_text, [&](const PhraseMatcher::Phrase& p) {
-    seen[static_cast<std::size_t>(p.id)] = true;
-    return true;
-  });
+  all_matcher_->ScanAll(folded_text, [&](const PhraseMatcher::Phrase& p) { seen[static_cast<std::size_t>(p.id)] = true; });
   TextCues out;
   for (std::size_t i = 0; i < concepts; ++i)
     if (seen[i]) out.concepts.push_back(concept_names_[i]);

@@ -27,6 +27,23 @@ class Lexicon {
   // test guards against.
   static const Lexicon& Default();
 
+  // One concept, looked up once for asking about many texts (a page's links, its buttons) without a
+  // lookup by name per text. A Cue of an unknown concept matches nothing. Valid while its Lexicon
+  // lives; cheap to copy.
+  class Cue {
+   public:
+    // As Lexicon::Matches, FirstMatch and Equals for this concept.
+    bool Matches(std::string_view folded_text) const;
+    std::string FirstMatch(std::string_view folded_text) const;
+    bool Equals(std::string_view folded_text) const;
+
+   private:
+    friend class Lexicon;
+    const PhraseMatcher* matcher_ = nullptr;
+    const std::map<std::string, std::vector<std::string>>* phrases_ = nullptr;  // by language
+  };
+  Cue Find(std::string_view cue) const;
+
   // True when the case-folded `folded_text` contains a phrase of `cue`. Unknown concepts never
   // match.
   bool Matches(std::string_view cue, std::string_view folded_text) const;

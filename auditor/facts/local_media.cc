@@ -1,4 +1,6 @@
 // ExtractLocal, ExtractMedia and ExtractNavigation: the "go" and "do" moments and site navigation.
+#include <array>
+
 #include "core/text.h"
 #include "core/url.h"
 #include "facts/extract.h"
@@ -20,11 +22,20 @@ std::string DigitsOf(std::string_view s) {
 // dashes, dots or brackets, 9 to 15 digits in all. A run with a decimal-looking tail ("129.90") or
 // no separator and no "+" (an SKU or order number) is not taken.
 void FindPhones(std::string_view s, std::vector<std::string>* out) {
+  // Bytes that may start a number; most text has few, so they are skipped to with one table lookup
+  // per byte.
+  static constexpr auto kStarts = [] {
+    std::array<bool, 256> t{};
+    for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = true;
+    t['+'] = t['('] = true;
+    return t;
+  }();
   std::size_t i = 0;
   while (i < s.size()) {
-    const bool starts = s[i] == '+' || s[i] == '(' || IsDigit(s[i]);
+    while (i < s.size() && !kStarts[static_cast<unsigned char>(s[i])]) ++i;
+    if (i == s.size()) break;
     const bool boundary = i == 0 || !(IsDigit(s[i - 1]) || (s[i - 1] >= 'A' && s[i - 1] <= 'z'));
-    if (!starts || !boundary) {
+    if (!boundary) {
       ++i;
       continue;
     }
@@ -97,13 +108,15 @@ LocalFacts ExtractLocal(const html::Document& doc, const StructuredData& sd, con
       if (!t.empty() && (text::EndsWith(t, d.substr(d.size() > 9 ? d.size() - 9 : 0)))) return true;
     return false;
   };
+  std::vector<std::string> phones;  // of the current text node
   html::Walk(doc.root(), [&](const GumboNode* n, std::size_t) {
     if (html::Is(n, GUMBO_TAG_SCRIPT) || html::Is(n, GUMBO_TAG_STYLE) || html::Is(n, GUMBO_TAG_HEAD) ||
         html::Is(n, GUMBO_TAG_TEMPLATE))
       return html::Visit::kSkipChildren;
-    if (html::Is(n, GUMBO_TAG_A) && url::SchemeOf(html::AttrOr(n, "href")) == "tel") return html::Visit::kSkipChildren;
+    if (html::Is(n, GUMBO_TAG_A) && text::StartsWithIgnoreCase(text::Trim(html::AttrOr(n, "href")), "tel:"))
+      return html::Visit::kSkipChildren;
     if (n->type == GUMBO_NODE_TEXT) {
-      std::vector<std::string> phones;
+      phones.clear();
       FindPhones(n->v.text.text, &phones);
       for (auto& p : phones)
         if (!linked(p) && f.unlinked_phones.size() < 20) f.unlinked_phones.push_back(std::move(p));

@@ -61,9 +61,11 @@
 #include <cstdlib>
 #include <initializer_list>
 #include <iterator>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "core/text.h"
@@ -159,6 +161,7 @@ struct DomCues {
 
 DomCues ReadDom(const html::Document& doc, const Lexicon& lex) {
   DomCues c;
+  const Lexicon::Cue add_to_cart = lex.Find("add_to_cart");
   std::size_t budget = kTextBudget;
   auto read = [&](const GumboNode* n) {
     return text::FoldCase(text::CollapseWhitespace(html::BoundedText(n, kElementTextBytes, &budget)));
@@ -208,8 +211,7 @@ DomCues ReadDom(const html::Document& doc, const Lexicon& lex) {
       case GUMBO_TAG_BUTTON: {
         std::string t = read(n);
         const std::string aria = text::FoldCase(html::AttrOr(n, "aria-label"));
-        if ((t.size() <= 120 && lex.Matches("add_to_cart", t)) ||
-            (aria.size() <= 120 && lex.Matches("add_to_cart", aria)))
+        if ((t.size() <= 120 && add_to_cart.Matches(t)) || (aria.size() <= 120 && add_to_cart.Matches(aria)))
           ++c.add_to_cart_buttons;
         keep(&c.controls, std::move(t));
         return html::Visit::kSkipChildren;
@@ -229,7 +231,7 @@ DomCues ReadDom(const html::Document& doc, const Lexicon& lex) {
         const std::string type = text::AsciiLower(text::Trim(html::AttrOr(n, "type")));
         if (type == "submit" || type == "button") {
           std::string t = text::FoldCase(html::AttrOr(n, "value"));
-          if (t.size() <= 120 && lex.Matches("add_to_cart", t)) ++c.add_to_cart_buttons;
+          if (t.size() <= 120 && add_to_cart.Matches(t)) ++c.add_to_cart_buttons;
           keep(&c.controls, std::move(t));
         }
         const std::string name = text::AsciiLower(html::AttrOr(n, "name"));
@@ -305,9 +307,21 @@ std::size_t CountPrices(std::string_view s) {
 
 // The lower-case, percent-decoded, case-folded path of `u`, or "".
 std::string FoldedPath(const std::string& u) {
-  const auto parts = url::Parse(u);
-  if (!parts) return {};
-  return text::FoldCase(url::PercentDecode(parts->path));
+  // Absolute http(s) URLs (every link ExtractLinks resolved) are cut by hand: the path runs from the
+  // first "/" after the authority to the query or fragment. Anything else goes through the parser.
+  std::string_view path;
+  std::optional<url::Parts> parts;
+  const std::size_t authority = u.find("://");
+  if (authority != std::string::npos && (text::StartsWithIgnoreCase(u, "http://") || text::StartsWithIgnoreCase(u, "https://"))) {
+    const std::size_t start = u.find_first_of("/?#", authority + 3);
+    if (start == std::string::npos || u[start] != '/') return "/";
+    path = std::string_view(u).substr(start, u.find_first_of("?#", start) - start);
+  } else {
+    parts = url::Parse(u);
+    if (!parts) return {};
+    path = parts->path;
+  }
+  return text::FoldCase(url::PercentDecode(path));
 }
 
 // "/", "/index.html", "/pl/", "/de-de/", "/en_us/index.php" ...
@@ -650,10 +664,11 @@ void FurnitureSignals(const html::Document& doc, const DomCues& dom, const PageF
     if (l.kind == LinkKind::kInternal) internal.emplace_back(&l, FoldedPath(l.href));
   {
     const std::string self = FoldedPath(f.http.final_url);
-    std::set<std::string_view> product_links;
+    const Lexicon::Cue url_product = lex.Find("url_product");
+    std::unordered_set<std::string_view> product_links;  // a category page may link hundreds
     for (const auto& [l, p] : internal) {
       if (p.empty() || p == self) continue;
-      if (lex.Matches("url_product", p)) product_links.insert(p);
+      if (url_product.Matches(p)) product_links.insert(p);
     }
     if (product_links.size() >= 4)
       listing(1.5 * grid_factor, std::to_string(product_links.size()) + " links to product pages" + suffix);
@@ -715,8 +730,9 @@ void FurnitureSignals(const html::Document& doc, const DomCues& dom, const PageF
   if (quantity_inputs > 0) s->Add(kCart, 1.0, std::to_string(quantity_inputs) + " quantity input(s)");
   {
     bool checkout_link = false;
+    const Lexicon::Cue url_checkout = lex.Find("url_checkout"), checkout = lex.Find("checkout");
     for (const auto& [l, p] : internal) {
-      if (lex.Matches("url_checkout", p) || lex.Equals("checkout", text::FoldCase(text::CollapseWhitespace(l->text)))) {
+      if (url_checkout.Matches(p) || checkout.Equals(text::FoldCase(text::CollapseWhitespace(l->text)))) {
         checkout_link = true;
         break;
       }

@@ -158,6 +158,7 @@ ReviewFacts ExtractReviews(const html::Document& doc, const StructuredData& sd, 
   };
 
   const Lexicon& lex = *ctx.lexicon;
+  const Lexicon::Cue review_heading = lex.Find("review_heading");
   std::size_t budget = kTextBudget;
   html::Walk(doc.root(), [&](const GumboNode* n, std::size_t depth) {
     if (html::IsNonRendered(n)) return html::Visit::kSkipChildren;
@@ -167,7 +168,7 @@ ReviewFacts ExtractReviews(const html::Document& doc, const StructuredData& sd, 
 
     if (!f.has_review_heading && html::HeadingLevel(n) > 0)
       f.has_review_heading =
-          lex.Matches("review_heading", text::FoldCase(html::BoundedText(n, kHeadingTextBytes, &budget)));
+          review_heading.Matches(text::FoldCase(html::BoundedText(n, kHeadingTextBytes, &budget)));
 
     const std::vector<std::string> names = Names(n);
     if (!open.empty() && IsMarker(n, names)) open.back().marker = true;

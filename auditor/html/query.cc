@@ -167,7 +167,8 @@ struct MainRange {
 };
 void ReadVisibleText(const GumboNode* root, std::size_t max_bytes, bool fold, std::span<VisibleSink> sinks,
                      MainRange* main = nullptr) {
-  std::string folded;  // the current text node, folded
+  std::string folded;          // the current text node, folded
+  text::CollapsedPiece collapsed;  // and collapsed, when there are several sinks
   constexpr std::size_t kNone = std::string::npos;
   std::size_t main_depth = kNone;  // walk depth of the open main landmark
   Walk(root, [&](const GumboNode* n, std::size_t depth) {
@@ -192,6 +193,8 @@ void ReadVisibleText(const GumboNode* root, std::size_t max_bytes, bool fold, st
         folded.clear();
         text::AppendFolded(piece, &folded);
       }
+      // With several readings, the piece is collapsed once and appended to each.
+      if (sinks.size() > 1) text::WhitespaceCollapser::Collapse(fold ? std::string_view(folded) : piece, &collapsed);
     }
     for (VisibleSink& s : sinks) {
       if (s.raw >= max_bytes) continue;
@@ -201,7 +204,10 @@ void ReadVisibleText(const GumboNode* root, std::size_t max_bytes, bool fold, st
           s.out.AppendSpace();
           ++s.raw;
         }
-        s.out.Append(fold ? std::string_view(folded) : piece);
+        if (sinks.size() > 1)
+          s.out.Append(collapsed);
+        else
+          s.out.Append(fold ? std::string_view(folded) : piece);
         s.raw += piece.size();
       } else if (!every_text_node && breaks_before) {
         s.out.AppendSpace();

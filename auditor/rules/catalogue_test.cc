@@ -1,5 +1,6 @@
 #include "rules/catalogue.h"
 
+#include <algorithm>
 #include <gtest/gtest.h>
 
 #include <set>
@@ -88,6 +89,52 @@ TEST(Lexicon, EmbeddedLexiconCoversEveryConceptInNineLanguages) {
 
 namespace mmaudit::facts {
 namespace {
+
+// A cue looked up once answers as the lexicon does by name; an unknown cue matches nothing.
+TEST(Lexicon, CueFoundOnceAnswersAsTheLexiconDoesAndUnknownCuesMatchNothing) {
+  const Lexicon& lex = Lexicon::Default();
+  const Lexicon::Cue cart = lex.Find("add_to_cart");
+  for (const char* t : {"добавить в корзину", "in den warenkorb", "read more", "dodaj do koszyka teraz"}) {
+    EXPECT_EQ(cart.Matches(t), lex.Matches("add_to_cart", t)) << t;
+    EXPECT_EQ(cart.FirstMatch(t), lex.FirstMatch("add_to_cart", t)) << t;
+  }
+  EXPECT_TRUE(cart.Matches("dodaj do koszyka teraz"));
+  EXPECT_TRUE(lex.Find("checkout").Equals("checkout"));
+  EXPECT_FALSE(lex.Find("checkout").Equals("checkout now please"));
+  const Lexicon::Cue unknown = lex.Find("no_such_cue");
+  EXPECT_FALSE(unknown.Matches("checkout faq add to cart"));
+  EXPECT_EQ(unknown.FirstMatch("checkout faq"), "");
+  EXPECT_FALSE(unknown.Equals("checkout"));
+}
+
+// One pass over a text finds concepts and payment methods together.
+TEST(Lexicon, CuesInFindsConceptsAndPaymentMethodsInOnePass) {
+  const Lexicon& lex = Lexicon::Default();
+  const Lexicon::TextCues cues = lex.CuesIn("darmowa dostawa, zapłać blikiem. brak opinii");
+  EXPECT_NE(std::find(cues.concepts.begin(), cues.concepts.end(), "shipping"), cues.concepts.end());
+  EXPECT_NE(std::find(cues.concepts.begin(), cues.concepts.end(), "no_reviews"), cues.concepts.end());
+  EXPECT_EQ(cues.payment_methods, (std::vector<std::string>{"BLIK"}));
+  EXPECT_EQ(lex.ConceptsIn("darmowa dostawa"), lex.CuesIn("darmowa dostawa").concepts);
+}
+
+// A long text is read in two halves at once; a phrase anywhere, also across the middle, is found
+// exactly as the one-by-one matching finds it, and a non-word never becomes one.
+TEST(Lexicon, CuesInOnLongTextsFindsPhrasesAcrossTheMiddle) {
+  const Lexicon& lex = Lexicon::Default();
+  const std::string filler(4000, 'x');
+  for (const char* phrase : {" najczęstsze pytania ", " dodaj do koszyka ", " darmowa dostawa ", " xfaqx "}) {
+    for (std::size_t shift = 0; shift < 40; ++shift) {
+      std::string text = filler + " " + filler;
+      const std::size_t at = text.size() / 2 - 20 + shift;
+      text.insert(at, phrase);
+      const std::vector<std::string> found = lex.CuesIn(text).concepts;
+      for (const std::string& c : lex.Concepts()) {
+        const bool in_scan = std::find(found.begin(), found.end(), c) != found.end();
+        EXPECT_EQ(in_scan, lex.Matches(c, text)) << c << " / " << phrase << " at " << at;
+      }
+    }
+  }
+}
 
 TEST(Lexicon, MatchesWholeWordsOnlySoShortCuesDoNotFireInsideOtherWords) {
   const Lexicon& lex = Lexicon::Default();
