@@ -21,6 +21,7 @@
 //    and image alts, or from markup (OfferShippingDetails, MerchantReturnPolicy).
 // Element texts are read under a page-wide node budget, so hostile nesting stays linear.
 #include <algorithm>
+#include <limits>
 #include <charconv>
 #include <initializer_list>
 #include <optional>
@@ -283,6 +284,8 @@ CommerceFacts ExtractCommerce(const html::Document& doc, const StructuredData& s
   std::string labels;  // aria-labels, titles and alts of visible elements (for payment logos)
   int specs_level = 0;                // rank of the "specs" heading whose section we are in; 0 = none
   std::vector<std::size_t> spec_boxes;  // walk depths of open spec containers
+  constexpr std::size_t kNoDepth = std::numeric_limits<std::size_t>::max();
+  std::size_t description_depth = kNoDepth;  // walk depth of the description block we are in
   html::Walk(doc.root(), [&](const GumboNode* n, std::size_t depth) {
     if (html::IsNonRendered(n)) return html::Visit::kSkipChildren;
     if (!html::IsElement(n)) return html::Visit::kContinue;
@@ -315,9 +318,13 @@ CommerceFacts ExtractCommerce(const html::Document& doc, const StructuredData& s
     if ((html::Is(n, GUMBO_TAG_TABLE) || html::Is(n, GUMBO_TAG_DL)) && (specs_level > 0 || !spec_boxes.empty()))
       f.specs_table = true;
 
-    // Description blocks.
-    if (NamesContain(n, {"description"}))
+    // Description blocks. The text of one inside another is part of the outer one's, so only the
+    // outermost is read.
+    if (description_depth != kNoDepth && depth <= description_depth) description_depth = kNoDepth;
+    if (description_depth == kNoDepth && NamesContain(n, {"description"})) {
       f.description_chars = std::max(f.description_chars, text::CodePointCount(element_text(n)));
+      description_depth = depth;
+    }
 
     // Purchase controls.
     if (!IsControl(n)) return html::Visit::kContinue;

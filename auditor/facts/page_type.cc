@@ -297,9 +297,11 @@ std::size_t CountPrices(std::string_view s) {
       const auto k = static_cast<std::size_t>(std::countr_zero(candidates));
       const bool code = k >= kSignCount;
       const std::string_view m = code ? kCodes[k - kSignCount] : kSigns[k];
-      if (s.compare(pos, m.size(), m) != 0) continue;
+      // The digit test first: it is cheap and rarely passes, while the first byte of a code is a
+      // common letter.
+      if (!digit_beside(pos, m.size()) || s.compare(pos, m.size(), m) != 0) continue;
       if (code && (letter_before(pos) || letter(pos + m.size()))) continue;
-      if (digit_beside(pos, m.size())) ++n;
+      ++n;
     }
   }
   return n;

@@ -1,19 +1,33 @@
 #include "html/document.h"
 
+#include <utility>
 #include <vector>
+
+#include "html/parse_arena.h"
 
 namespace mmaudit::html {
 
-void Document::Deleter::operator()(GumboOutput* out) const {
-  if (out != nullptr) gumbo_destroy_output(&kGumboDefaultOptions, out);
+namespace {
+
+GumboOptions ArenaOptions(ParseArena* arena) {
+  GumboOptions options = kGumboDefaultOptions;
+  options.allocator = &ParseArena::GumboAllocate;
+  options.deallocator = &ParseArena::GumboFree;
+  options.userdata = arena;
+  return options;
 }
+
+}  // namespace
+
+Document::Document() = default;
 
 Document Document::Parse(std::string utf8, const ParseLimits& limits) {
   Document doc;
   doc.buffer_ = std::make_unique<std::string>(std::move(utf8));
-  GumboOptions options = kGumboDefaultOptions;
+  doc.arena_ = std::make_unique<ParseArena>(limits.arena_bytes);
+  GumboOptions options = ArenaOptions(doc.arena_.get());
   options.max_errors = static_cast<int>(limits.max_errors);
-  doc.output_.reset(gumbo_parse_with_options(&options, doc.buffer_->data(), doc.buffer_->size()));
+  doc.output_ = gumbo_parse_with_options(&options, doc.buffer_->data(), doc.buffer_->size());
   Walk(doc.root(), [&doc](const GumboNode* n, std::size_t depth) {
     if (n->type == GUMBO_NODE_ELEMENT || n->type == GUMBO_NODE_TEMPLATE) {
       ++doc.element_count_;
@@ -24,15 +38,39 @@ Document Document::Parse(std::string utf8, const ParseLimits& limits) {
   return doc;
 }
 
-Document::Document(Document&&) noexcept = default;
-Document& Document::operator=(Document&&) noexcept = default;
-Document::~Document() = default;
+Document::Document(Document&& other) noexcept
+    : buffer_(std::move(other.buffer_)),
+      arena_(std::move(other.arena_)),
+      output_(std::exchange(other.output_, nullptr)),
+      max_depth_(other.max_depth_),
+      element_count_(other.element_count_) {}
 
-const GumboNode* Document::root() const { return output_ ? output_->root : nullptr; }
-const GumboNode* Document::document() const { return output_ ? output_->document : nullptr; }
-bool Document::has_doctype() const {
-  return output_ && output_->document->v.document.has_doctype;
+Document& Document::operator=(Document&& other) noexcept {
+  if (this != &other) {
+    Document old(std::move(*this));  // frees this one's tree when it goes
+    buffer_ = std::move(other.buffer_);
+    arena_ = std::move(other.arena_);
+    output_ = std::exchange(other.output_, nullptr);
+    max_depth_ = other.max_depth_;
+    element_count_ = other.element_count_;
+  }
+  return *this;
 }
+
+// The tree lives in the arena and goes with it, unless some of it spilled to malloc: then Gumbo
+// frees it node by node first (arena blocks are skipped by ParseArena::Free).
+Document::~Document() {
+  if (output_ != nullptr && arena_ != nullptr && arena_->spilled()) {
+    const GumboOptions options = ArenaOptions(arena_.get());
+    gumbo_destroy_output(&options, output_);
+  }
+  output_ = nullptr;
+  arena_.reset();
+}
+
+const GumboNode* Document::root() const { return output_ != nullptr ? output_->root : nullptr; }
+const GumboNode* Document::document() const { return output_ != nullptr ? output_->document : nullptr; }
+bool Document::has_doctype() const { return output_ != nullptr && output_->document->v.document.has_doctype; }
 
 namespace detail {
 namespace {

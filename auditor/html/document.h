@@ -1,8 +1,8 @@
 // RAII ownership of a Gumbo parse tree, plus iterative traversal (no recursion, so a page nested
 // 100,000 levels deep cannot overflow the stack).
 //
-// A Document owns its GumboOutput and the UTF-8 buffer Gumbo points into; both are freed when the
-// Document is destroyed. GumboNode pointers obtained from it are valid only while it lives. A
+// A Document owns its GumboOutput, the arena the tree lives in (html/parse_arena.h) and the UTF-8
+// buffer Gumbo points into; all are freed when the Document is destroyed. GumboNode pointers obtained from it are valid only while it lives. A
 // Document is movable, not copyable, and not thread-safe; separate Documents may be used from
 // separate threads.
 #pragma once
@@ -17,8 +17,12 @@
 
 namespace mmaudit::html {
 
+class ParseArena;
+
 struct ParseLimits {
   std::size_t max_errors = 64;  // Gumbo stops recording parse errors after this many
+  // The tree's arena holds at most this much; past it Gumbo's allocations go to malloc.
+  std::size_t arena_bytes = std::size_t{64} << 20;
 };
 
 class Document {
@@ -39,12 +43,10 @@ class Document {
   std::size_t element_count() const { return element_count_; }
 
  private:
-  Document() = default;
-  struct Deleter {
-    void operator()(GumboOutput* out) const;
-  };
+  Document();
   std::unique_ptr<std::string> buffer_;
-  std::unique_ptr<GumboOutput, Deleter> output_;
+  std::unique_ptr<ParseArena> arena_;
+  GumboOutput* output_ = nullptr;  // lives in *arena_
   std::size_t max_depth_ = 0;
   std::size_t element_count_ = 0;
 };
