@@ -1,6 +1,10 @@
 #include "fetch/curl_common.h"
 
+#include <chrono>
+#include <set>
+
 #include "core/text.h"
+#include "core/url.h"
 
 namespace mmaudit::fetch::internal {
 namespace {
@@ -133,6 +137,79 @@ std::string ReadTransfer(CURL* easy, CURLcode code, Transfer* t, const FetchOpti
   char* location = nullptr;
   curl_easy_getinfo(easy, CURLINFO_REDIRECT_URL, &location);
   return is_redirect && location != nullptr ? std::string(location) : std::string();
+}
+
+Response Perform(CURL* easy, const Request& request, const FetchOptions& o,
+                 const std::function<void(CURL*)>& prepare, const std::function<void(const Request&)>& on_hop) {
+  Response r;
+  r.requested_url = request.url;
+  r.final_url = request.url;
+  auto normalized = url::Normalize(request.url);
+  if (!normalized || !url::Parse(*normalized)) {
+    r.error = FetchError::kInvalidUrl;
+    r.error_message = "not a valid absolute URL: " + request.url;
+    return r;
+  }
+  if (!url::IsHttp(*normalized)) {
+    r.error = FetchError::kUnsupportedScheme;
+    r.error_message = "only http:// and https:// URLs can be fetched: " + request.url;
+    return r;
+  }
+
+  const auto started = std::chrono::steady_clock::now();
+  std::set<std::string> seen;
+  Request hop = request;
+  hop.url = *normalized;
+  for (;;) {
+    const auto elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::steady_clock::now() - started).count();
+    const long remaining_ms = o.total_timeout_ms - static_cast<long>(elapsed_ms);
+    if (remaining_ms <= 0) {
+      r.error = FetchError::kTimeout;
+      r.error_message = "timed out after " + std::to_string(o.total_timeout_ms) + " ms following redirects";
+      return r;
+    }
+    seen.insert(hop.method + " " + hop.url);
+    Transfer t;
+    ConfigureEasy(easy, hop.url, o, &t, remaining_ms);
+    if (hop.method == "POST") {
+      curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(hop.body.size()));
+      curl_easy_setopt(easy, CURLOPT_COPYPOSTFIELDS, hop.body.c_str());
+    }
+    if (!hop.referer.empty()) curl_easy_setopt(easy, CURLOPT_REFERER, hop.referer.c_str());
+    if (prepare) prepare(easy);
+    if (on_hop) on_hop(hop);
+    const CURLcode code = curl_easy_perform(easy);
+    r.final_url = hop.url;
+    const std::string location = ReadTransfer(easy, code, &t, o, &r);
+    if (!r.ok() || location.empty()) return r;
+    r.body.clear();  // a redirect's body is not the page
+    r.decoded_bytes = 0;
+    auto next = url::Normalize(location);
+    r.redirects.push_back({hop.url, r.status, next ? *next : location});
+    if (!next || !url::IsHttp(*next)) {
+      r.error = FetchError::kUnsupportedScheme;
+      r.error_message = "redirect to a URL that is not http(s): " + location;
+      return r;
+    }
+    const bool keep_method = r.status == 307 || r.status == 308;
+    Request following;
+    following.method = keep_method ? hop.method : "GET";
+    following.body = keep_method ? hop.body : std::string();
+    following.url = *next;
+    following.referer = hop.referer;
+    if (seen.count(following.method + " " + following.url) != 0) {
+      r.error = FetchError::kTooManyRedirects;
+      r.error_message = "redirect loop: " + *next + " was already visited";
+      return r;
+    }
+    if (static_cast<int>(r.redirects.size()) > o.max_redirects) {
+      r.error = FetchError::kTooManyRedirects;
+      r.error_message = "more than " + std::to_string(o.max_redirects) + " redirects";
+      return r;
+    }
+    hop = std::move(following);
+  }
 }
 
 }  // namespace mmaudit::fetch::internal

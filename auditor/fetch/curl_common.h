@@ -4,6 +4,7 @@
 
 #include <curl/curl.h>
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -35,5 +36,23 @@ void ConfigureEasy(CURL* easy, const std::string& url, const FetchOptions& optio
 // this hop (adding to r->transfer_bytes and r->total_ms), and an error for a failed one. Returns the
 // redirect target when the response is a redirect with a Location (else "").
 std::string ReadTransfer(CURL* easy, CURLcode code, Transfer* t, const FetchOptions& options, Response* r);
+
+// A request as first sent: a GET, or a POST of an urlencoded form.
+struct Request {
+  std::string method = "GET";  // "GET" or "POST"
+  std::string url;             // absolute
+  std::string body;            // POST only, application/x-www-form-urlencoded
+  std::string referer;         // sent as Referer when not empty
+};
+
+// Sends `request` on `easy` and follows redirects by hand, recording each hop in the Response, as
+// CurlFetcher documents: http(s) only, at most options.max_redirects hops, a loop is an error, the
+// whole chain within options.total_timeout_ms. After a 303, and after a 301 or 302 answering a POST,
+// the next hop is a GET without a body (as browsers do); 307 and 308 repeat the method and body.
+// `prepare`, when set, is called on the handle before each hop is sent (after ConfigureEasy), e.g.
+// to turn on a cookie engine. `on_hop`, when set, is told each request as it is sent. Never throws.
+Response Perform(CURL* easy, const Request& request, const FetchOptions& options,
+                 const std::function<void(CURL*)>& prepare = nullptr,
+                 const std::function<void(const Request&)>& on_hop = nullptr);
 
 }  // namespace mmaudit::fetch::internal
