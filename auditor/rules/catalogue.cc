@@ -180,12 +180,17 @@ bool ParseRuleFile(std::string_view file_name, std::string_view json, Catalogue*
 
 bool IsCueFile(std::string_view path) { return text::EndsWith(path, "lexicon.json"); }
 
+// A rule file is a *.json file directly in rules/ (subfolders hold other data, such as buyers/).
+static bool IsEmbeddedRuleFile(std::string_view path) {
+  return text::StartsWith(path, "rules/") && text::EndsWith(path, ".json") &&
+         path.find('/', std::string_view("rules/").size()) == std::string_view::npos && !IsCueFile(path);
+}
+
 Catalogue DefaultCatalogue() {
   Catalogue c;
   std::vector<embedded::File> files;
   for (const embedded::File& f : embedded::Files())
-    if (text::StartsWith(f.path, "rules/") && text::EndsWith(f.path, ".json") && !IsCueFile(f.path))
-      files.push_back(f);
+    if (IsEmbeddedRuleFile(f.path)) files.push_back(f);
   std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
   for (const embedded::File& f : files) {
     std::string error;
