@@ -11,12 +11,19 @@ namespace {
 constexpr std::size_t kAlign = 16;
 // Standard-size chunks kept per thread between parses: enough for pages of a few hundred KB.
 constexpr std::size_t kMaxCachedChunks = 8;
-thread_local std::vector<char*> chunk_cache;
+// Freed when the thread ends.
+struct ChunkCache {
+  std::vector<char*> chunks;
+  ~ChunkCache() {
+    for (char* c : chunks) std::free(c);
+  }
+};
+thread_local ChunkCache chunk_cache;
 
 char* NewChunk(std::size_t size) {
-  if (size == ParseArena::kChunkBytes && !chunk_cache.empty()) {
-    char* c = chunk_cache.back();
-    chunk_cache.pop_back();
+  if (size == ParseArena::kChunkBytes && !chunk_cache.chunks.empty()) {
+    char* c = chunk_cache.chunks.back();
+    chunk_cache.chunks.pop_back();
     return c;
   }
   void* p = std::aligned_alloc(kAlign, size);
@@ -31,8 +38,8 @@ char* NewChunk(std::size_t size) {
 
 ParseArena::~ParseArena() {
   for (const Chunk& c : chunks_) {
-    if (c.size == kChunkBytes && chunk_cache.size() < kMaxCachedChunks)
-      chunk_cache.push_back(c.data);
+    if (c.size == kChunkBytes && chunk_cache.chunks.size() < kMaxCachedChunks)
+      chunk_cache.chunks.push_back(c.data);
     else
       std::free(c.data);
   }
