@@ -320,6 +320,7 @@ PageForm ReadForm(const GumboNode* node, const Form& facts, const std::string& c
   f.id = facts.id;
   f.name = facts.name;
   f.visible_text_fields = facts.visible_text_fields;
+  f.other_elements = facts.other_elements;
   const std::string markup = AttributeString(node, false);
   const std::string target = FoldedPathAndQuery(facts.action);
   auto flag = [&](bool* field, const std::string& why) {
@@ -929,6 +930,10 @@ ActivationVerdict JudgeActivation(const CheckoutPage& page, std::size_t control)
     return verdict(Safety::kUnsure, "terms-form", "its form asks to accept the terms, as final steps do");
   if (page.final_step && (c.action == A::kContinueStep || c.action == A::kProceedToCheckout))
     return verdict(Safety::kUnsure, "final-step", "this page holds the order's final control, so going on may order");
+  if (c.action == A::kContinueStep && c.submits && c.method == "post" && f != nullptr && f->visible_text_fields == 0 &&
+      f->other_elements == 0 && page.order_total)
+    return verdict(Safety::kUnsure, "bare-confirm",
+                   "it posts a form that asks for nothing beside the order total, as an order review does");
   return verdict(Safety::kSafe, "safe", "no sign that it orders, pays or subscribes (" + evidence() + ")");
 }
 

@@ -114,6 +114,7 @@ struct PageForm {
   bool other_host = false;       // the action is on another host than the page
   bool coupon_field = false;     // a text field for a coupon, voucher or discount code
   std::size_t visible_text_fields = 0;  // Baymard form fields shown by default
+  std::size_t other_elements = 0;       // visible selects, radio groups and checkboxes
   std::vector<std::string> evidence;    // one line per flag set, for people
 };
 
@@ -205,6 +206,9 @@ struct ActivationVerdict {
 //  |                 | continues as a guest                                              |           |
 //  | final-step      | the page is a final step (CheckoutPage::final_step) and it        | unsure    |
 //  |                 | continues or proceeds to checkout                                 |           |
+//  | bare-confirm    | it continues by POSTing a form that asks for nothing (no visible  | unsure    |
+//  |                 | field or choice) on a page that shows the order total: a review   |           |
+//  |                 | page's "Continue" may be the order                                |           |
 //  | safe            | anything else: add to cart, proceed, continue, guest, login,      | safe      |
 //  |                 | register, apply coupon, update cart, remove, back                 |           |
 ActivationVerdict JudgeActivation(const CheckoutPage& page, std::size_t control);

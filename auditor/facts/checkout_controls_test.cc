@@ -270,6 +270,23 @@ TEST(CheckoutControls, AContinueBesidePaymentChoicesOrTermsIsUnsureButRegistrati
   EXPECT_THAT(final_page.final_step_evidence.front(), HasSubstr("terms checkbox"));
 }
 
+TEST(CheckoutControls, AContinueThatPostsNothingBesideTheOrderTotalIsUnsure) {
+  const std::string review =
+      "<!doctype html><html><body><table><tr><th>Total</th><td>€49.00</td></tr></table>"
+      "<form method=post action=/checkout/review><input type=hidden name=step value=review>"
+      "<button type=submit>Continue</button></form></body></html>";
+  const CheckoutPage page = ReadHtml(review);
+  ASSERT_TRUE(page.order_total);
+  EXPECT_FALSE(page.final_step);
+  EXPECT_EQ(page.controls[0].action, A::kContinueStep);
+  EXPECT_EQ(JudgeActivation(page, 0).rule, "bare-confirm");
+  EXPECT_EQ(JudgeActivation(page, 0).safety, Safety::kUnsure);
+  // Without the total it is an ordinary step.
+  std::string no_total = review;
+  no_total.replace(no_total.find("<table>"), no_total.find("</table>") + 8 - no_total.find("<table>"), "");
+  EXPECT_EQ(JudgeActivation(ReadHtml(no_total), 0).safety, Safety::kSafe);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Platforms
 
