@@ -73,9 +73,8 @@ std::size_t SpaceBefore(std::string_view s, std::size_t i) {
   return 0;
 }
 
-// True when case-folded visible text holds a price: a currency sign or code directly before or
-// after a digit (one space allowed between): "€129.90", "129,90 zł", "1 299 ₽", "19.99 eur",
-// "chf 49". Letter codes must stand alone ("5 kroków" is no price in "kr").
+}  // namespace
+
 bool HasPrice(std::string_view s) {
   // Signs may touch letters ("us$"); codes and abbreviations may not.
   static constexpr std::string_view kSigns[] = {"€", "$", "£", "¥", "₽", "₴", "₹", "₺", "₪", "₩", "₸"};
@@ -96,6 +95,8 @@ bool HasPrice(std::string_view s) {
         return true;
   return false;
 }
+
+namespace {
 
 // "129.90", "129,90", "1 299,00", "1,299.00", "1.299,00" -> a number. Markup prices should use a
 // dot; a lone comma is a decimal comma unless exactly three digits follow it.

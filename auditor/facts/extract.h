@@ -41,6 +41,11 @@ bool PageMentions(const html::Document& doc, const Context& ctx, std::string_vie
 // ctx.folded_visible_text when set; otherwise computes it into *storage and returns that.
 const std::string& FoldedVisibleText(const html::Document& doc, const Context& ctx, std::string* storage);
 
+// True when case-folded visible text holds a price: a currency sign or code directly before or
+// after a digit (one space allowed between): "€129.90", "129,90 zł", "1 299 ₽", "19.99 eur",
+// "chf 49". Letter codes must stand alone ("5 kroków" is no price in "kr").
+bool HasPrice(std::string_view folded_text);
+
 struct ExtractOptions {
   const Lexicon* lexicon = &Lexicon::Default();
   std::size_t max_json_ld_bytes = 2u << 20;  // larger JSON-LD blocks are skipped with an error

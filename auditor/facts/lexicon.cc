@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
 
 #include "core/embedded.h"
 #include "core/text.h"
@@ -342,17 +343,26 @@ std::optional<Lexicon> Lexicon::Parse(std::string_view json, std::string* error)
 }
 
 const Lexicon& Lexicon::Default() {
-  static const Lexicon lex = [] {
-    auto data = embedded::Find("rules/lexicon.json");
-    std::string error = "rules/lexicon.json was not embedded";
-    std::optional<Lexicon> parsed = data ? Parse(*data, &error) : std::nullopt;
-    if (!parsed) {
-      std::fprintf(stderr, "mmaudit: internal error: %s\n", error.c_str());
-      std::abort();
-    }
-    return std::move(*parsed);
-  }();
+  static const Lexicon& lex = Embedded("rules/lexicon.json");
   return lex;
+}
+
+const Lexicon& Lexicon::Embedded(std::string_view path) {
+  static std::mutex mutex;
+  static std::map<std::string, std::unique_ptr<const Lexicon>, std::less<>> loaded;
+  const std::lock_guard<std::mutex> lock(mutex);
+  if (auto it = loaded.find(path); it != loaded.end()) return *it->second;
+  auto data = embedded::Find(path);
+  std::string error = std::string(path) + " was not embedded";
+  std::optional<Lexicon> parsed = data ? Parse(*data, &error) : std::nullopt;
+  if (!parsed) {
+    std::fprintf(stderr, "mmaudit: internal error: %s: %s\n", std::string(path).c_str(), error.c_str());
+    std::abort();
+  }
+  auto lex = std::make_unique<const Lexicon>(std::move(*parsed));
+  const Lexicon& ref = *lex;
+  loaded.emplace(std::string(path), std::move(lex));
+  return ref;
 }
 
 Lexicon::Cue Lexicon::Find(std::string_view cue) const {

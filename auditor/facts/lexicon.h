@@ -26,6 +26,10 @@ class Lexicon {
   // The embedded rules/lexicon.json. Aborts the program if the embedded copy is broken, which a
   // test guards against.
   static const Lexicon& Default();
+  // The embedded lexicon file at `path` (e.g. "rules/checkout-lexicon.json"), parsed on first use
+  // and kept for the whole program (thread-safe). Aborts the program if it was not embedded or is
+  // broken, which a test of each file guards against.
+  static const Lexicon& Embedded(std::string_view path);
 
   // One concept, looked up once for asking about many texts (a page's links, its buttons) without a
   // lookup by name per text. A Cue of an unknown concept matches nothing. Valid while its Lexicon
