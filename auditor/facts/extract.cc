@@ -137,6 +137,7 @@ PageFacts ExtractPage(const fetch::Response& response, const ExtractOptions& opt
   f.page_type_confidence = guess.confidence;
   f.page_type_evidence = guess.evidence;
   f.page_type_source = "classifier";
+  if (options.with_document) options.with_document(doc, ctx);
   return f;
 }
 

@@ -3,6 +3,7 @@
 // malformed input yields empty facts plus, where useful, an error entry (e.g. StructuredData::errors).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -50,6 +51,11 @@ struct ExtractOptions {
   const Lexicon* lexicon = &Lexicon::Default();
   std::size_t max_json_ld_bytes = 2u << 20;  // larger JSON-LD blocks are skipped with an error
   std::size_t max_sd_depth = 64;             // deeper nesting is cut with an error
+  // Called once the page is parsed and every extractor has run, with the page's DOM and the
+  // extractors' context, for callers that read more from the same parse (the checkout walk reads
+  // its controls and forms). Not called for pages that are not parsed. Must not keep pointers into
+  // the DOM: it is freed when ExtractPage returns.
+  std::function<void(const html::Document&, const Context&)> with_document;
 };
 
 // --- whole page -------------------------------------------------------------------------------

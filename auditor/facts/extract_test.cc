@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "facts/extract.h"
+#include "html/query.h"
 #include "tests/support/test_paths.h"
 
 namespace mmaudit::facts {
@@ -26,6 +27,28 @@ TEST(ExtractPage, RecordsANetworkFailureWithoutParsing) {
   EXPECT_FALSE(f.parsed);
   EXPECT_EQ(f.error_code, "fetch");
   EXPECT_EQ(f.error, "dns: Could not resolve host");
+}
+
+// A caller that reads more from the same parse gets the DOM and the context once, for parsed pages
+// only.
+TEST(ExtractPage, HandsTheParsedDocumentToACallerThatAsksForIt) {
+  int calls = 0;
+  std::string title, base;
+  ExtractOptions options;
+  options.with_document = [&](const html::Document& doc, const Context& ctx) {
+    ++calls;
+    title = html::Text(html::FindFirst(doc.root(), GUMBO_TAG_TITLE));
+    base = ctx.base_url;
+  };
+  fetch::Response page = Html("<!doctype html><title>Koszyk</title><p>x");
+  page.final_url = "https://sklep.example/koszyk";
+  ExtractPage(page, options);
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(title, "Koszyk");
+  EXPECT_EQ(base, "https://sklep.example/koszyk");
+  ExtractPage(Html("{}", "application/json"), options);
+  ExtractPage(Html("<h1>gone</h1>", "text/html", 404), options);
+  EXPECT_EQ(calls, 1);
 }
 
 TEST(ExtractPage, RefusesErrorStatusesNonHtmlAndEmptyBodies) {
