@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
+#include <type_traits>
 
 #include "core/embedded.h"
 #include "core/text.h"
@@ -112,7 +113,8 @@ class PhraseMatcher {
   }
 
   // Calls on_match(phrase) for every whole-word match, in order of where matches end; stops when
-  // on_match returns false.
+  // on_match returns false. An on_match that also takes a std::size_t gets the byte offset just
+  // past the match as well.
   template <typename F>
   void Scan(std::string_view text, F on_match) const {
     if (table_.empty()) return ScanByLinks(text, on_match);
@@ -186,7 +188,11 @@ class PhraseMatcher {
         const std::size_t start = i + 1 - p.text.size();
         if (p.check_start && IsWordCodePoint(CodePointAround(text, start, false))) continue;
         if (p.check_end && IsWordCodePoint(CodePointAround(text, i + 1, true))) continue;
-        if (!on_match(p)) return false;
+        if constexpr (std::is_invocable_v<F&, const Phrase&, std::size_t>) {
+          if (!on_match(p, i + 1)) return false;
+        } else {
+          if (!on_match(p)) return false;
+        }
       }
     }
     return true;
@@ -424,6 +430,16 @@ Lexicon::TextCues Lexicon::CuesIn(std::string_view folded_text) const {
 
 std::vector<std::string> Lexicon::ConceptsIn(std::string_view folded_text) const {
   return CuesIn(folded_text).concepts;
+}
+
+std::vector<Lexicon::Match> Lexicon::AllMatches(std::string_view folded_text) const {
+  std::vector<Match> out;
+  all_matcher_->Scan(folded_text, [&](const PhraseMatcher::Phrase& p, std::size_t end) {
+    const auto id = static_cast<std::size_t>(p.id);
+    if (id < concept_names_.size()) out.push_back({concept_names_[id], p.text, end});  // not a payment cue
+    return true;
+  });
+  return out;
 }
 
 std::vector<std::string> Lexicon::PaymentMethods(std::string_view folded_text) const {

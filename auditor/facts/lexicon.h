@@ -69,6 +69,16 @@ class Lexicon {
   std::vector<std::string> ConceptsIn(std::string_view folded_text) const;
   // CuesIn(folded_text).payment_methods.
   std::vector<std::string> PaymentMethods(std::string_view folded_text) const;
+  // One place where a concept's phrase occurs in a text.
+  struct Match {
+    std::string concept_name;
+    std::string phrase;    // as stored: case-folded, without a stem's "*"
+    std::size_t end = 0;   // byte offset just past the match in the text
+  };
+  // Every whole-word match of every concept in `folded_text` (payment cues left out), in order of
+  // where they end (at one end position, longer phrases first), for callers that weigh where a
+  // cue sits, such as reading a form field's name. Empty when nothing matches.
+  std::vector<Match> AllMatches(std::string_view folded_text) const;
   std::vector<std::string> Concepts() const;
   // Languages that have at least one phrase for `cue`.
   std::vector<std::string> Languages(std::string_view cue) const;

@@ -240,6 +240,29 @@ TEST(Lexicon, MatchesUrlPathWordsAtSlashEdges) {
   EXPECT_FALSE(lex.Matches("url_category", "/kategoria"));  // written with a trailing "/"
 }
 
+TEST(Lexicon, AllMatchesReportsEveryConceptWithWhereItEnds) {
+  std::string error;
+  const auto lex = Lexicon::Parse(
+      R"({"concepts": {"street": {"en": ["address", "street address"]}, "city": {"en": ["city"]},
+                       "email": {"en": ["email address", "e-mail*"]}},
+          "payment_methods": {"BLIK": ["blik"]}})",
+      &error);
+  ASSERT_TRUE(lex.has_value()) << error;
+  const auto matches = lex->AllMatches("billing email address city e-mailbox cityscape blik");
+  ASSERT_EQ(matches.size(), 4u);
+  // In order of where they end; at one end the longer phrase first.
+  EXPECT_EQ(matches[0].concept_name, "email");
+  EXPECT_EQ(matches[0].phrase, "email address");
+  EXPECT_EQ(matches[0].end, 21u);
+  EXPECT_EQ(matches[1].concept_name, "street");
+  EXPECT_EQ(matches[1].end, 21u);
+  EXPECT_EQ(matches[2].concept_name, "city");
+  EXPECT_EQ(matches[2].end, 26u);
+  EXPECT_EQ(matches[3].phrase, "e-mail");  // a stem: "e-mailbox" counts, "cityscape" does not
+  EXPECT_EQ(matches[3].end, 33u);  // and payment cues are not concepts
+  EXPECT_TRUE(lex->AllMatches("").empty());
+}
+
 // --- overrides ------------------------------------------------------------------------------
 
 
