@@ -4,8 +4,12 @@
 #pragma once
 
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "facts/lexicon.h"
 #include "facts/page_facts.h"
@@ -75,6 +79,27 @@ ScriptFacts ExtractScripts(const html::Document& doc, const Context& ctx);
 StyleFacts ExtractStyles(const html::Document& doc, const Context& ctx);
 LinkFacts ExtractLinks(const html::Document& doc, const Context& ctx);
 FormFacts ExtractForms(const html::Document& doc, const Context& ctx);
+
+// Reads one form control the way ExtractForms does (type, name, label ...), for callers that walk
+// the DOM themselves, e.g. to read controls outside any <form> or to pair a control with other
+// attributes of its element. Built once per document: it copies the texts of the document's
+// <label for> elements and of the elements controls name in aria-labelledby, and keeps no pointer
+// into the DOM; Read must be given nodes of that same document.
+class FormControlReader {
+ public:
+  explicit FormControlReader(const html::Document& doc);
+  // The control for an <input>, <select>, <textarea> or <button> element of the same document;
+  // nullopt for any other node.
+  std::optional<FormControl> Read(const GumboNode* n) const;
+
+ private:
+  // Text of <label for=id>, else of an enclosing <label> (html::LabelText: without the options of
+  // a <select> it wraps), else of the aria-labelledby elements, else aria-label, else placeholder.
+  std::string LabelOf(const GumboNode* n, const std::string& id) const;
+  std::vector<std::pair<std::string, std::string>> labels_for_;  // (for, label text), document order
+  std::map<std::string, std::string> labelledby_text_;           // id -> text, first element with that id
+};
+
 StructuredData ExtractStructuredData(const html::Document& doc, const Context& ctx, const ExtractOptions& options = {});
 FaqFacts ExtractFaq(const html::Document& doc, const StructuredData& sd, const Context& ctx);
 ReviewFacts ExtractReviews(const html::Document& doc, const StructuredData& sd, const Context& ctx);

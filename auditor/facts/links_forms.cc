@@ -1,4 +1,6 @@
 // ExtractLinks and ExtractForms.
+#include <algorithm>
+
 #include "core/text.h"
 #include "core/url.h"
 #include "facts/extract.h"
@@ -110,25 +112,85 @@ LinkFacts ExtractLinks(const html::Document& doc, const Context& ctx) {
   return f;
 }
 
+FormControlReader::FormControlReader(const html::Document& doc) {
+  std::vector<std::string> labelledby_ids;  // ids named by controls' aria-labelledby
+  html::Walk(doc.root(), [&](const GumboNode* n, std::size_t) {
+    if (html::Is(n, GUMBO_TAG_LABEL)) {
+      if (auto target = html::Attr(n, "for")) labels_for_.emplace_back(std::string(*target), html::LabelText(n));
+    } else if (html::Is(n, GUMBO_TAG_INPUT) || html::Is(n, GUMBO_TAG_SELECT) || html::Is(n, GUMBO_TAG_TEXTAREA)) {
+      if (auto ids = html::Attr(n, "aria-labelledby"))
+        for (std::string& id : text::SplitTrimmed(text::CollapseWhitespace(*ids), ' '))
+          labelledby_ids.push_back(std::move(id));
+    }
+    return html::Visit::kContinue;
+  });
+  if (labelledby_ids.empty()) return;
+  std::sort(labelledby_ids.begin(), labelledby_ids.end());
+  html::Walk(doc.root(), [&](const GumboNode* n, std::size_t) {
+    const std::string_view id = html::AttrOr(n, "id");
+    if (!id.empty() && std::binary_search(labelledby_ids.begin(), labelledby_ids.end(), id) &&
+        !labelledby_text_.contains(std::string(id)))
+      labelledby_text_.emplace(std::string(id), html::LabelText(n));
+    return html::Visit::kContinue;
+  });
+}
+
+std::string FormControlReader::LabelOf(const GumboNode* n, const std::string& id) const {
+  if (!id.empty())
+    for (const auto& [target, t] : labels_for_)
+      if (target == id && !t.empty()) return t;
+  if (const GumboNode* l = html::Ancestor(n, GUMBO_TAG_LABEL)) {
+    std::string t = html::LabelText(l);
+    if (!t.empty()) return t;
+  }
+  std::string t;
+  if (auto ids = html::Attr(n, "aria-labelledby")) {
+    for (const std::string& ref : text::SplitTrimmed(text::CollapseWhitespace(*ids), ' ')) {
+      auto it = labelledby_text_.find(ref);
+      if (it == labelledby_text_.end() || it->second.empty()) continue;
+      if (!t.empty()) t += ' ';
+      t += it->second;
+    }
+  }
+  if (t.empty()) t = text::CollapseWhitespace(html::AttrOr(n, "aria-label"));
+  if (t.empty()) t = text::CollapseWhitespace(html::AttrOr(n, "placeholder"));
+  return t;
+}
+
+std::optional<FormControl> FormControlReader::Read(const GumboNode* n) const {
+  const bool input = html::Is(n, GUMBO_TAG_INPUT), select = html::Is(n, GUMBO_TAG_SELECT),
+             textarea = html::Is(n, GUMBO_TAG_TEXTAREA), button = html::Is(n, GUMBO_TAG_BUTTON);
+  if (!input && !select && !textarea && !button) return std::nullopt;
+  FormControl c;
+  c.tag = html::TagName(n);
+  if (input) {
+    c.type = text::AsciiLower(text::Trim(html::AttrOr(n, "type", "text")));
+    if (c.type.empty()) c.type = "text";
+  } else if (button) {
+    c.type = text::AsciiLower(text::Trim(html::AttrOr(n, "type", "submit")));
+  } else {
+    c.type = c.tag;
+  }
+  c.name = std::string(html::AttrOr(n, "name"));
+  c.id = std::string(html::AttrOr(n, "id"));
+  c.autocomplete = text::AsciiLower(text::Trim(html::AttrOr(n, "autocomplete")));
+  c.inputmode = text::AsciiLower(text::Trim(html::AttrOr(n, "inputmode")));
+  c.placeholder = text::CollapseWhitespace(html::AttrOr(n, "placeholder"));
+  c.label = button ? html::Text(n, 512) : LabelOf(n, c.id);
+  if (input && (c.type == "submit" || c.type == "button" || c.type == "image") && c.label.empty())
+    c.label = text::CollapseWhitespace(html::AttrOr(n, "value"));
+  c.required = html::HasAttr(n, "required") || text::AsciiLower(html::AttrOr(n, "aria-required")) == "true";
+  c.disabled = html::HasAttr(n, "disabled");
+  c.visible = c.type != "hidden" && !html::IsHiddenByMarkup(n);
+  c.text_entry = textarea || (input && IsTextEntryType(c.type));
+  const std::string onpaste = text::AsciiLower(html::AttrOr(n, "onpaste"));
+  c.blocks_paste = text::Contains(onpaste, "return false") || text::Contains(onpaste, "preventdefault");
+  return c;
+}
+
 FormFacts ExtractForms(const html::Document& doc, const Context& ctx) {
   FormFacts f;
-  // Labels by their `for` target, collected once.
-  std::vector<std::pair<std::string, std::string>> labels_for;
-  for (const GumboNode* l : html::FindAll(doc.root(), GUMBO_TAG_LABEL))
-    if (auto target = html::Attr(l, "for")) labels_for.emplace_back(std::string(*target), html::Text(l, 512));
-  auto label_of = [&](const GumboNode* n, const std::string& id) {
-    if (!id.empty())
-      for (const auto& [target, t] : labels_for)
-        if (target == id && !t.empty()) return t;
-    if (const GumboNode* l = html::Ancestor(n, GUMBO_TAG_LABEL)) {
-      std::string t = html::Text(l, 512);
-      if (!t.empty()) return t;
-    }
-    std::string t = text::CollapseWhitespace(html::AttrOr(n, "aria-label"));
-    if (t.empty()) t = text::CollapseWhitespace(html::AttrOr(n, "placeholder"));
-    return t;
-  };
-
+  const FormControlReader reader(doc);
   for (const GumboNode* form_node : html::FindAll(doc.root(), GUMBO_TAG_FORM)) {
     Form form;
     const std::string_view action = html::AttrOr(form_node, "action");
@@ -139,33 +201,10 @@ FormFacts ExtractForms(const html::Document& doc, const Context& ctx) {
     form.name = std::string(html::AttrOr(form_node, "name"));
     html::Walk(form_node, [&](const GumboNode* n, std::size_t depth) {
       if (depth > 0 && html::Is(n, GUMBO_TAG_FORM)) return html::Visit::kSkipChildren;
-      const bool input = html::Is(n, GUMBO_TAG_INPUT), select = html::Is(n, GUMBO_TAG_SELECT),
-                 textarea = html::Is(n, GUMBO_TAG_TEXTAREA), button = html::Is(n, GUMBO_TAG_BUTTON);
-      if (!input && !select && !textarea && !button) return html::Visit::kContinue;
-      FormControl c;
-      c.tag = html::TagName(n);
-      if (input) {
-        c.type = text::AsciiLower(text::Trim(html::AttrOr(n, "type", "text")));
-        if (c.type.empty()) c.type = "text";
-      } else if (button) {
-        c.type = text::AsciiLower(text::Trim(html::AttrOr(n, "type", "submit")));
-      } else {
-        c.type = c.tag;
-      }
-      c.name = std::string(html::AttrOr(n, "name"));
-      c.id = std::string(html::AttrOr(n, "id"));
-      c.autocomplete = text::AsciiLower(text::Trim(html::AttrOr(n, "autocomplete")));
-      c.inputmode = text::AsciiLower(text::Trim(html::AttrOr(n, "inputmode")));
-      c.placeholder = text::CollapseWhitespace(html::AttrOr(n, "placeholder"));
-      c.label = button ? html::Text(n, 512) : label_of(n, c.id);
-      if (input && (c.type == "submit" || c.type == "button" || c.type == "image") && c.label.empty())
-        c.label = text::CollapseWhitespace(html::AttrOr(n, "value"));
-      c.required = html::HasAttr(n, "required") || text::AsciiLower(html::AttrOr(n, "aria-required")) == "true";
-      c.disabled = html::HasAttr(n, "disabled");
-      c.visible = c.type != "hidden" && !html::IsHiddenByMarkup(n);
-      c.text_entry = textarea || (input && IsTextEntryType(c.type));
-      const std::string onpaste = text::AsciiLower(html::AttrOr(n, "onpaste"));
-      c.blocks_paste = text::Contains(onpaste, "return false") || text::Contains(onpaste, "preventdefault");
+      std::optional<FormControl> read = reader.Read(n);
+      if (!read) return html::Visit::kContinue;
+      FormControl& c = *read;
+      const bool select = c.tag == "select";
       if (c.text_entry && c.visible) ++form.visible_text_fields;
       if (c.text_entry && !c.visible) ++form.hidden_text_fields;
       // A radio group is one element however many options it has.
@@ -177,8 +216,9 @@ FormFacts ExtractForms(const html::Document& doc, const Context& ctx) {
         if (!seen) ++form.other_elements;
       }
       if (c.required && c.visible) ++form.required;
+      const bool leaf = c.tag == "button" || select || c.tag == "textarea";
       form.controls.push_back(std::move(c));
-      return button || select || textarea ? html::Visit::kSkipChildren : html::Visit::kContinue;
+      return leaf ? html::Visit::kSkipChildren : html::Visit::kContinue;
     });
     f.forms.push_back(std::move(form));
   }

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "facts/extract.h"
+#include "html/query.h"
 #include "tests/support/test_paths.h"
 
 namespace mmaudit::facts {
@@ -57,6 +58,31 @@ TEST(Forms, FindsLabelsFromForWrappingAriaAndPlaceholder) {
   EXPECT_FALSE(control("step").visible);
   EXPECT_FALSE(control("company").visible);
   EXPECT_TRUE(control("disabled_field").disabled);
+}
+
+TEST(Forms, LabelsLeaveOutSelectOptionsAndFollowAriaLabelledby) {
+  auto doc = testing::ParseFixture("fixtures/pages/forms/labels.html");
+  const Form form = ExtractForms(doc, Context{"https://shop.example/checkout"}).forms.at(0);
+  ASSERT_EQ(form.controls.size(), 4u);
+  EXPECT_EQ(form.controls[0].label, "State *");  // wrapping label, without "Alabama Alaska"
+  EXPECT_EQ(form.controls[1].label, "Country");  // <label for> wrapping its select
+  EXPECT_EQ(form.controls[2].label, "Expiration MM/YY for the second card");  // unknown ids skipped
+  EXPECT_EQ(form.controls[3].label, "Order notes");  // no element with that id: aria-label
+}
+
+TEST(Forms, TheControlReaderReadsControlsOutsideForms) {
+  auto doc = testing::ParseFixture("fixtures/pages/forms/labels.html");
+  const FormControlReader reader(doc);
+  std::vector<FormControl> read;
+  html::Walk(doc.root(), [&](const GumboNode* n, std::size_t) {
+    if (auto c = reader.Read(n)) read.push_back(*c);
+    return html::Visit::kContinue;
+  });
+  ASSERT_EQ(read.size(), 5u);  // the four in the form, the loose one, and nothing for other nodes
+  EXPECT_EQ(read[4].name, "postcode");
+  EXPECT_EQ(read[4].label, "Postcode");
+  EXPECT_EQ(read[4].type, "text");
+  EXPECT_FALSE(reader.Read(html::FindFirst(doc.root(), GUMBO_TAG_LABEL)).has_value());
 }
 
 }  // namespace

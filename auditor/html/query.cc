@@ -126,15 +126,20 @@ bool BreaksBefore(const GumboNode* n) { return IsBlock(n) || PreviousSiblingIsBl
 // The text of `n`'s subtree (see Text / BoundedText), whitespace collapsed as it is read, charging
 // each visited node to `*node_budget` when it is not null. Reading stops once `max_bytes` bytes of
 // raw text (before collapsing) are gathered; with `cut`, raw bytes past that limit are dropped
-// (Text), otherwise the text node that crosses it is kept whole (BoundedText).
-std::string CollectText(const GumboNode* n, std::size_t max_bytes, std::size_t* node_budget, bool cut) {
+// (Text), otherwise the text node that crosses it is kept whole (BoundedText). With `label`, the
+// content of <select>, <textarea> and <datalist> is left out and every text node starts a word
+// (LabelText).
+std::string CollectText(const GumboNode* n, std::size_t max_bytes, std::size_t* node_budget, bool cut,
+                        bool label = false) {
   text::WhitespaceCollapser out;
   std::size_t raw = 0;  // bytes of raw text seen
   Walk(n, [&](const GumboNode* node, std::size_t) {
     if (raw >= max_bytes || (node_budget != nullptr && *node_budget == 0)) return Visit::kStop;
     if (node_budget != nullptr) --*node_budget;
     if (IsNonRendered(node)) return Visit::kSkipChildren;
-    if (BreaksBefore(node)) {
+    if (label && (Is(node, GUMBO_TAG_SELECT) || Is(node, GUMBO_TAG_TEXTAREA) || Is(node, GUMBO_TAG_DATALIST)))
+      return Visit::kSkipChildren;
+    if (BreaksBefore(node) || (label && IsTextNode(node))) {
       if (!cut || raw < max_bytes) out.AppendSpace();
       ++raw;
     }
@@ -229,6 +234,10 @@ bool IsMainLandmark(const GumboNode* n) {
 }
 
 std::string Text(const GumboNode* n, std::size_t max_bytes) { return CollectText(n, max_bytes, nullptr, true); }
+
+std::string LabelText(const GumboNode* n, std::size_t max_bytes) {
+  return CollectText(n, max_bytes, nullptr, true, true);
+}
 
 std::string BoundedText(const GumboNode* n, std::size_t max_bytes, std::size_t* node_budget) {
   return CollectText(n, max_bytes, node_budget, false);

@@ -55,6 +55,13 @@ bool IsHiddenSelf(const GumboNode* n);
 // included (see VisibleText).
 std::string Text(const GumboNode* n, std::size_t max_bytes = 64 * 1024);
 
+// Text for reading a <label> or another element that names a control: like Text, but without the
+// content of form controls it wraps (<select> options, <textarea> text, <datalist>), so
+// "<label>State <select><option>Alabama</option>..." reads "State", and with a word break before
+// every text node, so "Expiry<span class=sr-only>for card 2</span>" reads "Expiry for card 2".
+// Same cutting as Text.
+std::string LabelText(const GumboNode* n, std::size_t max_bytes = 512);
+
 // Like Text, but for callers that read many elements of one page: every node visited is charged
 // to `*node_budget` (which must not be null), and reading stops when it reaches 0, so the total
 // work of all reads sharing one budget stays linear however deeply the page nests. Collection

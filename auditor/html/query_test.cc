@@ -76,6 +76,18 @@ TEST(Query, TextSeparatesBlocksJoinsInlineElementsAndSkipsNonRenderedSubtrees) {
   EXPECT_EQ(Text(div, 5), "Foob");                   // " Foobar" cut to max_bytes
 }
 
+TEST(Query, LabelTextLeavesOutWrappedControlsAndBreaksAtEveryTextNode) {
+  const Document doc = Document::Parse(
+      "<label id=l>State <b>*</b><select><option>Alabama</option><option>Alaska</option></select>"
+      "<textarea>typed</textarea><datalist><option>x</option></datalist><span>(required)</span></label>"
+      "<span id=s>Expiry<span>for card 2</span></span>");
+  const GumboNode* label = ById(doc, "l");
+  EXPECT_EQ(LabelText(label), "State * (required)");
+  EXPECT_EQ(LabelText(ById(doc, "s")), "Expiry for card 2");
+  EXPECT_EQ(Text(ById(doc, "s")), "Expiryfor card 2");
+  EXPECT_EQ(Text(label), "State * Alabama Alaska typed x (required)");
+}
+
 TEST(Query, BoundedTextChargesEveryVisitedNodeToTheBudget) {
   const Document doc = Document::Parse("<div id=d>one<span>two</span><p>three</p></div>");
   const GumboNode* div = ById(doc, "d");
