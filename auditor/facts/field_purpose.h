@@ -144,9 +144,10 @@ const std::vector<PurposeCue>& PurposeCues();
 
 // A name or id attribute as lower-case words separated by single spaces: ASCII punctuation and
 // spaces separate words, so do camelCase humps ("zipCode", "CCNumber" -> "cc number") and
-// letter/digit changes ("address1" -> "address 1"). A bracketed number is a zero-based index and
-// reads one higher ("street[0]" -> "street 1", Magento's first street line). Non-ASCII letters are
-// kept and case-folded (text::FoldCase). "" for an identifier without letters or digits.
+// letter/digit changes ("address1" -> "address 1"). A bracketed number of up to six digits is a
+// zero-based index and reads one higher ("street[0]" -> "street 1", Magento's first street line).
+// Non-ASCII letters are kept and case-folded (text::FoldCase). "" for an identifier without
+// letters or digits.
 std::string IdentifierWords(std::string_view identifier);
 
 }  // namespace mmaudit::facts
