@@ -77,6 +77,10 @@ po::options_description AuditOptions() {
       ("keep-tracking-params", "keep utm_*, gclid, fbclid ... in URLs instead of stripping them")
       ("sample-per-type", po::value<std::size_t>()->default_value(0), "audit at most N pages of each page type (0: all)")
       ("page-type", po::value<std::vector<std::string>>(), "PATTERN=TYPE: pages whose path?query match the glob are of TYPE (repeatable)")
+      ("checkout", po::value<std::string>()->default_value("inspect"),
+       "checkout from the best product page found: inspect (follow links only), walk (add to cart and fill "
+       "each step with a synthetic buyer; never places an order) or off")
+      ("buyer", po::value<std::string>(), "with --checkout=walk: a buyer JSON file ({\"country\": \"PL\", \"values\": {...}})")
       ("quiet,q", "print only errors (also when the CI environment variable is true)");
   return o;
 }
@@ -136,6 +140,14 @@ int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
   if (crawl.max_pages < 1) throw UsageError("--max-pages must be at least 1");
   if (crawl.delay_ms < 0) throw UsageError("--delay must be >= 0");
   options.sample_per_type = vm["sample-per-type"].as<std::size_t>();
+  options.checkout = vm["checkout"].as<std::string>();
+  if (options.checkout != "inspect" && options.checkout != "walk" && options.checkout != "off")
+    throw UsageError("--checkout must be inspect, walk or off, not \"" + options.checkout + "\"");
+  if (vm.count("buyer")) {
+    std::string error;
+    options.buyer = pipeline::ParseBuyer(ReadFile(vm["buyer"].as<std::string>()), &error);
+    if (!options.buyer) throw UsageError("--buyer " + vm["buyer"].as<std::string>() + ": " + error);
+  }
   options.store_pages = true;  // the CLI needs only the report, so pages wait in a temporary file
   if (vm.count("page-type")) {
     for (const std::string& spec : vm["page-type"].as<std::vector<std::string>>()) {

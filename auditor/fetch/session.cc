@@ -57,8 +57,13 @@ Response Session::Send(const std::string& method, const std::string& url, const 
   request.url = url;
   request.body = body;
   request.referer = referer;
-  // An empty cookie file turns the engine on; curl_easy_reset keeps the cookies it has received.
-  auto cookies_on = [](CURL* easy) { curl_easy_setopt(easy, CURLOPT_COOKIEFILE, ""); };
+  // An empty cookie file turns the engine on, once: curl_easy_reset keeps the engine and its cookies
+  // (and setting it again on every transfer leaks in libcurl 7.88).
+  auto cookies_on = [this](CURL* easy) {
+    if (cookies_on_) return;
+    curl_easy_setopt(easy, CURLOPT_COOKIEFILE, "");
+    cookies_on_ = true;
+  };
   auto log = [this](const internal::Request& hop) { sent_.push_back({hop.method, hop.url, hop.body.size()}); };
   return internal::Perform(static_cast<CURL*>(easy_), request, options_, cookies_on, log);
 }

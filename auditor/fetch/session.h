@@ -58,6 +58,7 @@ class Session {
 
   FetchOptions options_;
   void* easy_ = nullptr;  // CURL*, owned
+  bool cookies_on_ = false;  // the cookie engine has been turned on
   std::vector<SentRequest> sent_;
 };
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "fetch/devices.h"
 #include "fetch/crawler.h"
 #include "fetch/fetcher.h"
+#include "pipeline/buyer.h"
 #include "report/result.h"
 #include "rules/catalogue.h"
 
@@ -29,6 +31,10 @@ struct AuditOptions {
   // AuditSite sets each page's JSON aside in a temporary file as soon as it is audited and keeps
   // only a slim summary in memory (report::StoreAndSlim), so memory does not grow with page size.
   bool store_pages = false;
+  // After a crawl (AuditSite), the checkout from the best product page found: "walk", "inspect"
+  // (links only) or "off" (see pipeline/checkout_walk.h). `buyer` overrides the default buyer.
+  std::string checkout = "inspect";
+  std::optional<Buyer> buyer;
 };
 
 // Audits one fetched response: facts, findings, scores. Never throws.

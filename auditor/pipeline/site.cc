@@ -7,6 +7,7 @@
 #include "core/text.h"
 #include "core/url.h"
 #include "pipeline/audit.h"
+#include "pipeline/checkout_walk.h"
 #include "rules/scoring.h"
 
 namespace mmaudit::pipeline {
@@ -95,6 +96,34 @@ class AuditSink final : public fetch::CrawlSink {
   std::size_t sampled_out_ = 0;
 };
 
+// The checkout, walked (or inspected) from the audited page most surely a product page; an entry
+// with result "not_found" when the crawl found none.
+void WalkFromBestProduct(const AuditOptions& options, Progress& progress, report::AuditResult* result) {
+  const report::PageResult* best = nullptr;
+  for (const report::PageResult& p : result->pages)
+    if (p.facts.page_type == "product" && p.facts.error_code.empty() &&
+        (best == nullptr || p.facts.page_type_confidence > best->facts.page_type_confidence))
+      best = &p;
+  if (best == nullptr) {
+    facts::CheckoutFlow none;
+    none.mode = options.checkout;
+    none.result = "not_found";
+    none.stop_reason = "the crawl found no product page to start the checkout from";
+    result->checkout = std::move(none);
+    return;
+  }
+  WalkOptions w;
+  w.mode = options.checkout;
+  w.fetch = options.fetch;
+  w.buyer = options.buyer;
+  w.ignore_robots = options.crawl.ignore_robots;
+  const std::string& start = best->facts.http.final_url.empty() ? best->facts.http.requested_url : best->facts.http.final_url;
+  progress.Log(LogLevel::kInfo, "checkout " + options.checkout + " from " + start);
+  result->checkout = WalkCheckout(start, w);
+  if (result->checkout->result != "reached_review")
+    progress.Log(LogLevel::kWarning, "checkout " + options.checkout + " stopped: " + result->checkout->stop_reason);
+}
+
 }  // namespace
 
 report::AuditResult AuditSite(const std::vector<std::string>& seeds, const AuditOptions& options,
@@ -121,6 +150,7 @@ report::AuditResult AuditSite(const std::vector<std::string>& seeds, const Audit
             [](const auto& a, const auto& b) { return a.url < b.url; });
   result.pages = sink.TakePages();
   result.crawl = std::move(site);
+  if (options.checkout == "walk" || options.checkout == "inspect") WalkFromBestProduct(options, progress, &result);
   Finish(&result, started);
   return result;
 }

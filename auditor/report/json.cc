@@ -448,6 +448,80 @@ void WriteRule(Out<W>& o, const rules::RuleSpec& r) {
 }
 
 template <typename W>
+void WriteCheckout(Out<W>& o, const std::optional<facts::CheckoutFlow>& flow) {
+  if (!flow) {
+    o.Null("checkout");
+    return;
+  }
+  const facts::CheckoutFlow& c = *flow;
+  o.Begin("checkout");
+  o.Str("mode", c.mode);
+  o.Str("result", c.result);
+  o.Str("stop_reason", c.stop_reason);
+  o.Str("stop_url", c.stop_url);
+  o.Str("start_url", c.start_url);
+  o.UInt("step_count", c.steps.size());
+  o.UInt("estimated_steps", c.estimated_steps);
+  o.Str("estimate_source", c.estimate_source);
+  o.Begin("totals");
+  o.UInt("fields", c.total_fields);
+  o.UInt("other_elements", c.total_other_elements);
+  o.UInt("required", c.total_required);
+  o.UInt("hidden_fields", c.total_hidden_fields);
+  o.End();
+  o.Bool("guest_checkout", c.guest_checkout);
+  o.Bool("account_required", c.account_required);
+  o.StrList("payment_methods", c.payment_methods);
+  o.StrList("express_payments", c.express_payments);
+  o.Str("buyer_country", c.buyer_country);
+  o.UInt("requests", c.requests);
+  o.UInt("posts", c.posts);
+  o.Num("walk_ms", std::round(c.walk_ms));
+  o.BeginArray("steps");
+  for (const facts::CheckoutStepFacts& st : c.steps) {
+    o.Begin();
+    o.Str("url", st.url);
+    o.Str("title", st.title);
+    o.Str("name", st.name);
+    o.Str("reached_by", st.reached_by);
+    o.Str("control", st.control);
+    o.UInt("fields", st.fields);
+    o.UInt("other_elements", st.other_elements);
+    o.UInt("required", st.required);
+    o.UInt("hidden_fields", st.hidden_fields);
+    o.StrList("validation_errors", st.validation_errors);
+    o.Bool("retried", st.retried);
+    o.StrList("express_payments", st.express_payments);
+    o.StrList("captchas", st.captchas);
+    o.Bool("order_total", st.order_total);
+    o.Bool("coupon_field", st.coupon_field);
+    o.Bool("coupon_field_visible", st.coupon_field_visible);
+    o.BeginArray("field_list");
+    for (const facts::CheckoutField& f : st.field_list) {
+      o.Begin();
+      o.Str("name", f.name);
+      o.Str("type", f.type);
+      o.Str("label", f.label);
+      o.Str("purpose", f.purpose);
+      o.Str("purpose_source", f.purpose_source);
+      o.Str("autocomplete", f.autocomplete);
+      o.Bool("autocomplete_valid", f.autocomplete_valid);
+      o.StrList("invalid_tokens", f.invalid_tokens);
+      o.Str("inputmode", f.inputmode);
+      o.Bool("text_entry", f.text_entry);
+      o.Bool("shown", f.shown);
+      o.Bool("required", f.required);
+      o.Bool("blocks_paste", f.blocks_paste);
+      o.End();
+    }
+    o.EndArray();
+    o.End();
+  }
+  o.EndArray();
+  o.End();
+}
+
+template <typename W>
 void WriteSite(Out<W>& o, const std::optional<SiteSection>& site) {
   if (!site) {
     o.Null("site");
@@ -609,6 +683,7 @@ void WriteAll(W& w, const AuditResult& r) {
   o.End();
 
   WriteSite(o, r.crawl);
+  WriteCheckout(o, r.checkout);
 
   o.BeginArray("rules");
   for (const auto& rule : r.rules) WriteRule(o, rule);

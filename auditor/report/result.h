@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "facts/checkout_flow.h"
 #include "facts/page_facts.h"
 #include "fetch/crawler.h"
 #include "rules/catalogue.h"
@@ -20,7 +21,7 @@
 namespace mmaudit::report {
 
 // Bump on any change to the JSON's shape; reports/schema/report.schema.json carries the same number.
-inline constexpr const char* kSchemaVersion = "1.1.0";
+inline constexpr const char* kSchemaVersion = "1.2.0";
 inline constexpr const char* kToolVersion = "0.1.0";
 
 // Where a page's report JSON was set aside in a JsonStore.
@@ -90,6 +91,7 @@ struct AuditResult {
   std::vector<rules::RuleSpec> rules;           // the catalogue in force
   std::vector<rules::RuleProblem> rule_problems;  // rules left out of it, with the reason
   std::optional<SiteSection> crawl;             // present for crawls (AuditSite); "site" in the JSON
+  std::optional<facts::CheckoutFlow> checkout;  // present when a checkout walk or inspection ran
   std::shared_ptr<JsonStore> store;             // where stored pages' JSON lives; null when none
 };
 
