@@ -70,13 +70,22 @@ std::string ContentTypeFor(const std::string& path) {
   return "application/octet-stream";
 }
 
-FixtureServer::FixtureServer(std::string site_root) : root_(std::move(site_root)) {}
+FixtureServer::FixtureServer(std::string site_root) : root_(std::move(site_root)) {
+  if (root_.empty()) return;
+  const std::filesystem::path flow_json = std::filesystem::path(root_).parent_path() / "flow.json";
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(flow_json, ec)) flow_ = CheckoutFlow::Load(flow_json.string(), root_, &flow_error_);
+}
 
 FixtureServer::~FixtureServer() { Stop(); }
 
 void FixtureServer::Route(const std::string& path, Handler handler) { routes_.emplace_back(path, std::move(handler)); }
 
 bool FixtureServer::Start(std::string* error, int port) {
+  if (!flow_error_.empty()) {
+    *error = flow_error_;
+    return false;
+  }
   auto handler = [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); };
   server_.Get(".*", handler);
   server_.Post(".*", handler);
@@ -122,6 +131,12 @@ bool FixtureServer::IsOrderAttempt(const RecordedRequest& r) {
   return false;
 }
 
+std::vector<RecordedOrder> FixtureServer::Orders() const { return flow_ ? flow_->Recorded("order") : std::vector<RecordedOrder>{}; }
+
+std::vector<RecordedOrder> FixtureServer::Subscriptions() const {
+  return flow_ ? flow_->Recorded("subscription") : std::vector<RecordedOrder>{};
+}
+
 std::vector<RecordedRequest> FixtureServer::OrderAttempts() const {
   std::vector<RecordedRequest> out;
   for (const auto& r : Requests())
@@ -149,6 +164,7 @@ void FixtureServer::Handle(const httplib::Request& req, httplib::Response& res) 
       handler(req, res);
       return;
     }
+  if (flow_ && flow_->Handle(req, res)) return;
   ServeFile(req.path, res);
 }
 
@@ -170,9 +186,11 @@ void FixtureServer::ServeFile(const std::string& path, httplib::Response& res) {
       rel.empty() ? std::vector<fs::path>{root / "index.html"}
                   : std::vector<fs::path>{root / (rel + ".html"), root / rel / "index.html", root / rel};
   for (const fs::path& p : candidates) {
+    if (flow_ && flow_->ServesFile(p.string())) continue;  // reachable only through its routes
     if (ReadWhole(p, &body)) {
       res.status = 200;
-      res.set_content(body, ContentTypeFor(p.string()));
+      const std::string type = ContentTypeFor(p.string());
+      res.set_content(body, flow_ && type == "text/html" ? flow_->html_content_type() : type);
       return;
     }
   }
