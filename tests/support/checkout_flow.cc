@@ -31,7 +31,7 @@ struct CheckoutFlow::Rule {
 
 struct CheckoutFlow::Route {
   std::string method = "GET";
-  std::string path;  // "*": any path
+  std::string path;  // exact, or a prefix ending in "*" ("*" alone: any path)
   Fields params;     // value "*": present and not empty
   std::vector<std::string> if_flags, unless_flags;
   Fields requires_flags;  // flag -> where to redirect when it is missing, in order
@@ -330,7 +330,9 @@ bool CheckoutFlow::Handle(const httplib::Request& req, httplib::Response& res) {
 
 bool CheckoutFlow::Matches(const Route& route, const Request& r) const {
   if (route.method != r.method) return false;
-  if (route.path != "*" && route.path != r.path) return false;
+  if (text::EndsWith(route.path, "*") ? !text::StartsWith(r.path, std::string_view(route.path).substr(0, route.path.size() - 1))
+                                       : route.path != r.path)
+    return false;
   for (const auto& [name, want] : route.params) {
     const std::string* got = Find(r.fields, name);
     if (got == nullptr || got->empty() || (want != "*" && *got != want)) return false;

@@ -1,0 +1,618 @@
+// The four checkout fixture shops (fixtures/shops/{woo,magento,shopify,polski}) over real loopback
+// HTTP, served by the fixture server's scripted flows (flow.json). A scripted buyer with known-good
+// data walks each shop from the product page to the order review step, carrying the session cookie
+// by hand as a browser would; the tests check the flow's redirects, its validation and its order
+// recorder, and that mmaudit's own form counting (facts::ExtractForms through facts::ExtractPage)
+// gives exactly the numbers of each shop's expected.json, the contract the checkout walker is held to.
+// Every test starts its own server, so an order recorded by one test cannot hide in another.
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "core/text.h"
+#include "core/url.h"
+#include "facts/charset.h"
+#include "facts/extract.h"
+#include "facts/lexicon.h"
+#include "tests/support/fixture_server.h"
+#include "tests/support/subprocess.h"
+#include "tests/support/test_paths.h"
+
+extern char** environ;
+
+namespace mmaudit {
+namespace {
+
+using Fields = std::vector<std::pair<std::string, std::string>>;
+
+// --- the contract: expected.json ------------------------------------------------------------
+
+struct ExpectedStep {
+  std::string name, path, via;
+  std::vector<std::string> forms;  // "#id" or "[name=NAME]"
+  std::size_t fields = 0, other_elements = 0, required = 0, hidden_fields = 0;
+};
+
+struct Expected {
+  std::string platform, product, review_step, final_control, order_route, confirmation;
+  std::vector<ExpectedStep> steps;
+  std::size_t total_fields = 0;
+  bool guest_checkout = false, account_required = false;
+  std::vector<std::string> payment_methods, express_payments, traps;
+  int orders_placed = -1;
+};
+
+std::vector<std::string> StringsOf(const rapidjson::Value& v) {
+  std::vector<std::string> out;
+  for (const auto& s : v.GetArray()) out.emplace_back(s.GetString());
+  return out;
+}
+
+Expected LoadExpected(const std::string& shop) {
+  rapidjson::Document d;
+  const std::string json = testing::ReadFixture("fixtures/shops/" + shop + "/expected.json");
+  d.Parse(json.c_str());
+  Expected e;
+  if (d.HasParseError() || !d.IsObject()) {
+    ADD_FAILURE() << shop << "/expected.json is not a JSON object";
+    return e;
+  }
+  e.platform = d["platform"].GetString();
+  e.product = d["product"].GetString();
+  e.review_step = d["review_step"].GetString();
+  e.final_control = d["final_control"].GetString();
+  e.order_route = d["order_route"].GetString();
+  e.confirmation = d["confirmation"].GetString();
+  e.total_fields = d["total_fields"].GetUint();
+  e.guest_checkout = d["guest_checkout"].GetBool();
+  e.account_required = d["account_required"].GetBool();
+  e.payment_methods = StringsOf(d["payment_methods"]);
+  e.express_payments = StringsOf(d["express_payments"]);
+  e.traps = StringsOf(d["traps"]);
+  e.orders_placed = d["orders_placed"].GetInt();
+  for (const auto& s : d["steps"].GetArray()) {
+    ExpectedStep st;
+    st.name = s["name"].GetString();
+    st.path = s["path"].GetString();
+    st.via = s["via"].GetString();
+    st.forms = StringsOf(s["forms"]);
+    st.fields = s["fields"].GetUint();
+    st.other_elements = s["other_elements"].GetUint();
+    st.required = s["required"].GetUint();
+    st.hidden_fields = s["hidden_fields"].GetUint();
+    e.steps.push_back(std::move(st));
+  }
+  return e;
+}
+
+// --- the scripted buyer -----------------------------------------------------------------------
+
+// One request of the script: a GET of a link, or a POST of a form with these fields.
+struct Action {
+  std::string method;  // "GET" or "POST"
+  std::string target;  // path and query
+  Fields fields;       // POST only
+};
+
+struct Script {
+  std::vector<Action> walk;  // walk[0] opens the product page, walk[1] adds to the cart; the last lands on the review step
+  Action order;              // the review step's final submit, with good data (only sent on purpose)
+  std::size_t refuse = 0;    // the action (an index into walk, or walk.size() for `order`) sent without `drop`
+  std::string drop;          // a required field
+  std::string refusal;       // the message the server must show for it (UTF-8)
+  int refusal_status = 200;
+  Action newsletter;         // the footer sign-up
+};
+
+// Known-good buyers per shop, written from the shops' pages (the walk test checks that every POST
+// matches a form the page shows).
+Script ScriptFor(const std::string& shop) {
+  Script s;
+  if (shop == "woo") {
+    s.walk = {{"GET", "/product/trail-runner/", {}},
+              {"POST", "/product/trail-runner/", {{"quantity", "1"}, {"add-to-cart", "42"}}},
+              {"GET", "/checkout/", {}}};
+    s.order = {"POST", "/checkout/",
+               {{"billing_first_name", "Alice"}, {"billing_last_name", "Fell"}, {"billing_company", ""},
+                {"billing_country", "GB"}, {"billing_address_1", "14 Lake Road"}, {"billing_address_2", ""},
+                {"billing_city", "Keswick"}, {"billing_state", "Cumbria"}, {"billing_postcode", "CA12 5BX"},
+                {"billing_phone", "017687 72000"}, {"billing_email", "alice@example.org"},
+                {"order_comments", ""}, {"shipping_method[0]", "flat_rate:1"}, {"payment_method", "stripe"},
+                {"terms", "on"}, {"terms-field", "1"}, {"mailpoet_woocommerce_checkout_optin_present", "1"},
+                {"woocommerce-process-checkout-nonce", "5f2c9e1a7b"}, {"_wp_http_referer", "/?wc-ajax=update_order_review"}}};
+    s.refuse = s.walk.size();
+    s.drop = "billing_phone";
+    s.refusal = "<strong>Billing Phone</strong> is a required field.";
+    s.newsletter = {"POST", "/wp-admin/admin-post.php?action=mailpoet_subscription_form",
+                    {{"data[form_id]", "1"}, {"token", "8c1f0e5b2a"}, {"api_version", "v1"}, {"endpoint", "subscribers"},
+                     {"mailpoet_method", "subscribe"}, {"data[form_field_ZTRlNzIzZjY0ZmE2X2VtYWls]", "alice@example.org"}}};
+  } else if (shop == "magento") {
+    const Fields shipping = {{"username", "alice@example.org"}, {"firstname", "Alice"}, {"lastname", "Harbor"},
+                             {"company", ""}, {"street[0]", "42 Pine Street"}, {"street[1]", ""},
+                             {"city", "Portland"}, {"region_id", "49"}, {"region", ""}, {"postcode", "97204"},
+                             {"country_id", "US"}, {"telephone", "503 555 0142"}, {"shipping_method", "flatrate_flatrate"},
+                             {"form_key", "Xk3pL9qRt2vW8yZa"}};
+    s.walk = {{"GET", "/driven-backpack.html", {}},
+              {"POST", "/checkout/cart/add/uenc/aHR0cHM6Ly9oYXJib3ItcGluZS5leGFtcGxlL2RyaXZlbi1iYWNrcGFjay5odG1s/product/14/",
+               {{"product", "14"}, {"selected_configurable_option", ""}, {"related_product", ""}, {"item", "14"},
+                {"form_key", "Xk3pL9qRt2vW8yZa"}, {"qty", "1"}}},
+              {"GET", "/checkout/", {}},
+              {"POST", "/checkout/shipping-information", shipping}};
+    s.order = {"POST", "/checkout/payment-information",
+               {{"payment[method]", "checkmo"}, {"billing-address-same-as-shipping", "on"},
+                {"form_key", "Xk3pL9qRt2vW8yZa"}}};
+    s.refuse = 3;
+    s.drop = "region_id";
+    s.refusal = "This is a required field.";
+    s.refusal_status = 422;
+    s.newsletter = {"POST", "/newsletter/subscriber/new/", {{"email", "alice@example.org"}}};
+  } else if (shop == "shopify") {
+    const std::string checkout = "/checkouts/cn/hWN2Kx7pQ4/";
+    s.walk = {{"GET", "/products/summit-shell-jacket", {}},
+              {"POST", "/cart/add", {{"form_type", "product"}, {"utf8", "\u2713"}, {"id", "40912345678901"}, {"quantity", "1"}}},
+              {"POST", "/cart", {{"updates[]", "1"}, {"note", ""}, {"checkout", "Check out"}}},
+              {"POST", checkout + "information",
+               {{"_method", "patch"}, {"authenticity_token", "qP3vX9wLr2"}, {"previous_step", "contact_information"},
+                {"step", "shipping_method"}, {"checkout[email]", "alice@example.org"},
+                {"checkout[buyer_accepts_marketing]", "0"}, {"checkout[shipping_address][country]", "United States"},
+                {"checkout[shipping_address][first_name]", "Alice"}, {"checkout[shipping_address][last_name]", "Thread"},
+                {"checkout[shipping_address][company]", ""}, {"checkout[shipping_address][address1]", "12 Alpine Way"},
+                {"checkout[shipping_address][address2]", ""}, {"checkout[shipping_address][city]", "Boulder"},
+                {"checkout[shipping_address][province]", "CO"}, {"checkout[shipping_address][zip]", "80302"},
+                {"checkout[shipping_address][phone]", "+1 303 555 0199"}, {"button", ""}}},
+              {"POST", checkout + "shipping",
+               {{"_method", "patch"}, {"authenticity_token", "qP3vX9wLr2"}, {"previous_step", "shipping_method"},
+                {"step", "payment_method"}, {"checkout[shipping_rate][id]", "shopify-Standard-4.90"}, {"button", ""}}}};
+    s.order = {"POST", checkout + "payment",
+               {{"_method", "patch"}, {"authenticity_token", "qP3vX9wLr2"}, {"previous_step", "payment_method"},
+                {"step", ""}, {"s", ""}, {"checkout[payment_gateway]", "64371277"},
+                {"checkout[different_billing_address]", "false"}, {"complete", "1"}, {"button", ""}}};
+    s.refuse = 3;
+    s.drop = "checkout[shipping_address][phone]";
+    s.refusal = "Enter a phone number";
+    s.refusal_status = 422;
+    s.newsletter = {"POST", "/contact",
+                    {{"form_type", "customer"}, {"utf8", "\u2713"}, {"contact[tags]", "newsletter"},
+                     {"contact[email]", "alice@example.org"}}};
+  } else if (shop == "polski") {
+    s.walk = {{"GET", "/produkt/buty-lomnica-gtx", {}},
+              {"POST", "/koszyk/dodaj", {{"produkt_id", "311"}, {"rozmiar", "42"}, {"ilosc", "1"}, {"dodaj", "1"}}},
+              {"GET", "/zamowienie", {}},
+              {"POST", "/konto/rejestracja",
+               {{"email", "jan.kowalski@example.pl"}, {"haslo", "Tatry-2024!"}, {"regulamin", "1"}, {"csrf", "7e1f93ab"}}},
+              {"POST", "/zamowienie/adres",
+               {{"imie", "Jan"}, {"nazwisko", "Kowalski"}, {"ulica", "Krupowki"}, {"nr_domu", "12"}, {"nr_lokalu", ""},
+                {"kod_pocztowy", "34-500"}, {"miejscowosc", "Zakopane"}, {"telefon", "600 100 200"}, {"kraj", "PL"},
+                {"firma", ""}, {"nip", ""}, {"csrf", "7e1f93ab"}}},
+              {"POST", "/zamowienie/dostawa",
+               {{"dostawa", "paczkomat"}, {"paczkomat", "ZAK01M"}, {"uwagi", ""}, {"csrf", "7e1f93ab"}}}};
+    s.order = {"POST", "/zamowienie/zloz", {{"platnosc", "blik"}, {"kod_blik", ""}, {"regulamin", "1"}, {"csrf", "7e1f93ab"}}};
+    s.refuse = 4;
+    s.drop = "kod_pocztowy";
+    s.refusal = "Podaj kod pocztowy.";
+    s.newsletter = {"POST", "/newsletter/zapisz", {{"email", "jan.kowalski@example.pl"}, {"zgoda", "1"}}};
+  } else {
+    ADD_FAILURE() << "no script for " << shop;
+  }
+  return s;
+}
+
+std::string FormEncode(const Fields& fields) {
+  std::string out;
+  for (const auto& [name, value] : fields) {
+    if (!out.empty()) out += '&';
+    for (const std::string* s : {&name, &value}) {
+      for (unsigned char c : *s) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out += static_cast<char>(c);
+        else if (c == ' ') out += '+';
+        else {
+          char hex[4];
+          std::snprintf(hex, sizeof hex, "%%%02X", c);
+          out += hex;
+        }
+      }
+      if (s == &name) out += '=';
+    }
+  }
+  return out;
+}
+
+// Where a request landed after its redirects were followed.
+struct Landing {
+  int status = 0;
+  std::string target;  // path and query of the final response
+  std::string content_type;
+  std::string body;
+  std::vector<int> redirects;  // the statuses of the redirects followed, in order
+  std::string first_location;  // Location of the first answer, when it redirected
+};
+
+// A shopper's browser reduced to what the checkout needs: cookies carried by hand, redirects followed
+// with GET (as browsers do after 302 and 303).
+class Buyer {
+ public:
+  explicit Buyer(const testing::FixtureServer& server) : server_(server), client_("127.0.0.1", server.port()) {}
+
+  // One request, redirects not followed.
+  httplib::Result Send(const Action& a) {
+    httplib::Headers headers = {{"User-Agent", "Mozilla/5.0 (Linux; Android 11; moto g power) Mobile"}};
+    if (!cookies_.empty()) {
+      std::string cookie;
+      for (const auto& [name, value] : cookies_) cookie += (cookie.empty() ? "" : "; ") + name + "=" + value;
+      headers.emplace("Cookie", cookie);
+    }
+    httplib::Result r = a.method == "POST"
+                            ? client_.Post(a.target, headers, FormEncode(a.fields), "application/x-www-form-urlencoded")
+                            : client_.Get(a.target, headers);
+    if (r) {
+      for (std::size_t i = 0; i < r->get_header_value_count("Set-Cookie"); ++i) {
+        const std::string c = r->get_header_value("Set-Cookie", i);
+        const std::string pair = c.substr(0, c.find(';'));
+        const auto eq = pair.find('=');
+        if (eq != std::string::npos) cookies_[pair.substr(0, eq)] = pair.substr(eq + 1);
+      }
+    }
+    return r;
+  }
+
+  Landing Go(const Action& first) {
+    Landing l;
+    Action a = first;
+    for (int hop = 0; hop < 10; ++hop) {
+      httplib::Result r = Send(a);
+      if (!r) {
+        ADD_FAILURE() << a.method << " " << a.target << ": no response";
+        return l;
+      }
+      l.target = a.target;
+      l.status = r->status;
+      l.content_type = r->get_header_value("Content-Type");
+      l.body = r->body;
+      if (r->status < 300 || r->status >= 400 || !r->has_header("Location")) return l;
+      const std::string location = PathOf(r->get_header_value("Location"));
+      if (l.redirects.empty()) l.first_location = location;
+      l.redirects.push_back(r->status);
+      a = {"GET", location, {}};
+    }
+    ADD_FAILURE() << "more than 10 redirects from " << first.target;
+    return l;
+  }
+
+  // The page's facts, decoded and extracted as mmaudit does for a fetched page.
+  facts::PageFacts Facts(const Landing& l) const {
+    fetch::Response r;
+    r.requested_url = r.final_url = server_.Url(l.target);
+    r.status = l.status;
+    r.headers = {{"content-type", l.content_type}};
+    r.body = l.body;
+    r.decoded_bytes = l.body.size();
+    return facts::ExtractPage(r);
+  }
+
+  // "http://127.0.0.1:PORT/x?y" -> "/x?y"
+  std::string PathOf(const std::string& location) const {
+    const std::string origin = server_.Url("");
+    return location.rfind(origin, 0) == 0 ? location.substr(origin.size()) : location;
+  }
+
+  bool HasCookies() const { return !cookies_.empty(); }
+
+ private:
+  const testing::FixtureServer& server_;
+  httplib::Client client_;
+  std::map<std::string, std::string> cookies_;
+};
+
+std::string PathOnly(const std::string& target) { return target.substr(0, target.find('?')); }
+
+// The form a selector of expected.json names: "#id" or "[name=NAME]".
+const facts::Form* FindForm(const facts::PageFacts& f, const std::string& selector) {
+  for (const facts::Form& form : f.forms.forms) {
+    if (selector.size() > 1 && selector[0] == '#' && form.id == selector.substr(1)) return &form;
+    if (text::StartsWith(selector, "[name=") && text::EndsWith(selector, "]") &&
+        form.name == selector.substr(6, selector.size() - 7))
+      return &form;
+  }
+  return nullptr;
+}
+
+// The form of the page that `post` submits: method post, its action resolving to the same target,
+// and among several such forms (a coupon form posting to the page itself ...) the one with the most
+// controls that `post` fills.
+const facts::Form* FormPostedBy(const facts::PageFacts& f, const Action& post, const std::string& base) {
+  const facts::Form* best = nullptr;
+  std::size_t best_filled = 0;
+  for (const facts::Form& form : f.forms.forms) {
+    if (form.method != "post" || form.action != base + post.target) continue;
+    const std::size_t filled = std::count_if(form.controls.begin(), form.controls.end(), [&](const facts::FormControl& c) {
+      return std::any_of(post.fields.begin(), post.fields.end(), [&](const auto& field) { return field.first == c.name; });
+    });
+    if (best == nullptr || filled > best_filled) best = &form, best_filled = filled;
+  }
+  return best;
+}
+
+bool IsSearchForm(const facts::Form& form) {
+  if (form.method != "get") return false;
+  for (const facts::FormControl& c : form.controls)
+    if (c.type == "search" || (c.text_entry && (c.name == "q" || c.name == "s"))) return true;
+  return false;
+}
+
+// --- the tests, once per shop -----------------------------------------------------------------
+
+class CheckoutShop : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    std::string error;
+    ASSERT_TRUE(server.Start(&error)) << error;
+    ASSERT_NE(server.flow(), nullptr) << "no flow.json beside fixtures/shops/" << GetParam() << "/site";
+  }
+
+  // Walks the script's first `n` actions (all when n is npos) and returns where each one landed.
+  std::vector<Landing> Walk(Buyer& buyer, std::size_t n = std::string::npos) {
+    std::vector<Landing> out;
+    for (std::size_t i = 0; i < std::min(n, script.walk.size()); ++i) {
+      out.push_back(buyer.Go(script.walk[i]));
+      EXPECT_EQ(out.back().status, 200) << script.walk[i].method << " " << script.walk[i].target << " landed on "
+                                        << out.back().target;
+    }
+    return out;
+  }
+
+  // The landing of each expected step (the step pages the walk reached, in order).
+  std::vector<Landing> StepPages(Buyer& buyer) {
+    std::vector<Landing> landings = Walk(buyer);
+    std::vector<Landing> steps;
+    for (std::size_t i = 1; i < landings.size(); ++i)
+      if (steps.empty() || PathOnly(steps.back().target) != PathOnly(landings[i].target)) steps.push_back(landings[i]);
+    return steps;
+  }
+
+  std::string Base() const { return server.Url(""); }
+
+  const std::string shop = GetParam();
+  testing::FixtureServer server{testing::SourcePath("fixtures/shops/" + shop + "/site")};
+  const Expected expected = LoadExpected(shop);
+  const Script script = ScriptFor(shop);
+};
+
+TEST_P(CheckoutShop, ExpectedJsonAddsUpAndNamesPaymentMethodsOfTheLexicon) {
+  ASSERT_GE(expected.steps.size(), 2u);
+  EXPECT_EQ(expected.steps.front().name, "cart");
+  EXPECT_EQ(expected.steps.back().name, expected.review_step);
+  std::size_t total = 0;
+  for (const auto& s : expected.steps) total += s.fields;
+  EXPECT_EQ(total, expected.total_fields);
+  EXPECT_EQ(expected.orders_placed, 0);
+  EXPECT_NE(expected.guest_checkout, expected.account_required);
+  EXPECT_EQ(expected.product, script.walk.front().target);
+  const auto& known = facts::Lexicon::Default();
+  for (const auto& list : {expected.payment_methods, expected.express_payments})
+    for (const std::string& m : list) {
+      const auto found = known.PaymentMethods(text::FoldCase(m));
+      EXPECT_NE(std::find(found.begin(), found.end(), m), found.end()) << m << " is not a payment_methods name of rules/lexicon.json";
+    }
+}
+
+TEST_P(CheckoutShop, AScriptedBuyerWalksFromTheProductPageToTheReviewStepAndPlacesNoOrder) {
+  Buyer buyer(server);
+  std::vector<Landing> landings;
+  std::string via = "add-to-cart";
+  std::vector<std::pair<std::string, std::string>> reached;  // (path, via) of each new page after the product
+  for (std::size_t i = 0; i < script.walk.size(); ++i) {
+    const Action& a = script.walk[i];
+    if (a.method == "POST") {
+      // The buyer only posts forms the page in front of it shows, and fills every field it requires.
+      ASSERT_FALSE(landings.empty());
+      const facts::PageFacts page = buyer.Facts(landings.back());
+      const facts::Form* form = FormPostedBy(page, a, Base());
+      ASSERT_NE(form, nullptr) << landings.back().target << " has no form posting to " << a.target;
+      for (const auto& [name, value] : a.fields) {
+        const bool known = std::any_of(form->controls.begin(), form->controls.end(),
+                                       [&](const facts::FormControl& c) { return c.name == name; });
+        EXPECT_TRUE(known) << "the form posting to " << a.target << " has no control " << name;
+      }
+      for (const facts::FormControl& c : form->controls) {
+        if (!c.required || !c.visible) continue;
+        const bool sent = std::any_of(a.fields.begin(), a.fields.end(), [&](const auto& f) { return f.first == c.name; });
+        EXPECT_TRUE(sent) << "the script leaves out the required " << c.name << " of " << a.target;
+      }
+    }
+    landings.push_back(buyer.Go(a));
+    ASSERT_EQ(landings.back().status, 200) << a.method << " " << a.target << " landed on " << landings.back().target;
+    if (i == 0) continue;
+    const std::string path = PathOnly(landings.back().target);
+    if (reached.empty() || reached.back().first != path) reached.emplace_back(path, i == 1 ? "add-to-cart" : a.method == "GET" ? "link" : "form");
+  }
+  ASSERT_EQ(reached.size(), expected.steps.size());
+  for (std::size_t i = 0; i < reached.size(); ++i) {
+    EXPECT_EQ(reached[i].first, expected.steps[i].path) << "step " << i + 1;
+    EXPECT_EQ(reached[i].second, expected.steps[i].via) << "step " << i + 1 << " (" << expected.steps[i].name << ")";
+  }
+  EXPECT_TRUE(buyer.HasCookies());
+  EXPECT_TRUE(server.Orders().empty());
+  EXPECT_TRUE(server.Subscriptions().empty());
+  EXPECT_TRUE(server.OrderAttempts().empty());
+}
+
+TEST_P(CheckoutShop, WithoutACartEveryCheckoutStepAndTheConfirmationRedirectToTheCart) {
+  Buyer buyer(server);
+  std::vector<std::string> paths{expected.confirmation};
+  for (std::size_t i = 1; i < expected.steps.size(); ++i) paths.push_back(expected.steps[i].path);
+  for (const std::string& path : paths) {
+    const Landing l = buyer.Go({"GET", path, {}});
+    EXPECT_FALSE(l.redirects.empty()) << path << " answered without a cart";
+    EXPECT_EQ(PathOnly(l.target), expected.steps.front().path) << path;
+  }
+  EXPECT_TRUE(server.Orders().empty());
+}
+
+TEST_P(CheckoutShop, SkippingAStepRedirectsToAnEarlierStep) {
+  Buyer buyer(server);
+  Walk(buyer, 2);  // product page, add to cart: the session holds a cart and nothing else
+  std::vector<std::string> paths;
+  for (std::size_t i = 2; i < expected.steps.size(); ++i) paths.push_back(expected.steps[i].path);
+  paths.push_back(expected.confirmation);
+  for (const std::string& path : paths) {
+    const Landing l = buyer.Go({"GET", path, {}});
+    ASSERT_FALSE(l.redirects.empty()) << path << " was served to a buyer who skipped the step before it";
+    const auto earlier = std::find_if(expected.steps.begin(), expected.steps.end(),
+                                      [&](const ExpectedStep& s) { return s.path == PathOnly(l.target); });
+    ASSERT_NE(earlier, expected.steps.end()) << path << " redirected to " << l.target;
+    EXPECT_NE(earlier->path, path);
+  }
+}
+
+TEST_P(CheckoutShop, APostMissingARequiredFieldIsRefusedWithVisibleErrorsAndDoesNotAdvance) {
+  Buyer buyer(server);
+  const std::vector<Landing> before = Walk(buyer, script.refuse);
+  Action refused = script.refuse < script.walk.size() ? script.walk[script.refuse] : script.order;
+  const std::size_t was = refused.fields.size();
+  std::erase_if(refused.fields, [&](const auto& f) { return f.first == script.drop; });
+  ASSERT_EQ(refused.fields.size() + 1, was) << "the script never sends " << script.drop;
+
+  const Landing l = buyer.Go(refused);
+  EXPECT_EQ(l.status, script.refusal_status);
+  EXPECT_TRUE(l.redirects.empty()) << "the refused POST redirected to " << l.target;
+  const facts::Decoded page = facts::DecodeToUtf8(l.body, l.content_type);
+  EXPECT_NE(page.utf8.find(script.refusal), std::string::npos) << "no message \"" << script.refusal << "\" in the page";
+  // The refused page is the step page again, with the form to correct.
+  const Landing again{200, l.target, l.content_type, l.body, {}, {}};
+  EXPECT_NE(FormPostedBy(buyer.Facts(again), refused, Base()), nullptr);
+
+  // Not advanced: the page the POST leads to still sends the buyer back.
+  std::string after = expected.confirmation;
+  if (script.refuse < script.walk.size()) {
+    ASSERT_FALSE(before.empty());
+    const auto here = std::find_if(expected.steps.begin(), expected.steps.end(),
+                                   [&](const ExpectedStep& st) { return st.path == PathOnly(before.back().target); });
+    ASSERT_TRUE(here != expected.steps.end() && here + 1 != expected.steps.end()) << before.back().target;
+    after = (here + 1)->path;
+  }
+  const Landing ahead = buyer.Go({"GET", after, {}});
+  EXPECT_FALSE(ahead.redirects.empty()) << after << " was served after a refused POST";
+  if (script.refuse == script.walk.size()) {
+    ASSERT_EQ(server.Orders().size(), 1u) << "a POST to the order route is recorded even when it is refused";
+    EXPECT_FALSE(server.Orders()[0].accepted);
+  } else {
+    EXPECT_TRUE(server.Orders().empty());
+  }
+}
+
+TEST_P(CheckoutShop, AnExplicitPostToTheOrderRouteIsRecordedAsAnOrder) {
+  Buyer buyer(server);
+  Walk(buyer);
+  ASSERT_TRUE(server.Orders().empty());
+  const Landing l = buyer.Go(script.order);
+  EXPECT_EQ(l.status, 200);
+  EXPECT_EQ(PathOnly(l.target), expected.confirmation);
+  const auto orders = server.Orders();
+  ASSERT_EQ(orders.size(), 1u);
+  EXPECT_TRUE(orders[0].accepted);
+  EXPECT_EQ(orders[0].method + " " + orders[0].path, expected.order_route);
+  EXPECT_TRUE(server.Subscriptions().empty());
+  // The order is placed once: the cart is empty now, so the checkout sends the buyer back.
+  const Landing after = buyer.Go({"GET", expected.steps.back().path, {}});
+  EXPECT_FALSE(after.redirects.empty());
+}
+
+TEST_P(CheckoutShop, EveryStepPageHasExactlyTheFormCountsOfExpectedJson) {
+  Buyer buyer(server);
+  const std::vector<Landing> steps = StepPages(buyer);
+  ASSERT_EQ(steps.size(), expected.steps.size());
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const ExpectedStep& want = expected.steps[i];
+    SCOPED_TRACE("step " + want.name + " " + steps[i].target);
+    const facts::PageFacts page = buyer.Facts(steps[i]);
+    ASSERT_TRUE(page.parsed) << page.error;
+    std::size_t fields = 0, other = 0, required = 0, hidden = 0;
+    for (const std::string& selector : want.forms) {
+      const facts::Form* form = FindForm(page, selector);
+      ASSERT_NE(form, nullptr) << "no form " << selector;
+      fields += form->visible_text_fields;
+      other += form->other_elements;
+      required += form->required;
+      hidden += form->hidden_text_fields;
+    }
+    EXPECT_EQ(fields, want.fields);
+    EXPECT_EQ(other, want.other_elements);
+    EXPECT_EQ(required, want.required);
+    EXPECT_EQ(hidden, want.hidden_fields);
+    total += fields;
+  }
+  EXPECT_EQ(total, expected.total_fields);
+}
+
+TEST_P(CheckoutShop, EveryPageCarriesAHeaderSearchAndAFooterNewsletterFormThatAreNotCounted) {
+  Buyer buyer(server);
+  std::vector<Landing> pages = StepPages(buyer);
+  for (const char* path : {"/"}) pages.push_back(buyer.Go({"GET", path, {}}));
+  pages.push_back(buyer.Go({"GET", expected.product, {}}));
+  for (std::size_t i = 0; i < pages.size(); ++i) {
+    SCOPED_TRACE(pages[i].target);
+    const facts::PageFacts page = buyer.Facts(pages[i]);
+    const auto& forms = page.forms.forms;
+    const auto search = std::find_if(forms.begin(), forms.end(), IsSearchForm);
+    ASSERT_NE(search, forms.end()) << "no header search form";
+    const facts::Form* newsletter = FormPostedBy(page, script.newsletter, Base());
+    ASSERT_NE(newsletter, nullptr) << "no footer newsletter form";
+    if (i < expected.steps.size())
+      for (const std::string& selector : expected.steps[i].forms) {
+        EXPECT_NE(FindForm(page, selector), &*search);
+        EXPECT_NE(FindForm(page, selector), newsletter);
+      }
+  }
+}
+
+TEST_P(CheckoutShop, AFooterNewsletterSignUpIsRecordedAsASubscription) {
+  Buyer buyer(server);
+  buyer.Go({"GET", "/", {}});
+  const Landing l = buyer.Go(script.newsletter);
+  EXPECT_FALSE(l.redirects.empty());
+  const auto subscriptions = server.Subscriptions();
+  ASSERT_EQ(subscriptions.size(), 1u);
+  EXPECT_TRUE(subscriptions[0].accepted);
+  EXPECT_TRUE(server.Orders().empty());
+}
+
+TEST_P(CheckoutShop, TheReviewStepOffersThePaymentMethodsOfExpectedJsonBehindItsFinalControl) {
+  Buyer buyer(server);
+  const std::vector<Landing> steps = StepPages(buyer);
+  ASSERT_EQ(steps.size(), expected.steps.size());
+  const facts::PageFacts review = buyer.Facts(steps.back());
+  std::set<std::string> offered(review.commerce.payment_methods.begin(), review.commerce.payment_methods.end());
+  EXPECT_EQ(offered, std::set<std::string>(expected.payment_methods.begin(), expected.payment_methods.end()));
+  // Express buttons are on the cart or the first checkout step.
+  std::set<std::string> early;
+  for (std::size_t i = 0; i < 2; ++i)
+    for (const std::string& m : buyer.Facts(steps[i]).commerce.payment_methods) early.insert(m);
+  for (const std::string& m : expected.express_payments) EXPECT_TRUE(early.contains(m)) << m;
+  // The final control submits the review step's form to the order route.
+  const std::string order_path = expected.order_route.substr(expected.order_route.find(' ') + 1);
+  const facts::Form* form = FormPostedBy(review, script.order, Base());
+  ASSERT_NE(form, nullptr) << "no form posting to " << expected.order_route;
+  const bool has_control = std::any_of(form->controls.begin(), form->controls.end(), [&](const facts::FormControl& c) {
+    return c.type == "submit" && text::Contains(c.label, expected.final_control);
+  });
+  EXPECT_TRUE(has_control) << "no submit control \"" << expected.final_control << "\"";
+  EXPECT_EQ(order_path, script.order.target);
+}
+
+INSTANTIATE_TEST_SUITE_P(CheckoutShops, CheckoutShop, ::testing::Values("woo", "magento"),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+}  // namespace
+}  // namespace mmaudit
