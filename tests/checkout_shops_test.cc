@@ -334,7 +334,7 @@ const facts::Form* FormPostedBy(const facts::PageFacts& f, const Action& post, c
   const facts::Form* best = nullptr;
   std::size_t best_filled = 0;
   for (const facts::Form& form : f.forms.forms) {
-    if (form.method != "post" || form.action != base + post.target) continue;
+    if (form.method != "post" || form.action.substr(0, form.action.find('#')) != base + post.target) continue;
     const std::size_t filled = std::count_if(form.controls.begin(), form.controls.end(), [&](const facts::FormControl& c) {
       return std::any_of(post.fields.begin(), post.fields.end(), [&](const auto& field) { return field.first == c.name; });
     });
@@ -611,7 +611,7 @@ TEST_P(CheckoutShop, TheReviewStepOffersThePaymentMethodsOfExpectedJsonBehindIts
   EXPECT_EQ(order_path, script.order.target);
 }
 
-INSTANTIATE_TEST_SUITE_P(CheckoutShops, CheckoutShop, ::testing::Values("woo", "magento"),
+INSTANTIATE_TEST_SUITE_P(CheckoutShops, CheckoutShop, ::testing::Values("woo", "magento", "shopify"),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 }  // namespace
