@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -197,7 +198,7 @@ Script ScriptFor(const std::string& shop) {
                 {"firma", ""}, {"nip", ""}, {"csrf", "7e1f93ab"}}},
               {"POST", "/zamowienie/dostawa",
                {{"dostawa", "paczkomat"}, {"paczkomat", "ZAK01M"}, {"uwagi", ""}, {"csrf", "7e1f93ab"}}}};
-    s.order = {"POST", "/zamowienie/zloz", {{"platnosc", "blik"}, {"kod_blik", ""}, {"regulamin", "1"}, {"csrf", "7e1f93ab"}}};
+    s.order = {"POST", "/zamowienie/zloz", {{"platnosc", "przelewy24"}, {"kod_blik", ""}, {"regulamin", "1"}, {"csrf", "7e1f93ab"}}};
     s.refuse = 4;
     s.drop = "kod_pocztowy";
     s.refusal = "Podaj kod pocztowy.";
@@ -611,8 +612,201 @@ TEST_P(CheckoutShop, TheReviewStepOffersThePaymentMethodsOfExpectedJsonBehindIts
   EXPECT_EQ(order_path, script.order.target);
 }
 
-INSTANTIATE_TEST_SUITE_P(CheckoutShops, CheckoutShop, ::testing::Values("woo", "magento", "shopify"),
+INSTANTIATE_TEST_SUITE_P(CheckoutShops, CheckoutShop, ::testing::Values("woo", "magento", "shopify", "polski"),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+// --- the Polish shop's charset ----------------------------------------------------------------
+
+class CheckoutShopPolish : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string error;
+    ASSERT_TRUE(server.Start(&error)) << error;
+  }
+  testing::FixtureServer server{testing::SourcePath("fixtures/shops/polski/site")};
+};
+
+TEST_F(CheckoutShopPolish, PagesAreServedAsIso88592AndDecodeToTheirPolishTitles) {
+  Buyer buyer(server);
+  // A page served by a route, and a static file.
+  for (const auto& [path, word] : {std::pair<std::string, std::string>{"/produkt/buty-lomnica-gtx", "Łomnica"},
+                                   {"/kategoria/buty-trekkingowe", "Żleb"}}) {
+    const Landing l = buyer.Go({"GET", path, {}});
+    ASSERT_EQ(l.status, 200) << path;
+    EXPECT_NE(text::AsciiLower(l.content_type).find("charset=iso-8859-2"), std::string::npos) << l.content_type;
+    EXPECT_FALSE(text::IsValidUtf8(l.body)) << path << " is UTF-8, not ISO-8859-2 bytes";
+    const facts::PageFacts f = buyer.Facts(l);
+    EXPECT_EQ(f.meta.charset_used, "iso-8859-2") << path;
+    EXPECT_NE(f.meta.title.find(word), std::string::npos) << path << ": " << f.meta.title;
+    EXPECT_EQ(f.meta.invalid_utf8_replaced, 0u) << path;
+  }
+}
+
+TEST_F(CheckoutShopPolish, ValidationMessagesAreSentInThePageCharset) {
+  Buyer buyer(server);
+  const Script script = ScriptFor("polski");
+  for (std::size_t i = 0; i < 4; ++i) buyer.Go(script.walk[i]);  // registered, on the address step
+  Action address = script.walk[4];
+  for (auto& [name, value] : address.fields)
+    if (name == "kod_pocztowy") value = "34500";  // the digits without the dash
+  const Landing l = buyer.Go(address);
+  ASSERT_EQ(l.status, 200);
+  EXPECT_TRUE(l.redirects.empty());
+  EXPECT_FALSE(text::IsValidUtf8(l.body));
+  const facts::Decoded page = facts::DecodeToUtf8(l.body, l.content_type);
+  EXPECT_NE(page.utf8.find("Podaj kod pocztowy w formacie 00-000."), std::string::npos);
+  EXPECT_EQ(page.replaced, 0u);
+}
+
+// --- the flow engine itself -------------------------------------------------------------------
+
+class CheckoutShopServer : public ::testing::Test {
+ protected:
+  void StartShop(const std::string& shop) {
+    server = std::make_unique<testing::FixtureServer>(testing::SourcePath("fixtures/shops/" + shop + "/site"));
+    std::string error;
+    ASSERT_TRUE(server->Start(&error)) << error;
+  }
+  std::unique_ptr<testing::FixtureServer> server;
+};
+
+TEST_F(CheckoutShopServer, GivesEachClientItsOwnSessionCookieOnFirstContactOnly) {
+  StartShop("woo");
+  Buyer alice(*server), bob(*server);
+  const httplib::Result first = alice.Send({"GET", "/", {}});
+  ASSERT_TRUE(first);
+  EXPECT_NE(first->get_header_value("Set-Cookie").find("wp_woocommerce_session_5b1d3c="), std::string::npos);
+  EXPECT_NE(first->get_header_value("Set-Cookie").find("HttpOnly"), std::string::npos);
+  const httplib::Result again = alice.Send({"GET", "/", {}});
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(again->has_header("Set-Cookie"));
+  // The cart is Alice's: Bob's session starts empty.
+  alice.Go({"GET", "/product-category/running-shoes/?add-to-cart=42", {}});
+  EXPECT_NE(alice.Go({"GET", "/cart/", {}}).body.find("Proceed to checkout"), std::string::npos);
+  EXPECT_NE(bob.Go({"GET", "/cart/", {}}).body.find("Your cart is currently empty."), std::string::npos);
+  // A cookie the server never gave starts a new session.
+  httplib::Client forger("127.0.0.1", server->port());
+  const httplib::Result forged = forger.Get("/cart/", {{"Cookie", "wp_woocommerce_session_5b1d3c=0000"}});
+  ASSERT_TRUE(forged);
+  EXPECT_TRUE(forged->has_header("Set-Cookie"));
+  EXPECT_NE(forged->body.find("Your cart is currently empty."), std::string::npos);
+}
+
+TEST_F(CheckoutShopServer, PagesThatRoutesServeAreNotReachableAsFiles) {
+  StartShop("woo");
+  httplib::Client client("127.0.0.1", server->port());
+  for (const char* path : {"/checkout.html", "/cart.html", "/cart-empty.html", "/order-received.html"}) {
+    const httplib::Result r = client.Get(path);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 404) << path;
+  }
+  const httplib::Result home = client.Get("/");
+  ASSERT_TRUE(home);
+  EXPECT_EQ(home->status, 200);
+}
+
+TEST_F(CheckoutShopServer, AcceptsMultipartFormPostsAsBrowsersSendThem) {
+  StartShop("woo");  // the product form is enctype="multipart/form-data", as WooCommerce's is
+  const Buyer buyer(*server);
+  httplib::Client client("127.0.0.1", server->port());
+  const httplib::Result session = client.Get("/");
+  ASSERT_TRUE(session);
+  const std::string cookie = session->get_header_value("Set-Cookie").substr(0, session->get_header_value("Set-Cookie").find(';'));
+  const httplib::MultipartFormDataItems items = {{"quantity", "1", "", ""}, {"add-to-cart", "42", "", ""}};
+  const httplib::Result r = client.Post("/product/trail-runner/", {{"Cookie", cookie}}, items);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 302);
+  EXPECT_EQ(buyer.PathOf(r->get_header_value("Location")), "/cart/");
+  const httplib::Result cart = client.Get("/cart/", {{"Cookie", cookie}});
+  ASSERT_TRUE(cart);
+  EXPECT_NE(cart->body.find("Proceed to checkout"), std::string::npos);
+}
+
+TEST_F(CheckoutShopServer, AddsToTheCartFromAGetLinkAndEmptiesItFromTheRemoveLink) {
+  StartShop("woo");
+  Buyer buyer(*server);
+  const Landing added = buyer.Go({"GET", "/product-category/running-shoes/?add-to-cart=57", {}});
+  ASSERT_EQ(added.redirects, std::vector<int>{302});
+  EXPECT_EQ(added.target, "/cart/");
+  EXPECT_NE(added.body.find("Proceed to checkout"), std::string::npos);
+  const Landing removed = buyer.Go({"GET", "/cart/?remove_item=a1d0c6e83f027327d8461063f4ac58a6&_wpnonce=2b7d1c9e4f", {}});
+  EXPECT_FALSE(removed.redirects.empty());
+  EXPECT_NE(removed.body.find("Your cart is currently empty."), std::string::npos);
+  EXPECT_TRUE(server->Orders().empty());
+}
+
+TEST_F(CheckoutShopServer, RefusesToStartOnAFlowJsonItCannotFollow) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"routes": [{"path": "/", "serve": "index.html", "rout": 1}]})", "unknown key \"rout\""},
+      {R"({"routes": [{"path": "/", "serve": "missing.html"}]})", "no file"},
+      {R"({"routes": [{"path": "/", "serve": "index.html", "redirect": "/x"}]})", "exactly one of"},
+      {R"({"routes": [{"method": "POST", "path": "/", "redirect": "/", "validate": [{"field": "a", "message": "m", "pattern": "("}]}]})", "bad pattern"},
+      {R"({"routes": [)", "flow.json: offset"}};
+  for (const auto& [json, why] : cases) {
+    const std::filesystem::path dir = testing::TempDir();
+    std::filesystem::create_directories(dir / "site");
+    std::ofstream(dir / "site" / "index.html") << "<!doctype html><title>x</title>";
+    std::ofstream(dir / "flow.json") << json;
+    testing::FixtureServer bad((dir / "site").string());
+    std::string error;
+    EXPECT_FALSE(bad.Start(&error)) << json;
+    EXPECT_NE(error.find(why), std::string::npos) << json << " gave: " << error;
+  }
+}
+
+TEST_F(CheckoutShopServer, ShopsWithoutAFlowSetNoCookiesAndRecordNothing) {
+  StartShop("demo");
+  EXPECT_EQ(server->flow(), nullptr);
+  httplib::Client client("127.0.0.1", server->port());
+  const httplib::Result r = client.Get("/cart");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_FALSE(r->has_header("Set-Cookie"));
+  EXPECT_TRUE(server->Orders().empty());
+  EXPECT_TRUE(server->Subscriptions().empty());
+}
+
+TEST_F(CheckoutShopServer, TheStandaloneServerRunsTheFlowAndExitsFourAfterAnOrderRequest) {
+  const std::string dir = testing::TempDir();
+  const std::string port_file = dir + "/port", log = dir + "/stderr";
+  const std::string root = testing::SourcePath("fixtures/shops/woo/site");
+  std::vector<std::string> args = {MMAUDIT_FIXTURE_SERVER, "--root", root, "--port-file", port_file};
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  pid_t pid = 0;
+  ASSERT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&actions);
+  int port = 0;
+  for (int i = 0; i < 500 && port == 0; ++i) {
+    std::ifstream in(port_file);
+    if (!(in >> port)) {
+      port = 0;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  if (port == 0) kill(pid, SIGTERM);
+  ASSERT_NE(port, 0) << "the server wrote no port file";
+  httplib::Client client("127.0.0.1", port);
+  const httplib::Result checkout = client.Get("/checkout/");
+  const httplib::Result order = client.Post("/checkout/", "billing_first_name=Alice", "application/x-www-form-urlencoded");
+  kill(pid, SIGTERM);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(checkout);
+  EXPECT_EQ(checkout->status, 302) << "the flow sends a buyer without a cart back to it";
+  ASSERT_TRUE(order);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 4);
+  std::ifstream in(log);
+  const std::string err((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(err.find("checkout flow with"), std::string::npos) << err;
+  EXPECT_NE(err.find("1 order requests"), std::string::npos) << err;
+}
 
 }  // namespace
 }  // namespace mmaudit
