@@ -14,6 +14,7 @@
 
 #include "core/text.h"
 #include "core/url.h"
+#include "tests/support/fixture_server.h"
 
 namespace mmaudit::testing {
 
@@ -51,15 +52,6 @@ struct CheckoutFlow::Request {
 };
 
 namespace {
-
-bool ReadFile(const std::string& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  *out = ss.str();
-  return true;
-}
 
 std::string Canonical(const std::string& path) {
   std::error_code ec;
@@ -164,7 +156,7 @@ CheckoutFlow::~CheckoutFlow() = default;
 std::unique_ptr<CheckoutFlow> CheckoutFlow::Load(const std::string& flow_json, const std::string& site_root,
                                                  std::string* error) {
   std::string json;
-  if (!ReadFile(flow_json, &json)) {
+  if (!ReadWholeFile(flow_json, &json)) {
     *error = "flow.json: cannot read " + flow_json;
     return nullptr;
   }
@@ -309,8 +301,7 @@ bool CheckoutFlow::Handle(const httplib::Request& req, httplib::Response& res) {
   r.path = req.path;
   r.body = req.body;
   r.host = req.get_header_value("Host");
-  const auto q = req.target.find('?');
-  if (q != std::string::npos) r.query = req.target.substr(q + 1);
+  r.query = RawQuery(req);
   r.fields = ParseUrlEncoded(r.query);
   if (req.method == "POST") {
     if (req.is_multipart_form_data()) {
@@ -402,7 +393,7 @@ void CheckoutFlow::Redirect(const std::string& location, int status, const Reque
 void CheckoutFlow::ServeRouteFile(const std::string& file, int status, const std::vector<Failure>& failed,
                                   httplib::Response& res) const {
   std::string body;
-  if (!ReadFile(site_root_ + "/" + file, &body)) {
+  if (!ReadWholeFile(site_root_ + "/" + file, &body)) {
     res.status = 500;
     res.set_content("flow.json names a missing file: " + file, "text/plain; charset=utf-8");
     return;

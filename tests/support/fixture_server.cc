@@ -10,17 +10,6 @@
 namespace mmaudit::testing {
 namespace {
 
-bool ReadWhole(const std::filesystem::path& p, std::string* out) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(p, ec)) return false;
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  *out = ss.str();
-  return true;
-}
-
 // Applies a canned ".http" response: "STATUS REASON\nHeader: value\n...\n\nbody".
 void ApplyCanned(const std::string& canned, httplib::Response& res) {
   std::size_t pos = 0;
@@ -49,6 +38,22 @@ void ApplyCanned(const std::string& canned, httplib::Response& res) {
 }
 
 }  // namespace
+
+bool ReadWholeFile(const std::string& path, std::string* out) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return false;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  *out = ss.str();
+  return true;
+}
+
+std::string RawQuery(const httplib::Request& req) {
+  const auto q = req.target.find('?');
+  return q == std::string::npos ? std::string() : req.target.substr(q + 1);
+}
 
 std::string ContentTypeFor(const std::string& path) {
   const std::string ext = text::AsciiLower(std::filesystem::path(path).extension().string());
@@ -149,8 +154,7 @@ void FixtureServer::Handle(const httplib::Request& req, httplib::Response& res) 
     RecordedRequest r;
     r.method = req.method;
     r.path = req.path;
-    const auto q = req.target.find('?');
-    if (q != std::string::npos) r.query = req.target.substr(q + 1);
+    r.query = RawQuery(req);
     r.body = req.body;
     r.user_agent = req.get_header_value("User-Agent");
     r.accept_encoding = req.get_header_value("Accept-Encoding");
@@ -178,7 +182,7 @@ void FixtureServer::ServeFile(const std::string& path, httplib::Response& res) {
   const fs::path root(root_);
   const std::string rel = path.substr(1);
   std::string body;
-  if (ReadWhole(root / (rel + ".http"), &body)) {
+  if (ReadWholeFile((root / (rel + ".http")).string(), &body)) {
     ApplyCanned(body, res);
     return;
   }
@@ -187,7 +191,7 @@ void FixtureServer::ServeFile(const std::string& path, httplib::Response& res) {
                   : std::vector<fs::path>{root / (rel + ".html"), root / rel / "index.html", root / rel};
   for (const fs::path& p : candidates) {
     if (flow_ && flow_->ServesFile(p.string())) continue;  // reachable only through its routes
-    if (ReadWhole(p, &body)) {
+    if (ReadWholeFile(p.string(), &body)) {
       res.status = 200;
       const std::string type = ContentTypeFor(p.string());
       res.set_content(body, flow_ && type == "text/html" ? flow_->html_content_type() : type);
@@ -196,7 +200,7 @@ void FixtureServer::ServeFile(const std::string& path, httplib::Response& res) {
   }
   // A "_wildcard.html" answers for every path below its folder that has no file of its own.
   for (fs::path dir = fs::path(rel).parent_path();; dir = dir.parent_path()) {
-    if (ReadWhole(root / dir / "_wildcard.html", &body)) {
+    if (ReadWholeFile((root / dir / "_wildcard.html").string(), &body)) {
       res.status = 200;
       res.set_content(body, "text/html; charset=utf-8");
       return;

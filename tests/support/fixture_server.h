@@ -103,4 +103,10 @@ class FixtureServer {
 // Content-Type for a file name, by extension ("text/html; charset=utf-8" for .html).
 std::string ContentTypeFor(const std::string& path);
 
+// The whole file at `path` into *out; false when it is not a readable regular file.
+bool ReadWholeFile(const std::string& path, std::string* out);
+
+// The request's raw query string, without "?" ("" when there is none).
+std::string RawQuery(const httplib::Request& req);
+
 }  // namespace mmaudit::testing
