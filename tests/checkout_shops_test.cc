@@ -114,6 +114,7 @@ struct Script {
   std::string refusal;       // the message the server must show for it (UTF-8)
   int refusal_status = 200;
   Action newsletter;         // the footer sign-up
+  Action buy_now;            // the product page's "Buy now" (shops with the trap "buy-now-adds-to-cart")
 };
 
 // Known-good buyers per shop, written from the shops' pages (the walk test checks that every POST
@@ -132,6 +133,7 @@ Script ScriptFor(const std::string& shop) {
                 {"order_comments", ""}, {"shipping_method[0]", "flat_rate:1"}, {"payment_method", "stripe"},
                 {"terms", "on"}, {"terms-field", "1"}, {"mailpoet_woocommerce_checkout_optin_present", "1"},
                 {"woocommerce-process-checkout-nonce", "5f2c9e1a7b"}, {"_wp_http_referer", "/?wc-ajax=update_order_review"}}};
+    s.buy_now = {"POST", "/product/trail-runner/", {{"quantity", "1"}, {"wpcbn-btn", "42"}}};
     s.refuse = s.walk.size();
     s.drop = "billing_phone";
     s.refusal = "<strong>Billing Phone</strong> is a required field.";
@@ -199,6 +201,7 @@ Script ScriptFor(const std::string& shop) {
               {"POST", "/zamowienie/dostawa",
                {{"dostawa", "paczkomat"}, {"paczkomat", "ZAK01M"}, {"uwagi", ""}, {"csrf", "7e1f93ab"}}}};
     s.order = {"POST", "/zamowienie/zloz", {{"platnosc", "przelewy24"}, {"kod_blik", ""}, {"regulamin", "1"}, {"csrf", "7e1f93ab"}}};
+    s.buy_now = {"POST", "/koszyk/dodaj", {{"produkt_id", "311"}, {"rozmiar", "43"}, {"ilosc", "1"}, {"kup_teraz", "1"}}};
     s.refuse = 4;
     s.drop = "kod_pocztowy";
     s.refusal = "Podaj kod pocztowy.";
@@ -344,6 +347,23 @@ const facts::Form* FormPostedBy(const facts::PageFacts& f, const Action& post, c
   return best;
 }
 
+// The buyer only posts forms the page in front of it shows, only fills their controls, and fills
+// every visible control they mark required.
+void ExpectAFormOfThePageFits(const facts::PageFacts& page, const Action& post, const std::string& base) {
+  const facts::Form* form = FormPostedBy(page, post, base);
+  ASSERT_NE(form, nullptr) << page.http.final_url << " has no form posting to " << post.target;
+  for (const auto& [name, value] : post.fields) {
+    const bool known = std::any_of(form->controls.begin(), form->controls.end(),
+                                   [&](const facts::FormControl& c) { return c.name == name; });
+    EXPECT_TRUE(known) << "the form posting to " << post.target << " has no control " << name;
+  }
+  for (const facts::FormControl& c : form->controls) {
+    if (!c.required || !c.visible) continue;
+    const bool sent = std::any_of(post.fields.begin(), post.fields.end(), [&](const auto& f) { return f.first == c.name; });
+    EXPECT_TRUE(sent) << "the script leaves out the required " << c.name << " of " << post.target;
+  }
+}
+
 bool IsSearchForm(const facts::Form& form) {
   if (form.method != "get") return false;
   for (const facts::FormControl& c : form.controls)
@@ -410,26 +430,12 @@ TEST_P(CheckoutShop, ExpectedJsonAddsUpAndNamesPaymentMethodsOfTheLexicon) {
 TEST_P(CheckoutShop, AScriptedBuyerWalksFromTheProductPageToTheReviewStepAndPlacesNoOrder) {
   Buyer buyer(server);
   std::vector<Landing> landings;
-  std::string via = "add-to-cart";
   std::vector<std::pair<std::string, std::string>> reached;  // (path, via) of each new page after the product
   for (std::size_t i = 0; i < script.walk.size(); ++i) {
     const Action& a = script.walk[i];
     if (a.method == "POST") {
-      // The buyer only posts forms the page in front of it shows, and fills every field it requires.
       ASSERT_FALSE(landings.empty());
-      const facts::PageFacts page = buyer.Facts(landings.back());
-      const facts::Form* form = FormPostedBy(page, a, Base());
-      ASSERT_NE(form, nullptr) << landings.back().target << " has no form posting to " << a.target;
-      for (const auto& [name, value] : a.fields) {
-        const bool known = std::any_of(form->controls.begin(), form->controls.end(),
-                                       [&](const facts::FormControl& c) { return c.name == name; });
-        EXPECT_TRUE(known) << "the form posting to " << a.target << " has no control " << name;
-      }
-      for (const facts::FormControl& c : form->controls) {
-        if (!c.required || !c.visible) continue;
-        const bool sent = std::any_of(a.fields.begin(), a.fields.end(), [&](const auto& f) { return f.first == c.name; });
-        EXPECT_TRUE(sent) << "the script leaves out the required " << c.name << " of " << a.target;
-      }
+      ExpectAFormOfThePageFits(buyer.Facts(landings.back()), a, Base());
     }
     landings.push_back(buyer.Go(a));
     ASSERT_EQ(landings.back().status, 200) << a.method << " " << a.target << " landed on " << landings.back().target;
@@ -514,7 +520,9 @@ TEST_P(CheckoutShop, APostMissingARequiredFieldIsRefusedWithVisibleErrorsAndDoes
 
 TEST_P(CheckoutShop, AnExplicitPostToTheOrderRouteIsRecordedAsAnOrder) {
   Buyer buyer(server);
-  Walk(buyer);
+  const std::vector<Landing> landings = Walk(buyer);
+  ASSERT_FALSE(landings.empty());
+  ExpectAFormOfThePageFits(buyer.Facts(landings.back()), script.order, Base());
   ASSERT_TRUE(server.Orders().empty());
   const Landing l = buyer.Go(script.order);
   EXPECT_EQ(l.status, 200);
@@ -580,7 +588,7 @@ TEST_P(CheckoutShop, EveryPageCarriesAHeaderSearchAndAFooterNewsletterFormThatAr
 
 TEST_P(CheckoutShop, AFooterNewsletterSignUpIsRecordedAsASubscription) {
   Buyer buyer(server);
-  buyer.Go({"GET", "/", {}});
+  ExpectAFormOfThePageFits(buyer.Facts(buyer.Go({"GET", "/", {}})), script.newsletter, Base());
   const Landing l = buyer.Go(script.newsletter);
   EXPECT_FALSE(l.redirects.empty());
   const auto subscriptions = server.Subscriptions();
@@ -613,6 +621,26 @@ TEST_P(CheckoutShop, TheReviewStepOffersThePaymentMethodsOfExpectedJsonBehindIts
 }
 
 INSTANTIATE_TEST_SUITE_P(CheckoutShops, CheckoutShop, ::testing::Values("woo", "magento", "shopify", "polski"),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+// The shops whose product page has a "Buy now" that only adds to the cart.
+class CheckoutShopBuyNow : public CheckoutShop {};
+
+TEST_P(CheckoutShopBuyNow, TheProductPagesBuyNowOnlyAddsToTheCart) {
+  ASSERT_NE(std::find(expected.traps.begin(), expected.traps.end(), "buy-now-adds-to-cart"), expected.traps.end());
+  Buyer buyer(server);
+  const Landing product = buyer.Go(script.walk.front());
+  const facts::PageFacts page = buyer.Facts(product);
+  EXPECT_TRUE(page.commerce.buy_now_control) << "no buy-now control on " << product.target;
+  ExpectAFormOfThePageFits(page, script.buy_now, Base());
+  const Landing l = buyer.Go(script.buy_now);
+  EXPECT_EQ(l.status, 200);
+  EXPECT_EQ(PathOnly(l.target), expected.steps.front().path);
+  EXPECT_TRUE(server.Orders().empty());
+  EXPECT_TRUE(server.OrderAttempts().empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(CheckoutShops, CheckoutShopBuyNow, ::testing::Values("woo", "polski"),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 // --- the Polish shop's charset ----------------------------------------------------------------

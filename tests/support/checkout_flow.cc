@@ -146,10 +146,7 @@ Fields ParseUrlEncoded(std::string_view s) {
   return out;
 }
 
-CheckoutFlow::CheckoutFlow() {
-  std::random_device rd;
-  session_salt_ = (static_cast<unsigned long long>(rd()) << 32) ^ rd();
-}
+CheckoutFlow::CheckoutFlow() : session_ids_(std::random_device{}()) {}
 
 CheckoutFlow::~CheckoutFlow() = default;
 
@@ -289,7 +286,8 @@ std::string CheckoutFlow::SessionOf(const httplib::Request& req, httplib::Respon
       return c.substr(eq + 1);
   }
   char id[40];
-  std::snprintf(id, sizeof id, "%016llx%016llx", session_salt_, ++next_session_ * 0x9E3779B97F4A7C15ull);
+  std::snprintf(id, sizeof id, "%016llx%016llx", static_cast<unsigned long long>(session_ids_()),
+                static_cast<unsigned long long>(session_ids_()));
   sessions_[id];
   res.set_header("Set-Cookie", cookie_name_ + "=" + id + "; Path=/; HttpOnly; SameSite=Lax");
   return id;

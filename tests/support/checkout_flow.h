@@ -12,6 +12,7 @@
 
 #include <memory>
 #include <mutex>
+#include <random>
 #include <set>
 #include <string>
 #include <string_view>
@@ -94,8 +95,7 @@ class CheckoutFlow {
   mutable std::mutex mu_;
   std::unordered_map<std::string, std::set<std::string>> sessions_;  // id -> flags
   std::vector<RecordedOrder> recorded_;
-  unsigned long long next_session_ = 0;
-  unsigned long long session_salt_ = 0;
+  std::mt19937_64 session_ids_;  // session ids, random like a real shop's
 };
 
 }  // namespace mmaudit::testing
