@@ -731,6 +731,9 @@ TEST_F(CheckoutShopServer, PagesThatRoutesServeAreNotReachableAsFiles) {
   const httplib::Result home = client.Get("/");
   ASSERT_TRUE(home);
   EXPECT_EQ(home->status, 200);
+  const httplib::Result cart = client.Head("/cart/");  // HEAD is answered as GET
+  ASSERT_TRUE(cart);
+  EXPECT_EQ(cart->status, 200);
 }
 
 TEST_F(CheckoutShopServer, AcceptsMultipartFormPostsAsBrowsersSendThem) {

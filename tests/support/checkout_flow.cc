@@ -318,7 +318,7 @@ bool CheckoutFlow::Handle(const httplib::Request& req, httplib::Response& res) {
 }
 
 bool CheckoutFlow::Matches(const Route& route, const Request& r) const {
-  if (route.method != r.method) return false;
+  if (route.method != (r.method == "HEAD" ? "GET" : r.method)) return false;
   if (text::EndsWith(route.path, "*") ? !text::StartsWith(r.path, std::string_view(route.path).substr(0, route.path.size() - 1))
                                        : route.path != r.path)
     return false;
