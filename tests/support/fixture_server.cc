@@ -10,17 +10,6 @@
 namespace mmaudit::testing {
 namespace {
 
-bool ReadWhole(const std::filesystem::path& p, std::string* out) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(p, ec)) return false;
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  *out = ss.str();
-  return true;
-}
-
 // Applies a canned ".http" response: "STATUS REASON\nHeader: value\n...\n\nbody".
 void ApplyCanned(const std::string& canned, httplib::Response& res) {
   std::size_t pos = 0;
@@ -50,6 +39,22 @@ void ApplyCanned(const std::string& canned, httplib::Response& res) {
 
 }  // namespace
 
+bool ReadWholeFile(const std::string& path, std::string* out) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return false;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  *out = ss.str();
+  return true;
+}
+
+std::string RawQuery(const httplib::Request& req) {
+  const auto q = req.target.find('?');
+  return q == std::string::npos ? std::string() : req.target.substr(q + 1);
+}
+
 std::string ContentTypeFor(const std::string& path) {
   const std::string ext = text::AsciiLower(std::filesystem::path(path).extension().string());
   if (ext == ".html" || ext == ".htm") return "text/html";  // the page's own <meta charset> decides
@@ -70,13 +75,22 @@ std::string ContentTypeFor(const std::string& path) {
   return "application/octet-stream";
 }
 
-FixtureServer::FixtureServer(std::string site_root) : root_(std::move(site_root)) {}
+FixtureServer::FixtureServer(std::string site_root) : root_(std::move(site_root)) {
+  if (root_.empty()) return;
+  const std::filesystem::path flow_json = std::filesystem::path(root_).parent_path() / "flow.json";
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(flow_json, ec)) flow_ = CheckoutFlow::Load(flow_json.string(), root_, &flow_error_);
+}
 
 FixtureServer::~FixtureServer() { Stop(); }
 
 void FixtureServer::Route(const std::string& path, Handler handler) { routes_.emplace_back(path, std::move(handler)); }
 
 bool FixtureServer::Start(std::string* error, int port) {
+  if (!flow_error_.empty()) {
+    *error = flow_error_;
+    return false;
+  }
   auto handler = [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); };
   server_.Get(".*", handler);
   server_.Post(".*", handler);
@@ -122,6 +136,12 @@ bool FixtureServer::IsOrderAttempt(const RecordedRequest& r) {
   return false;
 }
 
+std::vector<RecordedOrder> FixtureServer::Orders() const { return flow_ ? flow_->Recorded("order") : std::vector<RecordedOrder>{}; }
+
+std::vector<RecordedOrder> FixtureServer::Subscriptions() const {
+  return flow_ ? flow_->Recorded("subscription") : std::vector<RecordedOrder>{};
+}
+
 std::vector<RecordedRequest> FixtureServer::OrderAttempts() const {
   std::vector<RecordedRequest> out;
   for (const auto& r : Requests())
@@ -134,8 +154,7 @@ void FixtureServer::Handle(const httplib::Request& req, httplib::Response& res) 
     RecordedRequest r;
     r.method = req.method;
     r.path = req.path;
-    const auto q = req.target.find('?');
-    if (q != std::string::npos) r.query = req.target.substr(q + 1);
+    r.query = RawQuery(req);
     r.body = req.body;
     r.user_agent = req.get_header_value("User-Agent");
     r.accept_encoding = req.get_header_value("Accept-Encoding");
@@ -149,6 +168,7 @@ void FixtureServer::Handle(const httplib::Request& req, httplib::Response& res) 
       handler(req, res);
       return;
     }
+  if (flow_ && flow_->Handle(req, res)) return;
   ServeFile(req.path, res);
 }
 
@@ -162,7 +182,7 @@ void FixtureServer::ServeFile(const std::string& path, httplib::Response& res) {
   const fs::path root(root_);
   const std::string rel = path.substr(1);
   std::string body;
-  if (ReadWhole(root / (rel + ".http"), &body)) {
+  if (ReadWholeFile((root / (rel + ".http")).string(), &body)) {
     ApplyCanned(body, res);
     return;
   }
@@ -170,15 +190,17 @@ void FixtureServer::ServeFile(const std::string& path, httplib::Response& res) {
       rel.empty() ? std::vector<fs::path>{root / "index.html"}
                   : std::vector<fs::path>{root / (rel + ".html"), root / rel / "index.html", root / rel};
   for (const fs::path& p : candidates) {
-    if (ReadWhole(p, &body)) {
+    if (flow_ && flow_->ServesFile(p.string())) continue;  // reachable only through its routes
+    if (ReadWholeFile(p.string(), &body)) {
       res.status = 200;
-      res.set_content(body, ContentTypeFor(p.string()));
+      const std::string type = ContentTypeFor(p.string());
+      res.set_content(body, flow_ && type == "text/html" ? flow_->html_content_type() : type);
       return;
     }
   }
   // A "_wildcard.html" answers for every path below its folder that has no file of its own.
   for (fs::path dir = fs::path(rel).parent_path();; dir = dir.parent_path()) {
-    if (ReadWhole(root / dir / "_wildcard.html", &body)) {
+    if (ReadWholeFile((root / dir / "_wildcard.html").string(), &body)) {
       res.status = 200;
       res.set_content(body, "text/html; charset=utf-8");
       return;

@@ -8,8 +8,14 @@
 // A file "DIR/_wildcard.html" answers every path under DIR that nothing else answers (for
 // crawler traps). The query string is ignored when finding files.
 //
+// A shop with a fixtures/shops/NAME/flow.json beside its site/ folder also runs that scripted
+// checkout (tests/support/checkout_flow.h): sessions in a cookie, routes by method and path, form
+// validation, redirects. Its routes are tried after Route() handlers and before the files.
+//
 // Every request is recorded. Requests that would place an order (a POST whose path looks like order
-// placement or payment) are counted separately so tests can assert there were none.
+// placement or payment) are counted separately so tests can assert there were none; a flow's routes
+// marked as order placement or subscription record every request that reaches them (Orders(),
+// Subscriptions()).
 //
 // Thread-safety: Route() must be called before Start(); everything else may be called from any
 // thread while the server runs.
@@ -24,6 +30,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "tests/support/checkout_flow.h"
 
 namespace mmaudit::testing {
 
@@ -42,7 +50,8 @@ class FixtureServer {
  public:
   using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
 
-  // `site_root` may be "" for a server with programmatic routes only.
+  // `site_root` may be "" for a server with programmatic routes only. A flow.json in the folder
+  // above `site_root` is loaded; when it is invalid, Start() fails with its error.
   explicit FixtureServer(std::string site_root);
   ~FixtureServer();  // stops the server and joins its thread
   FixtureServer(const FixtureServer&) = delete;
@@ -67,11 +76,21 @@ class FixtureServer {
   // Whether a request matches the rule of OrderAttempts.
   static bool IsOrderAttempt(const RecordedRequest& r);
 
+  // Requests that reached a flow route marked "record": "order" (placing an order or paying), or
+  // "record": "subscription" (a newsletter sign-up), whether or not they passed validation. Empty
+  // for a shop without flow.json.
+  std::vector<RecordedOrder> Orders() const;
+  std::vector<RecordedOrder> Subscriptions() const;
+  // The shop's flow, or nullptr when it has no flow.json.
+  const CheckoutFlow* flow() const { return flow_.get(); }
+
  private:
   void Handle(const httplib::Request& req, httplib::Response& res);
   void ServeFile(const std::string& path, httplib::Response& res);
 
   std::string root_;
+  std::unique_ptr<CheckoutFlow> flow_;
+  std::string flow_error_;
   httplib::Server server_;
   std::thread thread_;
   int port_ = 0;
@@ -83,5 +102,11 @@ class FixtureServer {
 
 // Content-Type for a file name, by extension ("text/html; charset=utf-8" for .html).
 std::string ContentTypeFor(const std::string& path);
+
+// The whole file at `path` into *out; false when it is not a readable regular file.
+bool ReadWholeFile(const std::string& path, std::string* out);
+
+// The request's raw query string, without "?" ("" when there is none).
+std::string RawQuery(const httplib::Request& req);
 
 }  // namespace mmaudit::testing

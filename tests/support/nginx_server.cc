@@ -23,6 +23,7 @@
 #include <thread>
 
 #include "core/text.h"
+#include "tests/support/fixture_server.h"
 #include "tests/support/subprocess.h"
 
 namespace mmaudit::testing {
@@ -34,15 +35,6 @@ using Clock = std::chrono::steady_clock;
 constexpr const char* kReadyPath = "/__mmaudit_nginx_ready";
 constexpr const char* kSyncPath = "/__mmaudit_nginx_sync";
 constexpr const char* kCannedPrefix = "/__mmaudit_canned/";
-
-bool ReadWhole(const fs::path& p, std::string* out) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  *out = ss.str();
-  return true;
-}
 
 bool WriteWhole(const fs::path& p, const std::string& data) {
   std::error_code ec;
@@ -294,7 +286,7 @@ bool NginxServer::Convert(std::string* error) {
     }
     // A canned response: "STATUS REASON", header lines, a blank line, the body.
     std::string raw;
-    if (!ReadWhole(it->path(), &raw)) {
+    if (!ReadWholeFile(it->path().string(), &raw)) {
       *error = "cannot read " + it->path().string();
       return false;
     }
@@ -421,7 +413,7 @@ std::string NginxServer::BuildConfig(int port) const {
     } else {
       // 1xx/2xx other than 200, and 304: nginx's return with the body as text.
       std::string body;
-      ReadWhole(k.body_file, &body);
+      ReadWholeFile(k.body_file, &body);
       c << TypeDirectives(k.content_type) << add_headers << "return " << k.status;
       if (!body.empty() && k.status != 204 && k.status != 304) c << " " << QuoteValue(body);
       c << "; }\n";
@@ -433,14 +425,14 @@ std::string NginxServer::BuildConfig(int port) const {
 
 std::string NginxServer::Config() const {
   std::string s;
-  ReadWhole(dir_ + "/nginx.conf", &s);
+  ReadWholeFile(dir_ + "/nginx.conf", &s);
   return s;
 }
 
 std::string NginxServer::ReadLogs() const {
   std::string out, s;
-  if (ReadWhole(dir_ + "/stderr.log", &s) && !s.empty()) out += "--- stderr ---\n" + s;
-  if (ReadWhole(dir_ + "/error.log", &s) && !s.empty()) out += "--- error.log ---\n" + s;
+  if (ReadWholeFile(dir_ + "/stderr.log", &s) && !s.empty()) out += "--- stderr ---\n" + s;
+  if (ReadWholeFile(dir_ + "/error.log", &s) && !s.empty()) out += "--- error.log ---\n" + s;
   return out;
 }
 
@@ -551,7 +543,7 @@ std::vector<NginxRequest> NginxServer::RequestedPaths() {
     const auto deadline = Clock::now() + std::chrono::seconds(2);
     for (;;) {
       std::string log;
-      ReadWhole(dir_ + "/access.log", &log);
+      ReadWholeFile(dir_ + "/access.log", &log);
       bool seen = false;
       for (const auto& r : ParseAccessLog(log)) seen = seen || (r.path == kSyncPath && r.query == query);
       if (seen || Clock::now() >= deadline) break;
@@ -559,7 +551,7 @@ std::vector<NginxRequest> NginxServer::RequestedPaths() {
     }
   }
   std::string log;
-  ReadWhole(dir_ + "/access.log", &log);
+  ReadWholeFile(dir_ + "/access.log", &log);
   std::vector<NginxRequest> out;
   for (auto& r : ParseAccessLog(log))
     if (r.path != kSyncPath) out.push_back(std::move(r));

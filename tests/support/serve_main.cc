@@ -2,6 +2,10 @@
 //   mmaudit-fixture-server --root fixtures/shops/demo/site [--port N] [--port-file FILE]
 // Prints "http://127.0.0.1:PORT/" on stdout once it listens; with --port-file it also writes the
 // port number to FILE (atomically), which is how ci/demo finds it.
+// A shop with a flow.json beside its site/ folder runs its scripted checkout (sessions, form
+// validation, redirects); on exit the server prints on stderr how many orders and subscriptions
+// reached the flow's recorded routes, and exits 4 when there was any, so a script can tell that
+// something placed an order.
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -47,8 +51,14 @@ int main(int argc, char** argv) {
   }
   std::printf("%s\n", server.Url("/").c_str());
   std::fflush(stdout);
+  if (const auto* flow = server.flow())
+    std::fprintf(stderr, "mmaudit-fixture-server: checkout flow with %zu routes\n", flow->route_count());
   int sig = 0;
   sigwait(&set, &sig);
   server.Stop();
-  return 0;
+  if (server.flow() == nullptr) return 0;
+  const std::size_t orders = server.Orders().size(), subscriptions = server.Subscriptions().size();
+  std::fprintf(stderr, "mmaudit-fixture-server: %zu order requests, %zu subscription requests recorded\n", orders,
+               subscriptions);
+  return orders + subscriptions > 0 ? 4 : 0;
 }
