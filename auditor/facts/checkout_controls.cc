@@ -266,7 +266,10 @@ Collected Collect(const html::Document& doc, const std::unordered_map<const Gumb
     c.hcaptcha = c.hcaptcha || cues.Matches("marker_hcaptcha", markers);
     c.turnstile = c.turnstile || cues.Matches("marker_turnstile", markers);
     c.other_captcha = c.other_captcha || cues.Matches("marker_captcha", markers);
-    if (const std::string card = CueIn(cues, "marker_card_frame", markers); !card.empty()) {
+    // Not on <html> or <body>: Shopify's checkout marks every page's root with "card-fields".
+    if (const std::string card = tag == GUMBO_TAG_HTML || tag == GUMBO_TAG_BODY ? std::string()
+                                                                               : CueIn(cues, "marker_card_frame", markers);
+        !card.empty()) {
       const std::string why = "a card-entry frame or container (" + card + ")";
       std::string& slot = forms.empty() ? c.card_outside_forms
                                         : c.card_evidence_by_form[static_cast<std::size_t>(forms.back().second)];

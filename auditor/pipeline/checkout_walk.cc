@@ -70,14 +70,47 @@ WalkPage ReadPage(fetch::Response response) {
   return p;
 }
 
-// A form that is part of the checkout step: not the header search, a newsletter box, a product's
-// add-to-cart form or a form posting to another site.
-bool IsStepForm(const WalkPage& page, std::size_t i) {
+// True for purposes that ask about the buyer: name, contact, address, account.
+bool IsBuyerPurpose(facts::FieldPurpose p) {
+  using P = facts::FieldPurpose;
+  switch (p) {
+    case P::kUnknown: case P::kCoupon: case P::kGiftCard: case P::kQuantity: case P::kSearch:
+    case P::kComment: case P::kCaptcha: case P::kNewsletter: case P::kTerms:
+      return false;
+    default:
+      return true;
+  }
+}
+
+// Which forms of a step count as its checkout form(s) when the walk did not submit one (the cart,
+// a review step whose final control is not in an order form): those that ask for the buyer's data.
+// Not the header search, a newsletter box, a product's add-to-cart form, the cart's own form
+// (quantities, a cart note, a shipping estimate), a coupon or gift-card form, or a form posting to
+// another site.
+bool AsksForBuyerData(const WalkPage& page, std::size_t i) {
   const facts::PageForm& f = page.checkout.forms[i];
-  if (f.subscribes || f.add_to_cart || f.other_host) return false;
+  if (f.subscribes || f.add_to_cart || f.cart || f.other_host) return false;
+  for (const facts::PageControl& c : page.checkout.controls)
+    if (c.form == static_cast<int>(i) && c.action == ControlAction::kSubscribe) return false;
   for (const facts::FormField& field : page.forms[i].fields)
-    if (field.control.type == "search") return false;
-  return true;
+    if (field.control.text_entry && IsBuyerPurpose(facts::InferFieldPurpose(field.control).purpose)) return true;
+  return false;
+}
+
+// The forms a step's counts come from. A step the walk left by submitting a form: that form (on an
+// account step the registration the walk chose, not the login beside it). The order review step:
+// the forms that place the order. Otherwise those that ask for the buyer's data.
+std::vector<std::size_t> StepForms(const WalkPage& page, int submitted) {
+  std::vector<std::size_t> out;
+  const std::size_t n = std::min(page.facts.forms.forms.size(), page.checkout.forms.size());
+  if (submitted >= 0 && static_cast<std::size_t>(submitted) < n) return {static_cast<std::size_t>(submitted)};
+  if (page.checkout.final_step)
+    for (std::size_t i = 0; i < n; ++i)
+      if (page.checkout.forms[i].places_order) out.push_back(i);
+  if (out.empty())
+    for (std::size_t i = 0; i < n; ++i)
+      if (AsksForBuyerData(page, i)) out.push_back(i);
+  return out;
 }
 
 bool IsButton(const FormControl& c) {
@@ -85,22 +118,16 @@ bool IsButton(const FormControl& c) {
          (c.tag == "input" && (c.type == "submit" || c.type == "image" || c.type == "button" || c.type == "reset"));
 }
 
-facts::CheckoutStepFacts ReadStep(const WalkPage& page, const std::string& reached_by, const std::string& control) {
-  facts::CheckoutStepFacts s;
-  s.url = page.url();
-  s.title = page.facts.meta.title;
-  s.reached_by = reached_by;
-  s.control = control;
-  const facts::StepIndicator& ind = page.checkout.steps;
-  s.name = ind.current >= 0 ? ind.steps[static_cast<std::size_t>(ind.current)].name : page.heading;
-  const std::size_t n = std::min(page.facts.forms.forms.size(), page.checkout.forms.size());
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!IsStepForm(page, i)) continue;
+// Sets a step's field counts and field list from `forms` of `page` (see StepForms).
+void CountFields(const WalkPage& page, const std::vector<std::size_t>& forms, facts::CheckoutStepFacts* s) {
+  s->fields = s->other_elements = s->required = s->hidden_fields = 0;
+  s->field_list.clear();
+  for (const std::size_t i : forms) {
     const facts::Form& form = page.facts.forms.forms[i];
-    s.fields += form.visible_text_fields;
-    s.other_elements += form.other_elements;
-    s.required += form.required;
-    s.hidden_fields += form.hidden_text_fields;
+    s->fields += form.visible_text_fields;
+    s->other_elements += form.other_elements;
+    s->required += form.required;
+    s->hidden_fields += form.hidden_text_fields;
     for (const FormControl& c : form.controls) {
       if (IsButton(c) || c.type == "hidden") continue;
       facts::CheckoutField f;
@@ -119,9 +146,33 @@ facts::CheckoutStepFacts ReadStep(const WalkPage& page, const std::string& reach
       f.shown = c.visible;
       f.required = c.required;
       f.blocks_paste = c.blocks_paste;
-      s.field_list.push_back(std::move(f));
+      s->field_list.push_back(std::move(f));
     }
   }
+}
+
+// A step as first read; its counts are set by CountFields once the walk knows which form it used.
+facts::CheckoutStepFacts ReadStep(const WalkPage& page, const std::string& reached_by, const std::string& control) {
+  facts::CheckoutStepFacts s;
+  s.url = page.url();
+  s.title = page.facts.meta.title;
+  s.reached_by = reached_by;
+  s.control = control;
+  const facts::StepIndicator& ind = page.checkout.steps;
+  s.name = ind.current >= 0 ? ind.steps[static_cast<std::size_t>(ind.current)].name : page.heading;
+  // Without the breadcrumb's separators ("Information ›").
+  while (!s.name.empty()) {
+    const std::string_view t = text::Trim(s.name);
+    std::size_t cut = t.size();
+    for (std::string_view sep : {"\u203A", "\u00BB", ">", "/", "|", "\u2192"})
+      if (text::EndsWith(t, sep)) cut = t.size() - sep.size();
+    if (cut == t.size()) {
+      s.name = std::string(t);
+      break;
+    }
+    s.name = std::string(t.substr(0, cut));
+  }
+  CountFields(page, StepForms(page, -1), &s);
   for (const facts::PageControl& c : page.checkout.controls)
     if (c.action == ControlAction::kExpressPayment && c.visible && !c.text.empty() &&
         std::find(s.express_payments.begin(), s.express_payments.end(), c.text) == s.express_payments.end())
@@ -481,7 +532,12 @@ facts::CheckoutFlow Walker::Run(const std::string& product_url) {
            page.url());
       return finish();
     }
-    const std::string control_text = page.checkout.controls[*forward].text;
+    const facts::PageControl& used = page.checkout.controls[*forward];
+    const std::string control_text = used.text;
+    // A checkout step left by submitting a form counts that form's fields (the cart counts only
+    // buyer data, whichever form its checkout button sits in).
+    if (flow_.steps.size() > 1 && used.submits && used.form >= 0)
+      CountFields(page, StepForms(page, used.form), &flow_.steps.back());
     auto next = Activate(page, *forward, false, &how, &why);
     if (!next) {
       Stop("\"" + control_text + "\" may not be used: " + why, page.url());
