@@ -7,7 +7,10 @@
 #include <rapidjson/document.h>
 
 #include "pipeline/checkout_walk.h"
+#include "report/html.h"
 #include "tests/support/fixture_server.h"
+#include "tests/support/json_subset.h"
+#include "tests/support/subprocess.h"
 #include "tests/support/test_paths.h"
 
 namespace mmaudit {
@@ -114,6 +117,43 @@ TEST(CheckoutWalkRobots, StopsBeforeADisallowedCheckoutUnlessToldToIgnoreRobots)
   flow = pipeline::WalkCheckout(server.Url("/product/trail-runner/"), o);
   EXPECT_EQ(flow.result, "reached_review") << flow.stop_reason;
   EXPECT_TRUE(server.Orders().empty());
+}
+
+std::string Slurp(const std::string& path) {
+  std::string out;
+  EXPECT_TRUE(testing::ReadWholeFile(path, &out)) << path;
+  return out;
+}
+
+// The command line end to end: a crawl finds the product page, the walk runs after it, and both
+// reports show the checkout (the JSON valid against the schema, the HTML with its funnel).
+TEST(CheckoutWalkCli, AuditWithCheckoutWalkReportsTheFunnelInJsonAndHtml) {
+  testing::FixtureServer server(testing::SourcePath("fixtures/shops/shopify/site"));
+  std::string error;
+  ASSERT_TRUE(server.Start(&error)) << error;
+  const std::string out = testing::TempDir();
+  const testing::RunResult run =
+      testing::RunMmaudit({"audit", server.Url("/"), "--checkout", "walk", "--quiet", "--out-dir", out});
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const std::string json = Slurp(out + "/report.json");
+  EXPECT_EQ(testing::ReportSchemaError(json), "");
+  rapidjson::Document d;
+  d.Parse(json.c_str());
+  ASSERT_TRUE(d.HasMember("checkout") && d["checkout"].IsObject());
+  EXPECT_STREQ(d["checkout"]["result"].GetString(), "reached_review") << d["checkout"]["stop_reason"].GetString();
+  EXPECT_EQ(d["checkout"]["step_count"].GetUint(), 4u);
+  const std::string html = Slurp(out + "/report.html");
+  for (const char* want : {"id=\"checkout\"", "Checkout funnel", "11.3 average", "8 achievable", "Information", "Shipping",
+                           "Payment", "Shop Pay"})
+    EXPECT_NE(html.find(want), std::string::npos) << want;
+  EXPECT_TRUE(server.Orders().empty());
+  EXPECT_TRUE(server.OrderAttempts().empty());
+  // --checkout=off leaves the section null; a bad mode is a usage error.
+  const testing::RunResult off = testing::RunMmaudit({"audit", server.Url("/"), "--checkout", "off", "--quiet", "--out-dir", out});
+  ASSERT_EQ(off.exit_code, 0) << off.output;
+  d.Parse(Slurp(out + "/report.json").c_str());
+  EXPECT_TRUE(d["checkout"].IsNull());
+  EXPECT_EQ(testing::RunMmaudit({"audit", server.Url("/"), "--checkout", "buy"}).exit_code, 2);
 }
 
 INSTANTIATE_TEST_SUITE_P(Shops, CheckoutWalk, ::testing::Values("woo", "magento", "shopify", "polski"),

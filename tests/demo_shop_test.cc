@@ -89,24 +89,7 @@ TEST_F(DemoShop, FetchesEveryPageAsAPhoneAndPlacesNoOrder) {
   EXPECT_TRUE(server->OrderAttempts().empty());
 }
 
-TEST_F(DemoShop, ReportJsonValidatesAgainstTheSchema) {
-  auto schema_text = embedded::Find("reports/schema/report.schema.json");
-  ASSERT_TRUE(schema_text);
-  rapidjson::Document schema_doc;
-  schema_doc.Parse(schema_text->data(), schema_text->size());
-  ASSERT_FALSE(schema_doc.HasParseError());
-  rapidjson::SchemaDocument schema(schema_doc);
-  rapidjson::Document actual;
-  actual.Parse(json->c_str());
-  rapidjson::SchemaValidator validator(schema);
-  if (!actual.Accept(validator)) {
-    rapidjson::StringBuffer where, rule;
-    validator.GetInvalidSchemaPointer().StringifyUriFragment(where);
-    validator.GetInvalidDocumentPointer().StringifyUriFragment(rule);
-    FAIL() << "invalid at " << rule.GetString() << " (schema " << where.GetString() << ", keyword "
-           << validator.GetInvalidSchemaKeyword() << ")";
-  }
-}
+TEST_F(DemoShop, ReportJsonValidatesAgainstTheSchema) { EXPECT_EQ(testing::ReportSchemaError(*json), ""); }
 
 TEST_F(DemoShop, HtmlReportRendersFromTheJsonWithoutScriptsOrRemoteLoads) {
   std::string html, error;

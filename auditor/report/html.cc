@@ -374,7 +374,8 @@ void RenderHeader(const Model& m, const std::vector<std::string>& origins, std::
     item("Duration", *d < 1000 ? FormatNumber(*d, 0) + " ms" : FormatNumber(*d / 1000, 1) + " s");
   out += "</dl>\n</div>\n</header>\n";
   out += "<nav class=\"toc\" aria-label=\"Report sections\"><div class=\"wrap\">"
-         "<a href=\"#overview\">Overview</a><a href=\"#top-fixes\">Top fixes</a><a href=\"#pages\">Pages</a>"
+         "<a href=\"#overview\">Overview</a><a href=\"#top-fixes\">Top fixes</a>" +
+         std::string(Obj(m.root, "checkout") ? "<a href=\"#checkout\">Checkout</a>" : "") + "<a href=\"#pages\">Pages</a>"
          "<a href=\"#details\">Details</a><a href=\"#errors\">Errors</a></div></nav>\n";
 }
 
@@ -751,6 +752,115 @@ void RenderPage(const Model& m, const Value* page, int index, std::string& out) 
   out += "</div>\n</details>\n</section>\n";
 }
 
+// A horizontal bar from 0 to `max`, filled to `value`, with reference marks (value, label) drawn
+// as ticks: the Baymard averages and targets the checkout is measured against.
+std::string MarkedBar(double value, double max, const std::vector<std::pair<double, std::string>>& marks,
+                      const std::string& label) {
+  const double w = 320, h = 18, top = 16;
+  auto x = [&](double v) { return FormatNumber(std::clamp(v / max, 0.0, 1.0) * w, 1); };
+  std::string svg = "<svg class=\"bar\" viewBox=\"0 0 " + FormatNumber(w + 40, 0) + " 56\" role=\"img\" aria-label=\"" +
+                    HtmlEscape(label) + "\">";
+  svg += "<rect x=\"0\" y=\"" + FormatNumber(top, 0) + "\" width=\"" + FormatNumber(w, 0) + "\" height=\"" +
+         FormatNumber(h, 0) + "\" class=\"bar-track\"/>";
+  svg += "<rect x=\"0\" y=\"" + FormatNumber(top, 0) + "\" width=\"" + x(value) + "\" height=\"" + FormatNumber(h, 0) +
+         "\" class=\"bar-fill\"/>";
+  for (std::size_t i = 0; i < marks.size(); ++i) {  // labels alternate below and above the bar
+    const auto& [v, text] = marks[i];
+    svg += "<line x1=\"" + x(v) + "\" x2=\"" + x(v) + "\" y1=\"10\" y2=\"40\" class=\"bar-mark\"/>";
+    svg += "<text x=\"" + x(v) + "\" y=\"" + (i % 2 == 0 ? "52" : "9") + "\" text-anchor=\"middle\" class=\"bar-mark-label\">" +
+           HtmlEscape(text) + "</text>";
+  }
+  svg += "<text x=\"" + FormatNumber(w + 6, 0) + "\" y=\"29\" class=\"bar-value\">" + FormatNumber(value, 0) + "</text>";
+  return svg + "</svg>";
+}
+
+// The checkout funnel: each step from the cart to the order review with its fields, the totals
+// against Baymard's figures (../shared/reference/checkout.md), and how the walk went.
+void RenderCheckout(const Model& m, std::string& out) {
+  const Value* c = Obj(m.root, "checkout");
+  if (!c) return;  // no walk or inspection ran
+  out += "<section id=\"checkout\" aria-labelledby=\"checkout-h\">\n<h2 id=\"checkout-h\">Checkout funnel</h2>\n";
+  const std::string mode = Str(c, "mode"), result = Str(c, "result");
+  const std::string how = mode == "walk" ? "walked as a shopper with a synthetic buyer (no order placed)"
+                                         : "inspected by following links only";
+  std::string status;
+  if (result == "reached_review") status = "reached the order review step";
+  else if (result == "not_found") status = "found no checkout to walk";
+  else status = "stopped before the order review step";
+  out += "<p class=\"intro\">The checkout, " + Text(how) + ", " + Text(status);
+  if (auto start = OptStr(c, "start_url"); start && !start->empty()) out += ", from " + Link(*start);
+  out += ".</p>\n";
+  if (result != "reached_review" && !Str(c, "stop_reason").empty()) {
+    out += "<p class=\"checkout-stop\"><strong>Why it stopped:</strong> " + Text(Str(c, "stop_reason"));
+    if (auto where = OptStr(c, "stop_url"); where && !where->empty()) out += " (at " + Link(*where) + ")";
+    out += "</p>\n";
+  }
+  const Value* steps = Arr(c, "steps");
+  const double step_count = Num(c, "estimated_steps").value_or(steps ? steps->Size() : 0);
+  const Value* totals = Obj(c, "totals");
+  const double fields = Num(totals, "fields").value_or(0);
+  out += "<div class=\"checkout-totals\">\n<figure><figcaption>Steps from cart to review";
+  if (mode == "inspect" && !Str(c, "estimate_source").empty()) out += " (estimated from the " + Text(Str(c, "estimate_source")) + ")";
+  out += "</figcaption>" +
+         MarkedBar(step_count, std::max(8.0, step_count), {{5.1, "5.1 average"}},
+                   FormatNumber(step_count, 0) + " steps; Baymard's average is 5.1") +
+         "</figure>\n";
+  out += "<figure><figcaption>Form fields shown by default</figcaption>" +
+         MarkedBar(fields, std::max(16.0, fields), {{8, "8 achievable"}, {11.3, "11.3 average"}},
+                   FormatNumber(fields, 0) + " fields; 8 is achievable and 11.3 the average") +
+         "</figure>\n</div>\n";
+  out += "<ul class=\"checkout-facts\">\n";
+  out += std::string("<li>Guest checkout: ") + (Bool(c, "account_required").value_or(false) ? "no, an account is required"
+                                               : Bool(c, "guest_checkout").value_or(false) ? "yes" : "not seen") + "</li>\n";
+  auto list = [&](const char* key, const char* label) {
+    const std::vector<std::string> items = StrList(c, key);
+    std::string joined;
+    for (const std::string& i : items) joined += (joined.empty() ? "" : ", ") + Text(i);
+    out += std::string("<li>") + label + ": " + (joined.empty() ? std::string("none found") : joined) + "</li>\n";
+  };
+  list("payment_methods", "Payment methods on the review step");
+  list("express_payments", "Express payments on the cart and first step");
+  out += "</ul>\n";
+  if (steps && steps->Size() > 0) {
+    // The funnel: one row per step, its bar as long as its fields.
+    double most = 1;
+    for (const Value& st : steps->GetArray()) most = std::max(most, Num(&st, "fields").value_or(0) + Num(&st, "other_elements").value_or(0));
+    out += "<ol class=\"funnel\">\n";
+    int i = 0;
+    for (const Value& st : steps->GetArray()) {
+      ++i;
+      const double f = Num(&st, "fields").value_or(0), o = Num(&st, "other_elements").value_or(0);
+      std::string name = Str(&st, "name");
+      if (name.empty()) name = Str(&st, "title");
+      out += "<li><div class=\"funnel-label\"><strong>" + std::to_string(i) + ". " + Text(name) + "</strong> <span>" +
+             Plural(f, "field", "fields") + " \xc2\xb7 " + Plural(o, "other element", "other elements") + " \xc2\xb7 " +
+             Plural(Num(&st, "required").value_or(0), "required", "required") + "</span></div>";
+      out += "<svg class=\"funnel-bar\" viewBox=\"0 0 100 6\" preserveAspectRatio=\"none\" aria-hidden=\"true\">"
+             "<rect x=\"0\" y=\"0\" width=\"" + FormatNumber(100 * f / most, 1) + "\" height=\"6\" class=\"bar-fill\"/>"
+             "<rect x=\"" + FormatNumber(100 * f / most, 1) + "\" y=\"0\" width=\"" + FormatNumber(100 * o / most, 1) +
+             "\" height=\"6\" class=\"bar-other\"/></svg>";
+      const std::vector<std::string> errors = StrList(&st, "validation_errors");
+      if (!errors.empty()) out += "<p class=\"funnel-errors\">Refused at first with: " + Text(errors.front()) + "</p>";
+      out += "</li>\n";
+    }
+    out += "</ol>\n";
+    out += "<table class=\"checkout-steps\">\n<thead><tr><th scope=\"col\">Step</th><th scope=\"col\">Page</th>"
+           "<th scope=\"col\">Reached by</th><th scope=\"col\">Fields</th><th scope=\"col\">Other</th>"
+           "<th scope=\"col\">Required</th><th scope=\"col\">Hidden</th></tr></thead>\n<tbody>\n";
+    for (const Value& st : steps->GetArray()) {
+      std::string name = Str(&st, "name");
+      if (name.empty()) name = Str(&st, "title");
+      std::string reached = Str(&st, "reached_by");
+      if (!Str(&st, "control").empty()) reached += " \xe2\x80\x9c" + Clean(Str(&st, "control")) + "\xe2\x80\x9d";
+      out += "<tr><td>" + Text(name) + "</td><td>" + Link(Str(&st, "url")) + "</td><td>" + Text(reached) + "</td><td>" +
+             CountText(&st, "fields") + "</td><td>" + CountText(&st, "other_elements") + "</td><td>" +
+             CountText(&st, "required") + "</td><td>" + CountText(&st, "hidden_fields") + "</td></tr>\n";
+    }
+    out += "</tbody>\n</table>\n";
+  }
+  out += "</section>\n";
+}
+
 void RenderDetails(const Model& m, std::string& out) {
   out += "<section id=\"details\" aria-labelledby=\"details-h\">\n<h2 id=\"details-h\">Page details</h2>\n";
   if (m.pages->Empty()) out += "<p class=\"empty\">No pages.</p>\n";
@@ -920,6 +1030,7 @@ bool RenderHtml(std::string_view report_json, std::string* html, std::string* er
   out += "<main class=\"wrap\">\n";
   RenderOverview(m, out);
   RenderTopFixes(m, out);
+  RenderCheckout(m, out);
   RenderPagesTable(m, out);
   RenderDetails(m, out);
   RenderErrors(m, out);

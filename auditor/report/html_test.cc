@@ -352,6 +352,47 @@ TEST(HtmlReport, HostileFixtureReallyCarriesItsPayloadsIntoTheJson) {
   EXPECT_TRUE(Contains(json, "\xE2\x80\xAE"));  // U+202E
 }
 
+// The checkout funnel shows strings read from shop pages (step names, control texts, validation
+// messages, URLs): all escaped, no script, and only http(s) links.
+TEST(HtmlReport, CheckoutFunnelShowsHostileShopStringsInert) {
+  rapidjson::Document d;
+  d.Parse(HostileJson().c_str());
+  AuditResult result;  // only for the checkout section's JSON
+  facts::CheckoutFlow flow;
+  flow.mode = "walk";
+  flow.result = "blocked";
+  flow.stop_reason = "refused: <script>alert(1)</script>";
+  flow.stop_url = "javascript:alert(1)";
+  flow.start_url = "https://hostile.example/p/<svg onload=alert(1)>";
+  flow.payment_methods = {"<img src=x onerror=alert(1)>"};
+  facts::CheckoutStepFacts step;
+  step.url = "javascript:alert(2)";
+  step.name = "</script><script>alert(2)</script>";
+  step.control = "\xE2\x80\xAE<b>Continue</b>";
+  step.validation_errors = {"<iframe src=//evil.example>"};
+  step.fields = 3;
+  flow.steps = {step, step};
+  result.checkout = flow;
+  rapidjson::Document c;
+  c.Parse(ToJson(result).c_str());
+  ASSERT_TRUE(c.IsObject());
+  d.RemoveMember("checkout");
+  d.AddMember("checkout", rapidjson::Value(c["checkout"], d.GetAllocator()), d.GetAllocator());
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  d.Accept(w);
+  const std::string html = Render(buf.GetString());
+  EXPECT_TRUE(Contains(html, "id=\"checkout\""));
+  const std::string lower = Lower(html);
+  EXPECT_FALSE(Contains(lower, "<script"));
+  EXPECT_FALSE(Contains(lower, "<img src=x"));
+  EXPECT_FALSE(Contains(lower, "<iframe"));
+  EXPECT_FALSE(Contains(lower, "<svg onload"));
+  EXPECT_FALSE(Contains(lower, "href=\"javascript:"));
+  EXPECT_FALSE(Contains(html, "\xE2\x80\xAE"));
+  EXPECT_TRUE(Contains(html, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+}
+
 TEST(HtmlReport, ContainsNoScriptElementEvenForAHostilePage) {
   const std::string html = Render(HostileJson());
   EXPECT_FALSE(Contains(Lower(html), "<script"));

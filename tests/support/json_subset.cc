@@ -1,10 +1,13 @@
 #include "tests/support/json_subset.h"
 
+#include <rapidjson/schema.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include <cmath>
 #include <cstdlib>
+
+#include "core/embedded.h"
 
 namespace mmaudit::testing {
 namespace {
@@ -82,6 +85,25 @@ bool JsonSubset(const rapidjson::Value& expected, const rapidjson::Value& actual
   }
   *why += path + ": expected " + Show(expected) + ", got " + Show(actual) + "\n";
   return false;
+}
+
+std::string ReportSchemaError(const std::string& report_json) {
+  auto schema_text = embedded::Find("reports/schema/report.schema.json");
+  if (!schema_text) return "the schema is not embedded";
+  rapidjson::Document schema_doc;
+  schema_doc.Parse(schema_text->data(), schema_text->size());
+  if (schema_doc.HasParseError()) return "the schema is not valid JSON";
+  rapidjson::SchemaDocument schema(schema_doc);
+  rapidjson::Document actual;
+  actual.Parse(report_json.c_str());
+  if (actual.HasParseError()) return "the report is not valid JSON";
+  rapidjson::SchemaValidator validator(schema);
+  if (actual.Accept(validator)) return "";
+  rapidjson::StringBuffer where, rule;
+  validator.GetInvalidSchemaPointer().StringifyUriFragment(where);
+  validator.GetInvalidDocumentPointer().StringifyUriFragment(rule);
+  return std::string("invalid at ") + rule.GetString() + " (schema " + where.GetString() + ", keyword " +
+         validator.GetInvalidSchemaKeyword() + ")";
 }
 
 }  // namespace mmaudit::testing

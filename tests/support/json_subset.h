@@ -16,4 +16,9 @@ namespace mmaudit::testing {
 bool JsonSubset(const rapidjson::Value& expected, const rapidjson::Value& actual, const std::string& path,
                 std::string* why);
 
+// "" when `report_json` is valid against the embedded reports/schema/report.schema.json; otherwise
+// where it is not ("invalid at #/checkout/steps/0 (schema ..., keyword required)") or why it could
+// not be checked.
+std::string ReportSchemaError(const std::string& report_json);
+
 }  // namespace mmaudit::testing
