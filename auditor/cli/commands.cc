@@ -80,6 +80,7 @@ po::options_description AuditOptions() {
       ("checkout", po::value<std::string>()->default_value("inspect"),
        "checkout from the best product page found: inspect (follow links only), walk (add to cart and fill "
        "each step with a synthetic buyer; never places an order) or off")
+      ("checkout-ignore-robots", "walk or inspect the checkout even where robots.txt disallows it (the crawl still obeys)")
       ("buyer", po::value<std::string>(), "with --checkout=walk: a buyer JSON file ({\"country\": \"PL\", \"values\": {...}})")
       ("quiet,q", "print only errors (also when the CI environment variable is true)");
   return o;
@@ -143,6 +144,7 @@ int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
   options.checkout = vm["checkout"].as<std::string>();
   if (options.checkout != "inspect" && options.checkout != "walk" && options.checkout != "off")
     throw UsageError("--checkout must be inspect, walk or off, not \"" + options.checkout + "\"");
+  options.checkout_ignore_robots = vm.count("checkout-ignore-robots") > 0;
   if (vm.count("buyer")) {
     std::string error;
     options.buyer = pipeline::ParseBuyer(ReadFile(vm["buyer"].as<std::string>()), &error);

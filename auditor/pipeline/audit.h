@@ -35,6 +35,8 @@ struct AuditOptions {
   // (links only) or "off" (see pipeline/checkout_walk.h). `buyer` overrides the default buyer.
   std::string checkout = "inspect";
   std::optional<Buyer> buyer;
+  // The checkout obeys robots.txt as the crawl does unless the crawl ignores it or this is set.
+  bool checkout_ignore_robots = false;
 };
 
 // Audits one fetched response: facts, findings, scores. Never throws.

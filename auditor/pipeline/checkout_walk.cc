@@ -526,6 +526,17 @@ facts::CheckoutFlow Walker::Run(const std::string& product_url) {
     if (account_wall && flow_.steps.size() > 1) flow_.account_required = true;
     const auto forward = Pick(page, {ControlAction::kGuestCheckout, ControlAction::kContinueStep,
                                      ControlAction::kProceedToCheckout, ControlAction::kRegister});
+    if (!forward && o_.mode == "inspect") {
+      // Inspect goes no further than links lead; say so plainly when a form would.
+      bool form_ahead = false;
+      for (ControlAction a : {ControlAction::kGuestCheckout, ControlAction::kContinueStep,
+                              ControlAction::kProceedToCheckout, ControlAction::kRegister})
+        form_ahead = form_ahead || !facts::SafeControls(page.checkout, a).empty();
+      if (form_ahead) {
+        Stop("the next step is behind a form, which inspect mode does not submit (--checkout=walk does)", page.url());
+        return finish();
+      }
+    }
     if (!forward) {
       const std::string refused = Refusals(page);
       Stop("no control the walk may use moves forward" + (refused.empty() ? std::string() : " (" + refused + ")"),
