@@ -1,6 +1,7 @@
 #include "fetch/curl_common.h"
 
 #include <chrono>
+#include <memory>
 #include <set>
 
 #include "core/text.h"
@@ -139,8 +140,8 @@ std::string ReadTransfer(CURL* easy, CURLcode code, Transfer* t, const FetchOpti
   return is_redirect && location != nullptr ? std::string(location) : std::string();
 }
 
-Response Perform(CURL* easy, const Request& request, const FetchOptions& o,
-                 const std::function<void(CURL*)>& prepare, const std::function<void(const Request&)>& on_hop) {
+Response Perform(CURL* easy, const Request& request, const FetchOptions& o, CURLSH* cookie_share,
+                 const std::function<void(const Request&)>& on_hop) {
   Response r;
   r.requested_url = request.url;
   r.final_url = request.url;
@@ -170,18 +171,29 @@ Response Perform(CURL* easy, const Request& request, const FetchOptions& o,
       return r;
     }
     seen.insert(hop.method + " " + hop.url);
-    Transfer t;
-    ConfigureEasy(easy, hop.url, o, &t, remaining_ms);
-    if (hop.method == "POST") {
-      curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(hop.body.size()));
-      curl_easy_setopt(easy, CURLOPT_COPYPOSTFIELDS, hop.body.c_str());
+    // A handle of this hop's own when cookies are shared (see the header), else `easy`.
+    std::unique_ptr<CURL, void (*)(CURL*)> own(cookie_share != nullptr ? curl_easy_init() : nullptr, curl_easy_cleanup);
+    CURL* h = cookie_share != nullptr ? own.get() : easy;
+    if (h == nullptr) {
+      r.error = FetchError::kOther;
+      r.error_message = "libcurl could not create a handle";
+      return r;
     }
-    if (!hop.referer.empty()) curl_easy_setopt(easy, CURLOPT_REFERER, hop.referer.c_str());
-    if (prepare) prepare(easy);
+    Transfer t;
+    ConfigureEasy(h, hop.url, o, &t, remaining_ms);
+    if (hop.method == "POST") {
+      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(hop.body.size()));
+      curl_easy_setopt(h, CURLOPT_COPYPOSTFIELDS, hop.body.c_str());
+    }
+    if (!hop.referer.empty()) curl_easy_setopt(h, CURLOPT_REFERER, hop.referer.c_str());
+    if (cookie_share != nullptr) {
+      curl_easy_setopt(h, CURLOPT_SHARE, cookie_share);
+      curl_easy_setopt(h, CURLOPT_COOKIEFILE, "");  // switches the cookie engine on
+    }
     if (on_hop) on_hop(hop);
-    const CURLcode code = curl_easy_perform(easy);
+    const CURLcode code = curl_easy_perform(h);
     r.final_url = hop.url;
-    const std::string location = ReadTransfer(easy, code, &t, o, &r);
+    const std::string location = ReadTransfer(h, code, &t, o, &r);
     if (!r.ok() || location.empty()) return r;
     r.body.clear();  // a redirect's body is not the page
     r.decoded_bytes = 0;

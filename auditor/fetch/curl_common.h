@@ -49,10 +49,11 @@ struct Request {
 // CurlFetcher documents: http(s) only, at most options.max_redirects hops, a loop is an error, the
 // whole chain within options.total_timeout_ms. After a 303, and after a 301 or 302 answering a POST,
 // the next hop is a GET without a body (as browsers do); 307 and 308 repeat the method and body.
-// `prepare`, when set, is called on the handle before each hop is sent (after ConfigureEasy), e.g.
-// to turn on a cookie engine. `on_hop`, when set, is told each request as it is sent. Never throws.
-Response Perform(CURL* easy, const Request& request, const FetchOptions& options,
-                 const std::function<void(CURL*)>& prepare = nullptr,
+// With `cookie_share` (a CURLSH sharing cookies, and best also connections and DNS), each hop runs
+// on a new easy handle attached to it with the cookie engine on, and `easy` is not used: libcurl
+// 7.88 leaks the cookie-file list of a handle that is reset and reused. Without it, every hop reuses
+// `easy`. `on_hop`, when set, is told each request as it is sent. Never throws.
+Response Perform(CURL* easy, const Request& request, const FetchOptions& options, CURLSH* cookie_share = nullptr,
                  const std::function<void(const Request&)>& on_hop = nullptr);
 
 }  // namespace mmaudit::fetch::internal

@@ -36,20 +36,26 @@ std::string UrlEncodeForm(const std::vector<std::pair<std::string, std::string>>
 
 Session::Session(FetchOptions options) : options_(std::move(options)) {
   GlobalInit();
-  easy_ = curl_easy_init();
+  CURLSH* share = curl_share_init();
+  if (share != nullptr) {
+    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_COOKIE);
+    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+  }
+  share_ = share;
 }
 
 Session::~Session() {
-  if (easy_ != nullptr) curl_easy_cleanup(static_cast<CURL*>(easy_));
+  if (share_ != nullptr) curl_share_cleanup(static_cast<CURLSH*>(share_));
 }
 
 Response Session::Send(const std::string& method, const std::string& url, const std::string& body,
                        const std::string& referer) {
-  if (easy_ == nullptr) {
+  if (share_ == nullptr) {
     Response r;
     r.requested_url = r.final_url = url;
     r.error = FetchError::kOther;
-    r.error_message = "libcurl could not create a handle";
+    r.error_message = "libcurl could not create a share";
     return r;
   }
   internal::Request request;
@@ -57,15 +63,8 @@ Response Session::Send(const std::string& method, const std::string& url, const 
   request.url = url;
   request.body = body;
   request.referer = referer;
-  // An empty cookie file turns the engine on, once: curl_easy_reset keeps the engine and its cookies
-  // (and setting it again on every transfer leaks in libcurl 7.88).
-  auto cookies_on = [this](CURL* easy) {
-    if (cookies_on_) return;
-    curl_easy_setopt(easy, CURLOPT_COOKIEFILE, "");
-    cookies_on_ = true;
-  };
   auto log = [this](const internal::Request& hop) { sent_.push_back({hop.method, hop.url, hop.body.size()}); };
-  return internal::Perform(static_cast<CURL*>(easy_), request, options_, cookies_on, log);
+  return internal::Perform(nullptr, request, options_, static_cast<CURLSH*>(share_), log);
 }
 
 Response Session::Get(const std::string& url, const std::string& referer) { return Send("GET", url, "", referer); }
@@ -81,11 +80,16 @@ Response Session::Submit(const FormSubmission& form) {
 
 std::vector<std::string> Session::Cookies() const {
   std::vector<std::string> out;
-  if (easy_ == nullptr) return out;
+  if (share_ == nullptr) return out;
+  CURL* easy = curl_easy_init();
+  if (easy == nullptr) return out;
+  curl_easy_setopt(easy, CURLOPT_SHARE, static_cast<CURLSH*>(share_));
   struct curl_slist* list = nullptr;
-  if (curl_easy_getinfo(static_cast<CURL*>(easy_), CURLINFO_COOKIELIST, &list) != CURLE_OK) return out;
-  for (struct curl_slist* i = list; i != nullptr; i = i->next) out.emplace_back(i->data);
-  curl_slist_free_all(list);
+  if (curl_easy_getinfo(easy, CURLINFO_COOKIELIST, &list) == CURLE_OK) {
+    for (struct curl_slist* i = list; i != nullptr; i = i->next) out.emplace_back(i->data);
+    curl_slist_free_all(list);
+  }
+  curl_easy_cleanup(easy);
   return out;
 }
 

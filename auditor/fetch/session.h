@@ -57,8 +57,7 @@ class Session {
                 const std::string& referer);
 
   FetchOptions options_;
-  void* easy_ = nullptr;  // CURL*, owned
-  bool cookies_on_ = false;  // the cookie engine has been turned on
+  void* share_ = nullptr;  // CURLSH*, owned: the session's cookies, connections and DNS cache
   std::vector<SentRequest> sent_;
 };
 
