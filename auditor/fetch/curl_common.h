@@ -52,7 +52,8 @@ struct Request {
 // With `cookie_share` (a CURLSH sharing cookies, and best also connections and DNS), each hop runs
 // on a new easy handle attached to it with the cookie engine on, and `easy` is not used: libcurl
 // 7.88 leaks the cookie-file list of a handle that is reset and reused. Without it, every hop reuses
-// `easy`. `on_hop`, when set, is told each request as it is sent. Never throws.
+// `easy`; with neither (a handle or share libcurl could not create) the Response is an error.
+// `on_hop`, when set, is told each request as it is sent. Never throws.
 Response Perform(CURL* easy, const Request& request, const FetchOptions& options, CURLSH* cookie_share = nullptr,
                  const std::function<void(const Request&)>& on_hop = nullptr);
 

@@ -29,14 +29,7 @@ CurlFetcher::~CurlFetcher() {
 }
 
 Response CurlFetcher::Fetch(const std::string& requested) {
-  if (impl_->easy == nullptr) {
-    Response r;
-    r.requested_url = r.final_url = requested;
-    r.error = FetchError::kOther;
-    r.error_message = "libcurl could not create a handle";
-    return r;
-  }
-  internal::Request request;
+  internal::Request request;  // (Perform reports a handle libcurl could not create)
   request.url = requested;
   return internal::Perform(impl_->easy, request, impl_->options);
 }

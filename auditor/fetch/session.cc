@@ -51,14 +51,7 @@ Session::~Session() {
 
 Response Session::Send(const std::string& method, const std::string& url, const std::string& body,
                        const std::string& referer) {
-  if (share_ == nullptr) {
-    Response r;
-    r.requested_url = r.final_url = url;
-    r.error = FetchError::kOther;
-    r.error_message = "libcurl could not create a share";
-    return r;
-  }
-  internal::Request request;
+  internal::Request request;  // (without a share, Perform reports a handle libcurl could not create)
   request.method = method;
   request.url = url;
   request.body = body;
