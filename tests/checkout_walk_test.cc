@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <map>
+
 #include "pipeline/checkout_walk.h"
 #include "report/html.h"
 #include "tests/support/fixture_server.h"
@@ -142,8 +144,15 @@ TEST(CheckoutWalkCli, AuditWithCheckoutWalkReportsTheFunnelInJsonAndHtml) {
   ASSERT_TRUE(d.HasMember("checkout") && d["checkout"].IsObject());
   EXPECT_STREQ(d["checkout"]["result"].GetString(), "reached_review") << d["checkout"]["stop_reason"].GetString();
   EXPECT_EQ(d["checkout"]["step_count"].GetUint(), 4u);
+  // The checkout rules ran on it: four steps, seven fields, wallets on the cart.
+  std::map<std::string, std::string> status;
+  for (const auto& f : d["checkout"]["findings"].GetArray()) status[f["rule_id"].GetString()] = f["status"].GetString();
+  EXPECT_EQ(status["checkout-steps"], "warn");
+  EXPECT_EQ(status["checkout-total-fields"], "pass");
+  EXPECT_EQ(status["guest-checkout"], "pass");
+  EXPECT_EQ(status["checkout-express-payments"], "pass");
   const std::string html = Slurp(out + "/report.html");
-  for (const char* want : {"id=\"checkout\"", "Checkout funnel", "11.3 average", "8 achievable", "Information", "Shipping",
+  for (const char* want : {"id=\"checkout\"", "Checkout funnel", "Checkout rules", "11.3 average", "8 achievable", "Information", "Shipping",
                            "Payment", "Shop Pay"})
     EXPECT_NE(html.find(want), std::string::npos) << want;
   EXPECT_TRUE(server.Orders().empty());

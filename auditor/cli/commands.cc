@@ -257,6 +257,7 @@ po::options_description RulesOptions() {
 int RunRules(const po::variables_map& vm, std::ostream& out, std::ostream& err) {
   if (vm.count("checks")) {
     for (const auto& c : rules::Checks()) out << c.name << "  (reads: " << c.needs << ")\n";
+    for (const auto& c : rules::CheckoutChecks()) out << c.name << "  (scope checkout; reads: " << c.needs << ")\n";
     return pipeline::kExitOk;
   }
   rules::Catalogue catalogue;

@@ -110,6 +110,7 @@ void WalkFromBestProduct(const AuditOptions& options, Progress& progress, report
     none.result = "not_found";
     none.stop_reason = "the crawl found no product page to start the checkout from";
     result->checkout = std::move(none);
+    result->checkout_findings = rules::EvaluateCheckoutRules(options.catalogue, *result->checkout);
     return;
   }
   WalkOptions w;
@@ -120,6 +121,7 @@ void WalkFromBestProduct(const AuditOptions& options, Progress& progress, report
   const std::string& start = best->facts.http.final_url.empty() ? best->facts.http.requested_url : best->facts.http.final_url;
   progress.Log(LogLevel::kInfo, "checkout " + options.checkout + " from " + start);
   result->checkout = WalkCheckout(start, w);
+  result->checkout_findings = rules::EvaluateCheckoutRules(options.catalogue, *result->checkout);
   if (result->checkout->result != "reached_review")
     progress.Log(LogLevel::kWarning, "checkout " + options.checkout + " stopped: " + result->checkout->stop_reason);
 }

@@ -821,6 +821,12 @@ void RenderCheckout(const Model& m, std::string& out) {
   list("payment_methods", "Payment methods on the review step");
   list("express_payments", "Express payments on the cart and first step");
   out += "</ul>\n";
+  if (const Value* findings = Arr(c, "findings"); findings && findings->Size() > 0) {
+    out += "<h3>Checkout rules</h3>\n<div class=\"findings\">\n";
+    for (const Value& f : findings->GetArray())
+      if (f.IsObject()) RenderFinding(m, &f, out);
+    out += "</div>\n";
+  }
   if (steps && steps->Size() > 0) {
     // The funnel: one row per step, its bar as long as its fields.
     double most = 1;

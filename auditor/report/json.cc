@@ -448,7 +448,7 @@ void WriteRule(Out<W>& o, const rules::RuleSpec& r) {
 }
 
 template <typename W>
-void WriteCheckout(Out<W>& o, const std::optional<facts::CheckoutFlow>& flow) {
+void WriteCheckout(Out<W>& o, const std::optional<facts::CheckoutFlow>& flow, const std::vector<rules::Finding>& findings) {
   if (!flow) {
     o.Null("checkout");
     return;
@@ -477,6 +477,9 @@ void WriteCheckout(Out<W>& o, const std::optional<facts::CheckoutFlow>& flow) {
   o.UInt("requests", c.requests);
   o.UInt("posts", c.posts);
   o.Num("walk_ms", std::round(c.walk_ms));
+  o.BeginArray("findings");
+  for (const rules::Finding& f : findings) WriteFinding(o, f);
+  o.EndArray();
   o.BeginArray("steps");
   for (const facts::CheckoutStepFacts& st : c.steps) {
     o.Begin();
@@ -683,7 +686,7 @@ void WriteAll(W& w, const AuditResult& r) {
   o.End();
 
   WriteSite(o, r.crawl);
-  WriteCheckout(o, r.checkout);
+  WriteCheckout(o, r.checkout, r.checkout_findings);
 
   o.BeginArray("rules");
   for (const auto& rule : r.rules) WriteRule(o, rule);

@@ -92,6 +92,7 @@ struct AuditResult {
   std::vector<rules::RuleProblem> rule_problems;  // rules left out of it, with the reason
   std::optional<SiteSection> crawl;             // present for crawls (AuditSite); "site" in the JSON
   std::optional<facts::CheckoutFlow> checkout;  // present when a checkout walk or inspection ran
+  std::vector<rules::Finding> checkout_findings;  // the "checkout"-scoped rules on it
   std::shared_ptr<JsonStore> store;             // where stored pages' JSON lives; null when none
 };
 

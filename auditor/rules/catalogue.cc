@@ -55,12 +55,12 @@ bool ReadRule(const rapidjson::Value& v, std::string_view file, RuleSpec* rule, 
     problem->message = "unknown moment \"" + rule->moment + "\" (know, go, do, buy, mobile, speed, discoverability)";
     return false;
   }
-  if (rule->scope != "page") {
+  if (rule->scope != "page" && rule->scope != "checkout") {
     problem->field = "scope";
-    problem->message = "scope \"" + rule->scope + "\" is not supported yet (only \"page\")";
+    problem->message = "scope \"" + rule->scope + "\" is not supported (\"page\" or \"checkout\")";
     return false;
   }
-  if (FindCheck(rule->check) == nullptr) {
+  if (rule->scope == "checkout" ? FindCheckoutCheck(rule->check) == nullptr : FindCheck(rule->check) == nullptr) {
     problem->field = "check";
     problem->message = "names check \"" + rule->check + "\", which does not exist (see `mmaudit rules --checks`)";
     return false;

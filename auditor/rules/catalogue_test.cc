@@ -17,7 +17,10 @@ TEST(Catalogue, EveryBuiltInRuleNamesARegisteredCheckAndIsDocumented) {
   for (const auto& p : c.problems) ADD_FAILURE() << p.file << " " << p.rule_id << " " << p.field << ": " << p.message;
   ASSERT_GE(c.rules.size(), 15u);
   for (const RuleSpec& r : c.rules) {
-    EXPECT_NE(FindCheck(r.check), nullptr) << r.id;
+    if (r.scope == "checkout")
+      EXPECT_NE(FindCheckoutCheck(r.check), nullptr) << r.id;
+    else
+      EXPECT_NE(FindCheck(r.check), nullptr) << r.id;
     EXPECT_GE(r.description.size(), 60u) << r.id << " needs a real description";
     EXPECT_EQ(r.learn_more.rfind("https://", 0), 0u) << r.id;
     EXPECT_NE(r.title, r.failure_title) << r.id;
@@ -36,6 +39,7 @@ TEST(Catalogue, EveryRegisteredCheckIsUsedByABuiltInRule) {
   std::set<std::string> used;
   for (const RuleSpec& r : DefaultCatalogue().rules) used.insert(r.check);
   for (const CheckInfo& c : Checks()) EXPECT_TRUE(used.count(c.name)) << "check " << c.name << " is never used";
+  for (const CheckoutCheckInfo& c : CheckoutChecks()) EXPECT_TRUE(used.count(c.name)) << "check " << c.name << " is never used";
 }
 
 TEST(Catalogue, RejectsARuleFileThatIsNotValidJsonAsAConfigurationError) {

@@ -505,7 +505,115 @@ CheckResult Charset(const PageFacts& p, const Options&) {
   return r;
 }
 
+// ---------------------------------------------------------------- checkout (scope "checkout")
+// The fields the shopper is asked for: text-entry fields shown by default, on every step.
+std::vector<const facts::CheckoutField*> ShownFields(const facts::CheckoutFlow& c) {
+  std::vector<const facts::CheckoutField*> out;
+  for (const auto& step : c.steps)
+    for (const auto& f : step.field_list)
+      if (f.text_entry && f.shown) out.push_back(&f);
+  return out;
+}
+
+std::string StepText(double n) { return Num(n) + (n == 1 ? " step" : " steps"); }
+
+CheckResult WalkSteps(const facts::CheckoutFlow& c, const Options&) {
+  if (c.mode == "walk" && c.result != "reached_review")
+    return NotApplicable("the walk did not reach the order review step: " + c.stop_reason);
+  if (c.estimated_steps == 0) return NotApplicable("no checkout step was read");
+  const auto n = static_cast<double>(c.estimated_steps);
+  CheckResult r = Measured(n, "steps", StepText(n) + " from the cart to the order review" +
+                                            (c.mode == "inspect" ? " (estimated from the " + c.estimate_source + ")" : ""));
+  for (const auto& s : c.steps) r.details.push_back((s.name.empty() ? s.title : s.name) + ": " + s.url);
+  return r;
+}
+
+CheckResult WalkFields(const facts::CheckoutFlow& c, const Options&) {
+  if (c.mode != "walk" || c.result != "reached_review")
+    return NotApplicable(c.mode != "walk" ? "fields are counted on a walk to the review step (--checkout=walk)"
+                                          : "the walk did not reach the order review step: " + c.stop_reason);
+  const auto n = static_cast<double>(c.total_fields);
+  CheckResult r = Measured(n, "fields", Num(n) + " form fields from the cart to the review (" +
+                                            Num(static_cast<double>(c.total_other_elements)) + " other elements)");
+  for (const auto& s : c.steps)
+    if (s.fields > 0) r.details.push_back((s.name.empty() ? s.title : s.name) + ": " + Num(static_cast<double>(s.fields)) + " fields");
+  return r;
+}
+
+CheckResult GuestCheckout(const facts::CheckoutFlow& c, const Options&) {
+  if (c.account_required) return Binary(false, "an account must be created or signed in to before paying");
+  if (c.mode == "walk" && c.result == "reached_review") return Binary(true, "reached the order review without an account");
+  if (c.guest_checkout) return Binary(true, "a guest checkout is offered");
+  return NotApplicable("the checkout was not followed far enough to see an account step");
+}
+
+CheckResult ExpressPayments(const facts::CheckoutFlow& c, const Options&) {
+  if (c.steps.empty()) return NotApplicable("no cart or checkout step was read");
+  CheckResult r = Binary(!c.express_payments.empty(), c.express_payments.empty()
+                                                          ? "no express payment button on the cart or the first checkout step"
+                                                          : Num(static_cast<double>(c.express_payments.size())) +
+                                                                " express payment buttons");
+  r.details = c.express_payments;
+  return r;
+}
+
+CheckResult AutocompleteCoverage(const facts::CheckoutFlow& c, const Options&) {
+  const auto fields = ShownFields(c);
+  if (fields.empty()) return NotApplicable("no checkout form field was read");
+  std::size_t valid = 0;
+  CheckResult r;
+  for (const auto* f : fields) {
+    if (f->autocomplete_valid) ++valid;
+    else r.details.push_back((f->label.empty() ? f->name : f->label) + ": autocomplete \"" + f->autocomplete + "\"" +
+                             (f->invalid_tokens.empty() ? "" : " (not a WHATWG token)"));
+  }
+  const double share = static_cast<double>(valid) / static_cast<double>(fields.size());
+  r.value = std::round(share * 1000) / 1000;
+  r.unit = "share";
+  r.display_value = Num(static_cast<double>(valid)) + " of " + Num(static_cast<double>(fields.size())) +
+                    " checkout fields carry a valid autocomplete token";
+  return r;
+}
+
+// type=email for e-mail, type=tel for phone numbers, a numeric keypad (inputmode=numeric, or
+// type=tel/number) for postcodes of digits and card numbers, and no paste blocking.
+CheckResult MobileInputTypes(const facts::CheckoutFlow& c, const Options&) {
+  const auto fields = ShownFields(c);
+  if (fields.empty()) return NotApplicable("no checkout form field was read");
+  CheckResult r;
+  auto numeric_pad = [](const facts::CheckoutField& f) {
+    return f.inputmode == "numeric" || f.inputmode == "decimal" || f.inputmode == "tel" || f.type == "tel" ||
+           f.type == "number";
+  };
+  for (const auto* f : fields) {
+    const std::string who = f->label.empty() ? f->name : f->label;
+    if (f->purpose == "email" && f->type != "email") r.details.push_back(who + ": e-mail field of type " + f->type);
+    if ((f->purpose == "tel" || f->purpose == "tel-national") && f->type != "tel")
+      r.details.push_back(who + ": phone field of type " + f->type);
+    if ((f->purpose == "cc-number" || f->purpose == "cc-csc") && !numeric_pad(*f))
+      r.details.push_back(who + ": card field without a numeric keypad");
+    if (f->blocks_paste) r.details.push_back(who + ": blocks pasting");
+  }
+  r.passed = r.details.empty();
+  r.display_value = r.passed ? "every checkout field asks for the right keyboard and allows pasting"
+                             : Num(static_cast<double>(r.details.size())) + " fields make typing on a phone harder";
+  return r;
+}
+
+
 }  // namespace
+
+const std::vector<CheckoutCheckInfo>& CheckoutChecks() {
+  static const std::vector<CheckoutCheckInfo> checks = {
+      {"checkout-step-count", WalkSteps, "checkout.estimated_steps"},
+      {"checkout-total-fields", WalkFields, "checkout.totals.fields"},
+      {"guest-checkout", GuestCheckout, "checkout.guest_checkout, account_required"},
+      {"checkout-express-payments", ExpressPayments, "checkout.express_payments"},
+      {"checkout-autocomplete", AutocompleteCoverage, "checkout.steps[].field_list"},
+      {"checkout-input-types", MobileInputTypes, "checkout.steps[].field_list"},
+  };
+  return checks;
+}
 
 const std::vector<CheckInfo>& Checks() {
   static const std::vector<CheckInfo> checks = {
@@ -558,6 +666,12 @@ const std::vector<CheckInfo>& Checks() {
 
 const CheckInfo* FindCheck(std::string_view name) {
   for (const CheckInfo& c : Checks())
+    if (name == c.name) return &c;
+  return nullptr;
+}
+
+const CheckoutCheckInfo* FindCheckoutCheck(std::string_view name) {
+  for (const CheckoutCheckInfo& c : CheckoutChecks())
     if (name == c.name) return &c;
   return nullptr;
 }

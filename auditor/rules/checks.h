@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "facts/checkout_flow.h"
 #include "facts/page_facts.h"
 #include "rules/rule.h"
 
@@ -39,5 +40,17 @@ struct CheckInfo {
 const std::vector<CheckInfo>& Checks();
 // The check called `name`, or nullptr.
 const CheckInfo* FindCheck(std::string_view name);
+
+// Checks of rules with "scope": "checkout": one verdict on the site's checkout
+// (facts::CheckoutFlow, from the checkout walk or inspection) instead of one per page.
+using CheckoutCheckFn = CheckResult (*)(const facts::CheckoutFlow& checkout, const Options& options);
+struct CheckoutCheckInfo {
+  const char* name;
+  CheckoutCheckFn fn;
+  const char* needs;  // the measures it reads, for the docs
+};
+const std::vector<CheckoutCheckInfo>& CheckoutChecks();
+// The checkout check called `name`, or nullptr.
+const CheckoutCheckInfo* FindCheckoutCheck(std::string_view name);
 
 }  // namespace mmaudit::rules

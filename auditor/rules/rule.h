@@ -41,7 +41,7 @@ struct RuleSpec {
   std::string learn_more;     // https URL
   std::string threshold_source;  // where the numbers come from ("" when the rule has none)
   std::string moment;         // one of Moments()
-  std::string scope = "page"; // "page" (site-scoped rules arrive with the crawler)
+  std::string scope = "page"; // "page" (one finding per page) or "checkout" (one on the site's checkout)
   std::vector<std::string> page_types;  // empty: every page type
   std::string check;          // name in the check registry
   Options options;

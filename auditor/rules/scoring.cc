@@ -62,20 +62,24 @@ double LinearScore(double value, double good, double poor) {
   return std::clamp(t, 0.0, 1.0);
 }
 
-Finding Evaluate(const RuleSpec& rule, const facts::PageFacts& page) {
+namespace {
+
+// A finding for `rule` from running `run` (its check on whatever the rule is about): exceptions
+// become error findings, and the result is scored as the rule's score mode says.
+template <typename Run>
+Finding Score(const RuleSpec& rule, bool registered, Run run) {
   Finding f;
   f.rule_id = rule.id;
   f.moment = rule.moment;
   f.weight = rule.weight;
-  const CheckInfo* check = FindCheck(rule.check);
-  if (check == nullptr) {
+  if (!registered) {
     f.status = Status::kError;
     f.error = "check \"" + rule.check + "\" is not registered";
     return f;
   }
   CheckResult r;
   try {
-    r = check->fn(page, rule.options);
+    r = run();
   } catch (const std::exception& e) {
     f.status = Status::kError;
     f.error = std::string("the check failed: ") + e.what();
@@ -128,10 +132,29 @@ Finding Evaluate(const RuleSpec& rule, const facts::PageFacts& page) {
   return f;
 }
 
+}  // namespace
+
+Finding Evaluate(const RuleSpec& rule, const facts::PageFacts& page) {
+  const CheckInfo* check = FindCheck(rule.check);
+  return Score(rule, check != nullptr, [&] { return check->fn(page, rule.options); });
+}
+
+Finding EvaluateCheckout(const RuleSpec& rule, const facts::CheckoutFlow& checkout) {
+  const CheckoutCheckInfo* check = FindCheckoutCheck(rule.check);
+  return Score(rule, check != nullptr, [&] { return check->fn(checkout, rule.options); });
+}
+
 std::vector<Finding> EvaluateAll(const Catalogue& catalogue, const facts::PageFacts& page) {
   std::vector<Finding> out;
   for (const RuleSpec& rule : catalogue.rules)
-    if (rule.AppliesTo(page.page_type)) out.push_back(Evaluate(rule, page));
+    if (rule.scope == "page" && rule.AppliesTo(page.page_type)) out.push_back(Evaluate(rule, page));
+  return out;
+}
+
+std::vector<Finding> EvaluateCheckoutRules(const Catalogue& catalogue, const facts::CheckoutFlow& checkout) {
+  std::vector<Finding> out;
+  for (const RuleSpec& rule : catalogue.rules)
+    if (rule.scope == "checkout") out.push_back(EvaluateCheckout(rule, checkout));
   return out;
 }
 

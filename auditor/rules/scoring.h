@@ -32,8 +32,14 @@ double LinearScore(double value, double good, double poor);
 // becomes an error finding that names the problem.
 Finding Evaluate(const RuleSpec& rule, const facts::PageFacts& page);
 
-// Runs every rule that applies to the page's type, in catalogue order.
+// Runs every page-scoped rule that applies to the page's type, in catalogue order.
 std::vector<Finding> EvaluateAll(const Catalogue& catalogue, const facts::PageFacts& page);
+
+// Runs `rule` (scope "checkout") on the site's checkout; never throws, as Evaluate.
+Finding EvaluateCheckout(const RuleSpec& rule, const facts::CheckoutFlow& checkout);
+// Runs every checkout-scoped rule, in catalogue order. Their findings are reported with the
+// checkout and scored on their own (ScorePage over them); they do not enter the pages' scores.
+std::vector<Finding> EvaluateCheckoutRules(const Catalogue& catalogue, const facts::CheckoutFlow& checkout);
 
 struct Scores {
   std::optional<double> overall;               // 0..100
