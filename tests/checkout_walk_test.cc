@@ -151,6 +151,9 @@ TEST(CheckoutWalkCli, AuditWithCheckoutWalkReportsTheFunnelInJsonAndHtml) {
   EXPECT_EQ(status["checkout-total-fields"], "pass");
   EXPECT_EQ(status["guest-checkout"], "pass");
   EXPECT_EQ(status["checkout-express-payments"], "pass");
+  // The payment step's billing choice defaults to the shipping address, beside a trust phrase.
+  EXPECT_STREQ(d["checkout"]["billing_same_as_shipping"].GetString(), "checked");
+  EXPECT_STREQ(d["checkout"]["trust_signal"].GetString(), "encrypted");
   const std::string html = Slurp(out + "/report.html");
   for (const char* want : {"id=\"checkout\"", "Checkout funnel", "Checkout rules", "11.3 average", "8 achievable", "Information", "Shipping",
                            "Payment", "Shop Pay"})

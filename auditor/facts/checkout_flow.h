@@ -26,6 +26,7 @@ struct CheckoutField {
   bool shown = true;         // shown by default
   bool required = false;
   bool blocks_paste = false;
+  bool small_font = false;   // an inline font under 16 px: phones zoom the page when it is focused
 };
 
 struct CheckoutStepFacts {
@@ -66,6 +67,11 @@ struct CheckoutFlow {
   bool account_required = false;    // an account step without a guest path
   std::vector<std::string> payment_methods;   // named on the final step
   std::vector<std::string> express_payments;  // wallets on the cart or the first checkout step
+  // A "billing address same as shipping" checkbox or radio button: "checked" (chosen by default, as
+  // it should be), "unchecked", or "" when no step showed one.
+  std::string billing_same_as_shipping;
+  bool shipping_info_on_cart = false;  // the cart mentions shipping or delivery costs
+  std::string trust_signal;         // a trust phrase on the review step ("secure payment"), or ""
   std::string buyer_country;        // whose synthetic data was typed
   std::size_t requests = 0;         // HTTP requests the walk sent
   std::size_t posts = 0;            // of which form POSTs

@@ -1,6 +1,8 @@
 // ExtractLinks and ExtractForms.
 #include <algorithm>
 
+#include <optional>
+
 #include "core/text.h"
 #include "core/url.h"
 #include "facts/extract.h"
@@ -112,6 +114,35 @@ LinkFacts ExtractLinks(const html::Document& doc, const Context& ctx) {
   return f;
 }
 
+// The font size an inline style sets, in CSS px ("font-size: 13px", "font:12pt Arial" -> 16), or
+// nullopt when it sets none in px or pt (relative units depend on what the page inherits).
+static std::optional<double> InlineFontPx(std::string_view style) {
+  const std::string s = text::AsciiLower(style);
+  for (std::size_t at = s.find("font"); at != std::string::npos; at = s.find("font", at + 4)) {
+    std::size_t i = s.find(':', at);
+    if (i == std::string::npos) return std::nullopt;
+    const std::string_view prop = text::Trim(std::string_view(s).substr(at, i - at));
+    if (prop != "font-size" && prop != "font") continue;
+    const std::size_t end = s.find(';', i);
+    const std::string value = s.substr(i + 1, end == std::string::npos ? std::string::npos : end - i - 1);
+    for (std::size_t k = 0; k < value.size(); ++k) {
+      if (!(value[k] >= '0' && value[k] <= '9') || (k > 0 && (value[k - 1] == '.' || (value[k - 1] >= '0' && value[k - 1] <= '9'))))
+        continue;
+      std::size_t used = 0;
+      double number = 0;
+      try {
+        number = std::stod(value.substr(k), &used);
+      } catch (...) {
+        continue;
+      }
+      const std::string_view unit = std::string_view(value).substr(k + used, 2);
+      if (unit == "px") return number;
+      if (unit == "pt") return number * 4 / 3;
+    }
+  }
+  return std::nullopt;
+}
+
 FormControlReader::FormControlReader(const html::Document& doc) {
   std::vector<std::string> labelledby_ids;  // ids named by controls' aria-labelledby
   html::Walk(doc.root(), [&](const GumboNode* n, std::size_t) {
@@ -185,6 +216,7 @@ std::optional<FormControl> FormControlReader::Read(const GumboNode* n) const {
   c.text_entry = textarea || (input && IsTextEntryType(c.type));
   const std::string onpaste = text::AsciiLower(html::AttrOr(n, "onpaste"));
   c.blocks_paste = text::Contains(onpaste, "return false") || text::Contains(onpaste, "preventdefault");
+  c.small_font = c.text_entry && InlineFontPx(html::AttrOr(n, "style")).value_or(16) < 16;
   return c;
 }
 

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "facts/extract.h"
 #include "html/query.h"
 #include "tests/support/test_paths.h"
@@ -37,6 +39,24 @@ TEST(Forms, CountsFieldsShownByDefaultTheBaymardWay) {
   EXPECT_EQ(form.hidden_text_fields, 2u);   // company behind [hidden], address2 behind display:none
   EXPECT_EQ(form.other_elements, 3u);       // country select, one radio group, newsletter checkbox
   EXPECT_EQ(form.required, 5u);             // email, first, last, address1 (aria-required), zip
+}
+
+// An inline font under 16 px (px, or pt at 4/3 px) marks a text field: phones zoom in on it.
+// Relative units and non-text controls are left alone.
+TEST(Forms, MarksTextFieldsWhoseInlineFontIsUnderSixteenPixels) {
+  auto doc = testing::ParseFixture("fixtures/pages/forms/small-fonts.html");
+  const FormFacts f = ExtractForms(doc, Context{"https://shop.example/checkout"});
+  ASSERT_EQ(f.forms.size(), 1u);
+  std::map<std::string, bool> small;
+  for (const FormControl& c : f.forms[0].controls) small[c.name] = c.small_font;
+  EXPECT_TRUE(small.at("a"));   // 13px
+  EXPECT_FALSE(small.at("b"));  // 16px
+  EXPECT_TRUE(small.at("c"));   // font shorthand, 11pt = 14.7px
+  EXPECT_FALSE(small.at("d"));  // rem: depends on the page
+  EXPECT_TRUE(small.at("e"));   // 9.5px after other properties
+  EXPECT_FALSE(small.at("f"));  // a checkbox is not typed into
+  EXPECT_TRUE(small.at("g"));   // textarea at 14px
+  EXPECT_FALSE(small.at("h"));  // no style
 }
 
 TEST(Forms, FindsLabelsFromForWrappingAriaAndPlaceholder) {

@@ -153,6 +153,7 @@ struct FormControl {
   bool disabled = false;
   bool text_entry = false;   // a Baymard "form field": text-like input or textarea
   bool blocks_paste = false; // onpaste handler returning false / preventDefault
+  bool small_font = false;   // an inline style sets its font under 16 px (phones zoom the page on focus)
 };
 
 struct Form {

@@ -29,6 +29,8 @@ struct WalkPage {
   std::vector<facts::FormDataSet> forms;  // forms[i] is facts.forms.forms[i] and checkout.forms[i]
   std::vector<std::string> errors;        // validation messages shown on the page
   std::string heading;                    // the first h1 (or h2)
+  std::string trust_phrase;               // a trust phrase in the visible text, or ""
+  std::string billing_same;               // a billing-same-as-shipping checkbox: "checked", "unchecked" or ""
 
   bool ok() const { return facts.parsed && facts.error_code.empty(); }
   const std::string& url() const { return response.final_url; }
@@ -61,6 +63,15 @@ WalkPage ReadPage(fetch::Response response) {
     p.checkout = facts::ReadCheckoutPage(doc, ctx);
     p.forms = facts::ReadFormDataSets(doc, ctx);
     p.errors = ReadErrors(doc);
+    const facts::Lexicon& cues = facts::CheckoutLexicon();
+    if (ctx.folded_visible_text_every_node != nullptr)
+      p.trust_phrase = cues.FirstMatch("trust_signal", *ctx.folded_visible_text_every_node);
+    const facts::Lexicon::Cue same = cues.Find("billing_same_as_shipping");
+    for (const facts::FormDataSet& form : p.forms)
+      for (const facts::FormField& f : form.fields)
+        if (p.billing_same.empty() && (f.control.type == "checkbox" || f.control.type == "radio") && f.control.visible &&
+            same.Matches(text::FoldCase(f.control.label)))
+          p.billing_same = f.checked ? "checked" : "unchecked";
     for (GumboTag tag : {GUMBO_TAG_H1, GUMBO_TAG_H2})
       if (const GumboNode* h = html::FindFirst(doc.root(), tag); h != nullptr && p.heading.empty())
         p.heading = text::CollapseWhitespace(html::VisibleText(h, 200));
@@ -146,6 +157,7 @@ void CountFields(const WalkPage& page, const std::vector<std::size_t>& forms, fa
       f.shown = c.visible;
       f.required = c.required;
       f.blocks_paste = c.blocks_paste;
+      f.small_font = c.small_font;
       s->field_list.push_back(std::move(f));
     }
   }
@@ -315,6 +327,11 @@ class Walker {
     indicator_has_cart_ = std::any_of(ind.steps.begin(), ind.steps.end(), [&](const facts::CheckoutStep& st) {
       return cart.Matches(text::FoldCase(st.name));
     });
+  }
+
+  // The first billing-same-as-shipping checkbox met, as the shop ticks it by default.
+  void NoteSignals(const WalkPage& page) {
+    if (flow_.billing_same_as_shipping.empty()) flow_.billing_same_as_shipping = page.billing_same;
   }
 
   const WalkOptions& o_;
@@ -506,12 +523,15 @@ facts::CheckoutFlow Walker::Run(const std::string& product_url) {
   }
   flow_.steps.push_back(ReadStep(page, o_.mode == "walk" ? "start" : "link", ""));
   NoteIndicator(page);
+  NoteSignals(page);
+  flow_.shipping_info_on_cart = page.facts.commerce.shipping_info;
 
   std::map<std::string, int> visits;
   for (int step = 0; step < o_.max_steps; ++step) {
     if (page.checkout.final_step) {
       flow_.result = "reached_review";
       flow_.payment_methods = page.facts.commerce.payment_methods;
+      flow_.trust_signal = page.trust_phrase;
       return finish();
     }
     if (!Budget()) {
@@ -583,6 +603,7 @@ facts::CheckoutFlow Walker::Run(const std::string& product_url) {
     page = std::move(*next);
     flow_.steps.push_back(ReadStep(page, how, control_text));
     NoteIndicator(page);
+    NoteSignals(page);
   }
   Stop("no order review step within " + std::to_string(o_.max_steps) + " steps", page.url());
   return finish();

@@ -820,7 +820,15 @@ void RenderCheckout(const Model& m, std::string& out) {
   };
   list("payment_methods", "Payment methods on the review step");
   list("express_payments", "Express payments on the cart and first step");
-  out += "</ul>\n";
+  out += std::string("<li>Shipping costs mentioned on the cart: ") +
+         (Bool(c, "shipping_info_on_cart").value_or(false) ? "yes" : "no") + "</li>\n";
+  const std::string billing = Str(c, "billing_same_as_shipping");
+  out += "<li>Billing address same as shipping: " +
+         std::string(billing == "checked" ? "ticked by default" : billing == "unchecked" ? "not ticked by default" : "not seen") +
+         "</li>\n";
+  const std::string trust = Str(c, "trust_signal");
+  out += "<li>Trust signal on the review step: " + (trust.empty() ? std::string("none found") : "\xe2\x80\x9c" + Text(trust) + "\xe2\x80\x9d") +
+         "</li>\n</ul>\n";
   if (const Value* findings = Arr(c, "findings"); findings && findings->Size() > 0) {
     out += "<h3>Checkout rules</h3>\n<div class=\"findings\">\n";
     for (const Value& f : findings->GetArray())

@@ -473,6 +473,9 @@ void WriteCheckout(Out<W>& o, const std::optional<facts::CheckoutFlow>& flow, co
   o.Bool("account_required", c.account_required);
   o.StrList("payment_methods", c.payment_methods);
   o.StrList("express_payments", c.express_payments);
+  o.Str("billing_same_as_shipping", c.billing_same_as_shipping);
+  o.Bool("shipping_info_on_cart", c.shipping_info_on_cart);
+  o.Str("trust_signal", c.trust_signal);
   o.Str("buyer_country", c.buyer_country);
   o.UInt("requests", c.requests);
   o.UInt("posts", c.posts);
@@ -515,6 +518,7 @@ void WriteCheckout(Out<W>& o, const std::optional<facts::CheckoutFlow>& flow, co
       o.Bool("shown", f.shown);
       o.Bool("required", f.required);
       o.Bool("blocks_paste", f.blocks_paste);
+      o.Bool("small_font", f.small_font);
       o.End();
     }
     o.EndArray();

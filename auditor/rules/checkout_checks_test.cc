@@ -104,10 +104,14 @@ TEST(CheckoutRules, PageRulesAndCheckoutRulesDoNotRunOnEachOthersSubjects) {
   page.page_type = "checkout";
   for (const Finding& f : EvaluateAll(cat, page))
     for (const RuleSpec& r : cat.rules)
-      if (r.id == f.rule_id) EXPECT_EQ(r.scope, "page") << r.id;
+      if (r.id == f.rule_id) {
+        EXPECT_EQ(r.scope, "page") << r.id;
+      }
   for (const Finding& f : EvaluateCheckoutRules(cat, Walked()))
     for (const RuleSpec& r : cat.rules)
-      if (r.id == f.rule_id) EXPECT_EQ(r.scope, "checkout") << r.id;
+      if (r.id == f.rule_id) {
+        EXPECT_EQ(r.scope, "checkout") << r.id;
+      }
 }
 
 }  // namespace

@@ -576,7 +576,7 @@ CheckResult AutocompleteCoverage(const facts::CheckoutFlow& c, const Options&) {
 }
 
 // type=email for e-mail, type=tel for phone numbers, a numeric keypad (inputmode=numeric, or
-// type=tel/number) for postcodes of digits and card numbers, and no paste blocking.
+// type=tel/number) for card numbers and codes, no paste blocking, and no inline font under 16 px.
 CheckResult MobileInputTypes(const facts::CheckoutFlow& c, const Options&) {
   const auto fields = ShownFields(c);
   if (fields.empty()) return NotApplicable("no checkout form field was read");
@@ -593,6 +593,7 @@ CheckResult MobileInputTypes(const facts::CheckoutFlow& c, const Options&) {
     if ((f->purpose == "cc-number" || f->purpose == "cc-csc") && !numeric_pad(*f))
       r.details.push_back(who + ": card field without a numeric keypad");
     if (f->blocks_paste) r.details.push_back(who + ": blocks pasting");
+    if (f->small_font) r.details.push_back(who + ": font under 16 px, so the phone zooms in on it");
   }
   r.passed = r.details.empty();
   r.display_value = r.passed ? "every checkout field asks for the right keyboard and allows pasting"
