@@ -8,8 +8,11 @@
 
 #include <map>
 
+#include "core/progress.h"
+#include "pipeline/audit.h"
 #include "pipeline/checkout_walk.h"
 #include "report/html.h"
+#include "tests/support/crawl_shop.h"
 #include "tests/support/fixture_server.h"
 #include "tests/support/json_subset.h"
 #include "tests/support/subprocess.h"
@@ -125,6 +128,34 @@ std::string Slurp(const std::string& path) {
   std::string out;
   EXPECT_TRUE(testing::ReadWholeFile(path, &out)) << path;
   return out;
+}
+
+// The walk goes on with the crawl's cookie jar, as the same visitor: a cookie the home page set
+// during the crawl comes back with the walk's add-to-cart POST.
+TEST(CheckoutWalkAfterCrawl, CarriesTheCrawlsCookiesIntoTheWalk) {
+  testing::FixtureServer server(testing::SourcePath("fixtures/shops/woo/site"));
+  server.Route("/", [](const httplib::Request&, httplib::Response& res) {
+    res.set_header("Set-Cookie", "consent=granted; Path=/");
+    res.set_content("<!doctype html><title>Home</title><a href=\"/product/trail-runner/\">Trail Runner</a>",
+                    "text/html; charset=utf-8");
+  });
+  std::string error;
+  ASSERT_TRUE(server.Start(&error)) << error;
+  pipeline::AuditOptions o = testing::CrawlShopOptions();
+  o.checkout = "walk";
+  o.crawl.use_sitemaps = false;
+  o.crawl.max_pages = 5;
+  NullProgress progress;
+  const report::AuditResult r = pipeline::AuditSite({server.Url("/")}, o, progress);
+  ASSERT_TRUE(r.checkout);
+  EXPECT_EQ(r.checkout->result, "reached_review") << r.checkout->stop_reason;
+  bool posted_with_cookie = false;
+  for (const auto& req : server.Requests())
+    if (req.method == "POST" || req.query.find("add-to-cart") != std::string::npos)
+      posted_with_cookie = posted_with_cookie || req.cookie.find("consent=granted") != std::string::npos;
+  EXPECT_TRUE(posted_with_cookie);
+  EXPECT_TRUE(server.Orders().empty());
+  EXPECT_TRUE(server.OrderAttempts().empty());
 }
 
 // The command line end to end: a crawl finds the product page, the walk runs after it, and both

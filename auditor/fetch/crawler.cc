@@ -646,6 +646,16 @@ CrawlResult Crawler::Run(const std::vector<std::string>& seeds) {
   }
   pool_.reset();
   curl_multi_cleanup(multi);
+  // Keep the jar's cookies for whoever goes on browsing the site (the checkout walk).
+  if (CURL* reader = curl_easy_init(); reader != nullptr) {
+    curl_easy_setopt(reader, CURLOPT_SHARE, share_);
+    struct curl_slist* list = nullptr;
+    if (curl_easy_getinfo(reader, CURLINFO_COOKIELIST, &list) == CURLE_OK) {
+      for (struct curl_slist* i = list; i != nullptr; i = i->next) result_.cookies.emplace_back(i->data);
+      curl_slist_free_all(list);
+    }
+    curl_easy_cleanup(reader);
+  }
   curl_share_cleanup(share_);
   progress_.Done();
   return std::move(result_);

@@ -78,6 +78,9 @@ struct CrawlResult {
   std::vector<std::string> sitemaps;      // sitemap files read
   std::vector<std::string> sitemap_errors;
   std::size_t fetched = 0, failed = 0, skipped = 0, skipped_unrecorded = 0;
+  // The crawl's cookie jar when it ended (Netscape cookie-file lines), for the checkout walk to go on
+  // with the same cookies (fetch::Session::AddCookies). Not written to the report.
+  std::vector<std::string> cookies;
 };
 
 // What the sink tells the crawler about one fetched response.

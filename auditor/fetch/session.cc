@@ -71,6 +71,15 @@ Response Session::Submit(const FormSubmission& form) {
   return Send("GET", target, "", form.referer);
 }
 
+void Session::AddCookies(const std::vector<std::string>& lines) {
+  if (share_ == nullptr || lines.empty()) return;
+  CURL* easy = curl_easy_init();
+  if (easy == nullptr) return;
+  curl_easy_setopt(easy, CURLOPT_SHARE, static_cast<CURLSH*>(share_));
+  for (const std::string& line : lines) curl_easy_setopt(easy, CURLOPT_COOKIELIST, line.c_str());
+  curl_easy_cleanup(easy);
+}
+
 std::vector<std::string> Session::Cookies() const {
   std::vector<std::string> out;
   if (share_ == nullptr) return out;

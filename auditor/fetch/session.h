@@ -49,8 +49,11 @@ class Session {
 
   // Every request sent so far, in order.
   const std::vector<SentRequest>& sent() const { return sent_; }
-  // The session's cookies as libcurl keeps them (Netscape cookie-file lines), for tests and debugging.
+  // The session's cookies as libcurl keeps them (Netscape cookie-file lines).
   std::vector<std::string> Cookies() const;
+  // Adds cookies in that form (e.g. the crawl's jar, fetch::CrawlResult::cookies) to the session's
+  // jar; lines libcurl cannot read are ignored.
+  void AddCookies(const std::vector<std::string>& lines);
 
  private:
   Response Send(const std::string& method, const std::string& url, const std::string& body,

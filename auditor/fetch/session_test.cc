@@ -80,6 +80,16 @@ TEST_F(SessionTest, AGetFormPutsItsFieldsInTheQueryInsteadOfTheActionsQuery) {
   EXPECT_EQ(r.body, "GET  buty do biegania");
 }
 
+// Cookies from elsewhere (the crawl's jar) join the session's and go out with its requests.
+TEST_F(SessionTest, SendsCookiesItWasGivenInCookieFileForm) {
+  Session s(FetchOptions{});
+  s.AddCookies({"127.0.0.1\tFALSE\t/\tFALSE\t0\tconsent\tyes", "not a cookie line"});
+  EXPECT_NE(s.Get(server.Url("/cart")).body.find("consent=yes"), std::string::npos);
+  bool listed = false;
+  for (const std::string& c : s.Cookies()) listed = listed || c.find("consent") != std::string::npos;
+  EXPECT_TRUE(listed);
+}
+
 TEST(UrlEncodeForm, EncodesLikeABrowser) {
   EXPECT_EQ(UrlEncodeForm({{"a b", "ü&="}, {"x", ""}, {"k", "A-z_0.9*~"}}), "a+b=%C3%BC%26%3D&x=&k=A-z_0.9*%7E");
 }

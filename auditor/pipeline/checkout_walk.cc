@@ -199,9 +199,11 @@ facts::CheckoutStepFacts ReadStep(const WalkPage& page, const std::string& reach
 // Types the buyer into `form`: every text field shown whose purpose the buyer has a value for
 // (all of them with `every_field`, unknown ones getting a placeholder), the buyer's country in a
 // country select, the first option of other selects left empty, the first choice of a radio group
-// with none chosen, required checkboxes ticked and marketing ones unticked. Card fields are never
+// with none chosen, required and billing-same-as-shipping checkboxes ticked and marketing ones
+// unticked. Card fields are never
 // touched (the walk refuses such forms before it gets here).
 void Fill(facts::FormDataSet* form, const Buyer& buyer, bool every_field) {
+  const facts::Lexicon::Cue same_as_shipping = facts::CheckoutLexicon().Find("billing_same_as_shipping");
   std::set<std::string> radio_groups_done;
   for (const facts::FormField& f : form->fields)
     if (f.control.type == "radio" && f.checked) radio_groups_done.insert(f.control.name);
@@ -212,7 +214,7 @@ void Fill(facts::FormDataSet* form, const Buyer& buyer, bool every_field) {
     const std::string purpose(facts::FieldPurposeName(guess.purpose));
     if (c.type == "checkbox") {
       if (guess.purpose == facts::FieldPurpose::kNewsletter) f.checked = false;
-      else if (c.required) f.checked = true;
+      else if (c.required || same_as_shipping.Matches(text::FoldCase(c.label))) f.checked = true;
       continue;
     }
     if (c.type == "radio") {
@@ -274,7 +276,7 @@ int SubmitterIndex(const facts::FormDataSet& form, const facts::PageControl& con
 
 class Walker {
  public:
-  Walker(const WalkOptions& o) : o_(o), session_(o.fetch) {}
+  explicit Walker(const WalkOptions& o) : o_(o), session_(o.fetch) { session_.AddCookies(o.cookies); }
 
   facts::CheckoutFlow Run(const std::string& product_url);
 

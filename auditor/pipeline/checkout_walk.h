@@ -18,6 +18,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "facts/checkout_flow.h"
 #include "fetch/fetcher.h"
@@ -34,6 +35,9 @@ struct WalkOptions {
   // robots.txt is obeyed as the crawl obeys it: the walk stops before a disallowed URL (many shops
   // disallow /cart and /checkout) and says so. true: the explicit opt-out, as --ignore-robots.
   bool ignore_robots = false;
+  // Cookies to start with: the crawl's jar (fetch::CrawlResult::cookies), so the walk goes on as the
+  // same visitor.
+  std::vector<std::string> cookies;
 };
 
 // Walks the checkout from `product_url` (an absolute URL of a product page). Never throws: network
