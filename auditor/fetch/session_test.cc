@@ -26,6 +26,9 @@ class SessionTest : public ::testing::Test {
       res.set_content(req.method + " " + req.body + " " + (req.has_param("q") ? req.get_param_value("q") : ""),
                       "text/plain");
     });
+    server.Route("/big", [](const httplib::Request& req, httplib::Response& res) {
+      res.set_content(std::to_string(req.body.size()), "text/plain");
+    });
     std::string error;
     ASSERT_TRUE(server.Start(&error)) << error;
   }
@@ -88,6 +91,18 @@ TEST_F(SessionTest, SendsCookiesItWasGivenInCookieFileForm) {
   bool listed = false;
   for (const std::string& c : s.Cookies()) listed = listed || c.find("consent") != std::string::npos;
   EXPECT_TRUE(listed);
+}
+
+// A long form (order notes) arrives whole.
+TEST_F(SessionTest, PostsALongFormWhole) {
+  Session s(FetchOptions{});
+  FormSubmission f;
+  f.method = "post";
+  f.action = server.Url("/big");
+  f.fields = {{"notes", std::string(40000, 'x')}};
+  const Response r = s.Submit(f);
+  ASSERT_TRUE(r.ok()) << r.error_message;
+  EXPECT_EQ(r.body, "40006");
 }
 
 TEST(UrlEncodeForm, EncodesLikeABrowser) {
