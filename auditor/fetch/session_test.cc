@@ -102,7 +102,7 @@ TEST_F(SessionTest, PostsALongFormWhole) {
   f.fields = {{"notes", std::string(40000, 'x')}};
   const Response r = s.Submit(f);
   ASSERT_TRUE(r.ok()) << r.error_message;
-  EXPECT_EQ(r.body, "40006");
+  EXPECT_EQ(r.body, "40006") << r.status << " " << r.final_url;
 }
 
 TEST(UrlEncodeForm, EncodesLikeABrowser) {
