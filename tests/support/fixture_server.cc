@@ -98,7 +98,6 @@ bool FixtureServer::Start(std::string* error, int port) {
   server_.Delete(".*", handler);
   server_.Options(".*", handler);
   server_.set_keep_alive_max_count(1000);
-  server_.set_payload_max_length(16u << 20);  // forms as large as real shops accept (httplib's default is small)
   if (port == 0) {
     port_ = server_.bind_to_any_port("127.0.0.1");
   } else {
