@@ -69,11 +69,14 @@ TEST(CheckoutRules, AForcedAccountWrongKeyboardsAndPasteBlockingFail) {
   c.steps[1].field_list[0].type = "text";        // e-mail as a plain text field
   c.steps[1].field_list[6].type = "number";      // phone as a number field
   c.steps[1].field_list[4].blocks_paste = true;
+  c.buyer_country = "DE";                        // postcodes of digits: a text field is the wrong keyboard
   const auto f = Judge(c);
   EXPECT_EQ(f.at("guest-checkout").status, Status::kFail);
   EXPECT_EQ(f.at("checkout-express-payments").status, Status::kFail);
   EXPECT_EQ(f.at("checkout-input-types").status, Status::kFail);
-  EXPECT_EQ(f.at("checkout-input-types").details.size(), 3u);
+  EXPECT_EQ(f.at("checkout-input-types").details.size(), 4u);
+  c.buyer_country = "GB";  // "NW1 6XE" needs letters: no numeric keypad expected
+  EXPECT_EQ(Judge(c).at("checkout-input-types").details.size(), 3u);
 }
 
 TEST(CheckoutRules, AWalkThatStoppedEarlyMakesCountsNotApplicableRatherThanWrong) {

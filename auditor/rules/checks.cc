@@ -576,11 +576,17 @@ CheckResult AutocompleteCoverage(const facts::CheckoutFlow& c, const Options&) {
 }
 
 // type=email for e-mail, type=tel for phone numbers, a numeric keypad (inputmode=numeric, or
-// type=tel/number) for card numbers and codes, no paste blocking, and no inline font under 16 px.
+// type=tel/number) for card numbers and codes and for postcodes in countries whose postcodes are
+// digits (the buyer's), no paste blocking, and no inline font under 16 px.
 CheckResult MobileInputTypes(const facts::CheckoutFlow& c, const Options&) {
   const auto fields = ShownFields(c);
   if (fields.empty()) return NotApplicable("no checkout form field was read");
   CheckResult r;
+  // Countries whose postcodes are digits only (a numeric keypad suits them); others have letters
+  // or a dash (GB, NL, PL, PT ...).
+  static const std::set<std::string> kDigitPostcodes = {"US", "DE", "FR", "ES", "IT", "RU", "AT", "CH", "BE",
+                                                        "DK", "NO", "FI", "UA", "BY", "KZ", "MX", "AU"};
+  const bool digit_postcodes = kDigitPostcodes.count(c.buyer_country) > 0;
   auto numeric_pad = [](const facts::CheckoutField& f) {
     return f.inputmode == "numeric" || f.inputmode == "decimal" || f.inputmode == "tel" || f.type == "tel" ||
            f.type == "number";
@@ -592,6 +598,8 @@ CheckResult MobileInputTypes(const facts::CheckoutFlow& c, const Options&) {
       r.details.push_back(who + ": phone field of type " + f->type);
     if ((f->purpose == "cc-number" || f->purpose == "cc-csc") && !numeric_pad(*f))
       r.details.push_back(who + ": card field without a numeric keypad");
+    if (f->purpose == "postal-code" && digit_postcodes && !numeric_pad(*f))
+      r.details.push_back(who + ": postcode of digits without a numeric keypad");
     if (f->blocks_paste) r.details.push_back(who + ": blocks pasting");
     if (f->small_font) r.details.push_back(who + ": font under 16 px, so the phone zooms in on it");
   }
