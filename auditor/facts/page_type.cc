@@ -260,12 +260,6 @@ std::size_t CountPrices(std::string_view s) {
   static constexpr std::string_view kSigns[] = {"€", "$", "£", "¥", "₽", "₴", "₹", "₺", "₪", "₩", "₸"};
   static constexpr std::string_view kCodes[] = {"zł",  "zl",  "pln", "eur", "usd", "gbp", "rub", "руб", "грн",
                                                 "uah", "chf", "czk", "kč",  "sek", "nok", "dkk", "huf", "brl"};
-  auto digit_beside = [&](std::size_t pos, std::size_t len) {
-    std::size_t before = pos, after = pos + len;
-    if (before > 0 && s[before - 1] == ' ') --before;
-    if (after < s.size() && s[after] == ' ') ++after;
-    return (before > 0 && IsDigit(s[before - 1])) || (after < s.size() && IsDigit(s[after]));
-  };
   auto letter = [&](std::size_t i) {
     if (i >= s.size()) return false;
     const auto c = static_cast<unsigned char>(s[i]);
@@ -277,33 +271,53 @@ std::size_t CountPrices(std::string_view s) {
     while (lead > 0 && (static_cast<unsigned char>(s[lead]) & 0xC0) == 0x80) --lead;
     return letter(lead);
   };
-  // One pass over `s`: at each byte, only the signs and codes starting with that byte are compared.
-  // No sign or code overlaps itself, so this counts exactly the matches a find() loop per sign or
-  // code would.
+  // A price needs a digit beside its sign or code, and digits are rarer than the letters codes start
+  // with, so the pass looks only at the edges of digit runs: a sign or code may end just before a
+  // run (or one space before it) or start just after one (or one space after). Only the signs and
+  // codes that end or start with the byte there are compared. A sign between two numbers is seen
+  // from both, so matched positions are counted once.
   constexpr std::size_t kSignCount = std::size(kSigns), kCodeCount = std::size(kCodes);
   static_assert(kSignCount + kCodeCount <= 32);
-  static const std::array<std::uint32_t, 256> kStartingWith = [] {
-    std::array<std::uint32_t, 256> t{};
+  auto token = [&](std::size_t k) { return k < kSignCount ? kSigns[k] : kCodes[k - kSignCount]; };
+  static const auto kByEdge = [&] {
+    std::array<std::array<std::uint32_t, 256>, 2> t{};  // [0]: by first byte, [1]: by last byte
     for (std::size_t k = 0; k < kSignCount + kCodeCount; ++k) {
-      const std::string_view m = k < kSignCount ? kSigns[k] : kCodes[k - kSignCount];
-      t[static_cast<unsigned char>(m[0])] |= std::uint32_t{1} << k;
+      const std::string_view m = token(k);
+      t[0][static_cast<unsigned char>(m.front())] |= std::uint32_t{1} << k;
+      t[1][static_cast<unsigned char>(m.back())] |= std::uint32_t{1} << k;
     }
     return t;
   }();
-  std::size_t n = 0;
-  for (std::size_t pos = 0; pos < s.size(); ++pos) {
-    for (std::uint32_t candidates = kStartingWith[static_cast<unsigned char>(s[pos])]; candidates != 0;
-         candidates &= candidates - 1) {
-      const auto k = static_cast<std::size_t>(std::countr_zero(candidates));
-      const bool code = k >= kSignCount;
-      const std::string_view m = code ? kCodes[k - kSignCount] : kSigns[k];
-      // The digit test first: it is cheap and rarely passes, while the first byte of a code is a
-      // common letter.
-      if (!digit_beside(pos, m.size()) || s.compare(pos, m.size(), m) != 0) continue;
-      if (code && (letter_before(pos) || letter(pos + m.size()))) continue;
-      ++n;
+  std::vector<std::size_t> found;  // start positions of prices' signs and codes
+  auto try_at = [&](std::size_t pos, std::size_t k) {
+    const std::string_view m = token(k);
+    if (s.compare(pos, m.size(), m) != 0) return;
+    if (k >= kSignCount && (letter_before(pos) || letter(pos + m.size()))) return;
+    found.push_back(pos);
+  };
+  auto starting_at = [&](std::size_t pos) {
+    if (pos >= s.size()) return;
+    for (std::uint32_t c = kByEdge[0][static_cast<unsigned char>(s[pos])]; c != 0; c &= c - 1)
+      try_at(pos, static_cast<std::size_t>(std::countr_zero(c)));
+  };
+  auto ending_before = [&](std::size_t end) {
+    if (end == 0) return;
+    for (std::uint32_t c = kByEdge[1][static_cast<unsigned char>(s[end - 1])]; c != 0; c &= c - 1) {
+      const auto k = static_cast<std::size_t>(std::countr_zero(c));
+      if (token(k).size() <= end) try_at(end - token(k).size(), k);
     }
+  };
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (!IsDigit(s[i])) continue;
+    const std::size_t run = i;
+    while (i + 1 < s.size() && IsDigit(s[i + 1])) ++i;
+    ending_before(run);
+    if (run > 0 && s[run - 1] == ' ') ending_before(run - 1);
+    starting_at(i + 1);
+    if (i + 1 < s.size() && s[i + 1] == ' ') starting_at(i + 2);
   }
+  std::sort(found.begin(), found.end());
+  const std::size_t n = static_cast<std::size_t>(std::unique(found.begin(), found.end()) - found.begin());
   return n;
 }
 
