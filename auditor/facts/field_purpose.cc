@@ -12,7 +12,7 @@ using P = FieldPurpose;
 struct PurposeInfo {
   P purpose;
   std::string_view name;
-  bool contact = false;  // a WHATWG contact field name (may follow home/work/mobile/fax/pager)
+  bool contact = false;  // a WHATWG contact field name (may follow home, work, mobile, fax or pager)
 };
 
 // Declaration order of FieldPurpose; the names between "name" and "impp" are the WHATWG autofill
