@@ -222,8 +222,10 @@ std::optional<FormControl> FormControlReader::Read(const GumboNode* n) const {
 
 FormFacts ExtractForms(const html::Document& doc, const Context& ctx) {
   FormFacts f;
+  const std::vector<const GumboNode*> form_nodes = html::FindAll(doc.root(), GUMBO_TAG_FORM);
+  if (form_nodes.empty()) return f;  // no labels to read (a walk of the whole page saved)
   const FormControlReader reader(doc);
-  for (const GumboNode* form_node : html::FindAll(doc.root(), GUMBO_TAG_FORM)) {
+  for (const GumboNode* form_node : form_nodes) {
     Form form;
     const std::string_view action = html::AttrOr(form_node, "action");
     form.action = text::Trim(action).empty() ? ctx.base_url : url::Resolve(ctx.base_url, action).value_or(std::string(action));
