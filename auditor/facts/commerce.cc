@@ -42,6 +42,7 @@ constexpr std::size_t kTextBudget = 1'000'000;         // nodes visited by all e
 constexpr std::size_t kElementTextBytes = 256 * 1024;  // per element-text read (descriptions)
 constexpr std::size_t kVisibleTextBytes = 1 << 20;     // visible text; also caps the labels
 constexpr std::size_t kMaxControlLabel = 60;           // code points; longer texts are not buttons
+constexpr std::size_t kControlTextBytes = 16 * kMaxControlLabel;  // raw bytes read for a control's label
 constexpr std::size_t kEvidenceCodePoints = 80;
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
@@ -331,7 +332,7 @@ CommerceFacts ExtractCommerce(const html::Document& doc, const StructuredData& s
     if (!IsControl(n)) return html::Visit::kContinue;
     std::vector<std::string> texts;
     if (html::Is(n, GUMBO_TAG_INPUT)) texts.emplace_back(html::AttrOr(n, "value"));
-    else texts.push_back(element_text(n));
+    else texts.push_back(html::BoundedText(n, kControlTextBytes, &budget));  // a label, not a whole card
     if (html::Is(n, GUMBO_TAG_A)) {
       const std::string_view href = html::AttrOr(n, "href");
       const std::string lower = text::AsciiLower(href);
@@ -340,8 +341,9 @@ CommerceFacts ExtractCommerce(const html::Document& doc, const StructuredData& s
     }
     if (aria) texts.emplace_back(*aria);
     if (title) texts.emplace_back(*title);
-    for (const std::string& t : texts) {
-      const std::string label = text::CollapseWhitespace(t);
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+      // The element's text comes collapsed already; value, aria-label and title as written.
+      const std::string label = i == 0 && !html::Is(n, GUMBO_TAG_INPUT) ? texts[i] : text::CollapseWhitespace(texts[i]);
       if (label.empty() || text::CodePointCount(label) > kMaxControlLabel) continue;
       const std::string folded = text::FoldCase(label);
       if (add_to_cart.Matches(folded)) cart_found(label);

@@ -164,7 +164,7 @@ DomCues ReadDom(const html::Document& doc, const Lexicon& lex) {
   const Lexicon::Cue add_to_cart = lex.Find("add_to_cart");
   std::size_t budget = kTextBudget;
   auto read = [&](const GumboNode* n) {
-    return text::FoldCase(text::CollapseWhitespace(html::BoundedText(n, kElementTextBytes, &budget)));
+    return text::FoldCase(html::BoundedText(n, kElementTextBytes, &budget));  // collapsed as it is read
   };
   auto keep = [](std::vector<std::string>* v, std::string s) {
     if (!s.empty() && v->size() < kMaxShortTexts) v->push_back(std::move(s));
