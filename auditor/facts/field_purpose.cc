@@ -419,8 +419,7 @@ std::string IdentifierWords(std::string_view id) {
 }
 
 FieldPurposeGuess InferFieldPurpose(const FormControl& c, const Lexicon& lex) {
-  if (c.tag == "button" || c.type == "submit" || c.type == "button" || c.type == "reset" || c.type == "image")
-    return {};
+  if (c.is_button()) return {};
   const bool choice = c.type == "checkbox" || c.type == "radio";
   if (choice) return CueGuess(c, true, lex);
 

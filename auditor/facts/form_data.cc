@@ -93,9 +93,7 @@ std::vector<std::pair<std::string, std::string>> EntryList(const FormDataSet& fo
     const FormControl& c = f.control;
     if (c.disabled || c.name.empty()) continue;
     const bool is_submitter = static_cast<int>(i) == submitter;
-    const bool button = c.tag == "button" || (c.tag == "input" && (c.type == "submit" || c.type == "image" ||
-                                                                  c.type == "button" || c.type == "reset"));
-    if (button) {
+    if (c.is_button()) {
       if (!is_submitter || c.type == "button" || c.type == "reset") continue;
       if (c.type == "image") {
         out.emplace_back(c.name + ".x", "0");

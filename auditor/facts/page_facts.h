@@ -154,6 +154,11 @@ struct FormControl {
   bool text_entry = false;   // a Baymard "form field": text-like input or textarea
   bool blocks_paste = false; // onpaste handler returning false / preventDefault
   bool small_font = false;   // an inline style sets its font under 16 px (phones zoom the page on focus)
+
+  // A <button>, or an <input> of type submit, image, button or reset: something pressed, not filled.
+  bool is_button() const {
+    return tag == "button" || (tag == "input" && (type == "submit" || type == "image" || type == "button" || type == "reset"));
+  }
 };
 
 struct Form {

@@ -236,14 +236,8 @@ void Crawler::ApplyRobots(const std::string& origin, HostState* hs, const Respon
     return;
   }
   rec.status = r.status;
-  if (!r.ok() || r.status >= 500) {
-    hs->robots = std::make_unique<Robots>(Robots::DisallowAll());
-    if (!r.ok()) rec.problems.push_back(std::string(FetchErrorName(r.error)) + ": " + r.error_message);
-  } else if (r.status >= 400) {
-    hs->robots = std::make_unique<Robots>(Robots::AllowAll());
-  } else {
-    hs->robots = std::make_unique<Robots>(Robots::Parse(r.body, o_.robots_token));
-  }
+  hs->robots = std::make_unique<Robots>(Robots::FromResponse(r, o_.robots_token));
+  if (!r.ok()) rec.problems.push_back(std::string(FetchErrorName(r.error)) + ": " + r.error_message);
   rec.mode = hs->robots->mode();
   rec.crawl_delay = hs->robots->crawl_delay();
   rec.sitemaps = hs->robots->sitemaps();
@@ -647,15 +641,7 @@ CrawlResult Crawler::Run(const std::vector<std::string>& seeds) {
   pool_.reset();
   curl_multi_cleanup(multi);
   // Keep the jar's cookies for whoever goes on browsing the site (the checkout walk).
-  if (CURL* reader = curl_easy_init(); reader != nullptr) {
-    curl_easy_setopt(reader, CURLOPT_SHARE, share_);
-    struct curl_slist* list = nullptr;
-    if (curl_easy_getinfo(reader, CURLINFO_COOKIELIST, &list) == CURLE_OK) {
-      for (struct curl_slist* i = list; i != nullptr; i = i->next) result_.cookies.emplace_back(i->data);
-      curl_slist_free_all(list);
-    }
-    curl_easy_cleanup(reader);
-  }
+  result_.cookies = internal::CookieLines(share_);
   curl_share_cleanup(share_);
   progress_.Done();
   return std::move(result_);

@@ -140,6 +140,20 @@ std::string ReadTransfer(CURL* easy, CURLcode code, Transfer* t, const FetchOpti
   return is_redirect && location != nullptr ? std::string(location) : std::string();
 }
 
+std::vector<std::string> CookieLines(CURLSH* share) {
+  std::vector<std::string> out;
+  CURL* reader = share != nullptr ? curl_easy_init() : nullptr;
+  if (reader == nullptr) return out;
+  curl_easy_setopt(reader, CURLOPT_SHARE, share);
+  struct curl_slist* list = nullptr;
+  if (curl_easy_getinfo(reader, CURLINFO_COOKIELIST, &list) == CURLE_OK) {
+    for (struct curl_slist* i = list; i != nullptr; i = i->next) out.emplace_back(i->data);
+    curl_slist_free_all(list);
+  }
+  curl_easy_cleanup(reader);
+  return out;
+}
+
 Response Perform(CURL* easy, const Request& request, const FetchOptions& o, CURLSH* cookie_share,
                  const std::function<void(const Request&)>& on_hop) {
   Response r;

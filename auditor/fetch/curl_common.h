@@ -57,4 +57,8 @@ struct Request {
 Response Perform(CURL* easy, const Request& request, const FetchOptions& options, CURLSH* cookie_share = nullptr,
                  const std::function<void(const Request&)>& on_hop = nullptr);
 
+// The cookies `share` holds, as Netscape cookie-file lines; empty when it holds none or libcurl
+// cannot read them.
+std::vector<std::string> CookieLines(CURLSH* share);
+
 }  // namespace mmaudit::fetch::internal

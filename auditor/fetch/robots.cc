@@ -291,6 +291,12 @@ Robots Robots::DisallowAll() {
   return robots;
 }
 
+Robots Robots::FromResponse(const Response& r, std::string_view product_token) {
+  if (!r.ok() || r.status >= 500) return DisallowAll();
+  if (r.status >= 400) return AllowAll();
+  return Parse(r.body, product_token);
+}
+
 RobotsVerdict Robots::Check(std::string_view path) const {
   if (const std::size_t hash = path.find('#'); hash != std::string_view::npos) path = path.substr(0, hash);
   std::string canonical = Canonical(path, /*pattern=*/false);

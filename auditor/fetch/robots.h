@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "fetch/fetcher.h"
+
 namespace mmaudit::fetch {
 
 struct RobotsVerdict {
@@ -26,6 +28,9 @@ class Robots {
   static Robots AllowAll();
   // ... and when it is unreachable (5xx, network error): everything disallowed.
   static Robots DisallowAll();
+  // What a fetch of robots.txt means, by RFC 9309: a failed fetch or a 5xx disallows all, a 4xx
+  // allows all, anything else is parsed (see Parse).
+  static Robots FromResponse(const Response& r, std::string_view product_token);
 
   // The verdict for `path` (path and query of the URL, starting with "/", percent-encoding as sent).
   // "/robots.txt" itself is always allowed.

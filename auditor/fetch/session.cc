@@ -80,19 +80,6 @@ void Session::AddCookies(const std::vector<std::string>& lines) {
   curl_easy_cleanup(easy);
 }
 
-std::vector<std::string> Session::Cookies() const {
-  std::vector<std::string> out;
-  if (share_ == nullptr) return out;
-  CURL* easy = curl_easy_init();
-  if (easy == nullptr) return out;
-  curl_easy_setopt(easy, CURLOPT_SHARE, static_cast<CURLSH*>(share_));
-  struct curl_slist* list = nullptr;
-  if (curl_easy_getinfo(easy, CURLINFO_COOKIELIST, &list) == CURLE_OK) {
-    for (struct curl_slist* i = list; i != nullptr; i = i->next) out.emplace_back(i->data);
-    curl_slist_free_all(list);
-  }
-  curl_easy_cleanup(easy);
-  return out;
-}
+std::vector<std::string> Session::Cookies() const { return internal::CookieLines(static_cast<CURLSH*>(share_)); }
 
 }  // namespace mmaudit::fetch

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <map>
 #include <set>
+#include <span>
 
 #include "core/text.h"
 #include "core/url.h"
@@ -20,6 +21,10 @@ namespace {
 
 using facts::ControlAction;
 using facts::FormControl;
+
+// What moves a checkout forward, in the order the walk prefers it: a guest path over an account.
+constexpr ControlAction kForward[] = {ControlAction::kGuestCheckout, ControlAction::kContinueStep,
+                                      ControlAction::kProceedToCheckout, ControlAction::kRegister};
 
 // One page as the walk sees it: the response, its facts, its controls and its forms' data.
 struct WalkPage {
@@ -124,11 +129,6 @@ std::vector<std::size_t> StepForms(const WalkPage& page, int submitted) {
   return out;
 }
 
-bool IsButton(const FormControl& c) {
-  return c.tag == "button" ||
-         (c.tag == "input" && (c.type == "submit" || c.type == "image" || c.type == "button" || c.type == "reset"));
-}
-
 // Sets a step's field counts and field list from `forms` of `page` (see StepForms).
 void CountFields(const WalkPage& page, const std::vector<std::size_t>& forms, facts::CheckoutStepFacts* s) {
   s->fields = s->other_elements = s->required = s->hidden_fields = 0;
@@ -140,7 +140,7 @@ void CountFields(const WalkPage& page, const std::vector<std::size_t>& forms, fa
     s->required += form.required;
     s->hidden_fields += form.hidden_text_fields;
     for (const FormControl& c : form.controls) {
-      if (IsButton(c) || c.type == "hidden") continue;
+      if (c.is_button() || c.type == "hidden") continue;
       facts::CheckoutField f;
       f.name = c.name;
       f.type = c.type;
@@ -209,7 +209,7 @@ void Fill(facts::FormDataSet* form, const Buyer& buyer, bool every_field) {
     if (f.control.type == "radio" && f.checked) radio_groups_done.insert(f.control.name);
   for (facts::FormField& f : form->fields) {
     const FormControl& c = f.control;
-    if (c.disabled || !c.visible || IsButton(c) || c.type == "hidden") continue;
+    if (c.disabled || !c.visible || c.is_button() || c.type == "hidden") continue;
     const facts::FieldPurposeGuess guess = facts::InferFieldPurpose(c);
     const std::string purpose(facts::FieldPurposeName(guess.purpose));
     if (c.type == "checkbox") {
@@ -267,7 +267,7 @@ void Fill(facts::FormDataSet* form, const Buyer& buyer, bool every_field) {
 int SubmitterIndex(const facts::FormDataSet& form, const facts::PageControl& control) {
   for (std::size_t i = 0; i < form.fields.size(); ++i) {
     const FormControl& c = form.fields[i].control;
-    if (!IsButton(c)) continue;
+    if (!c.is_button()) continue;
     if (!control.id.empty() ? c.id == control.id : (c.name == control.name && text::Contains(c.label, control.text)))
       return static_cast<int>(i);
   }
@@ -308,7 +308,10 @@ class Walker {
     return *buyer_;
   }
   // The first safe control of the first of `actions` that has one, or nullopt.
-  std::optional<std::size_t> Pick(const WalkPage& page, std::initializer_list<ControlAction> actions) const {
+  std::optional<std::size_t> Pick(const WalkPage& page, ControlAction action) const {
+    return Pick(page, std::span<const ControlAction>(&action, 1));
+  }
+  std::optional<std::size_t> Pick(const WalkPage& page, std::span<const ControlAction> actions) const {
     for (ControlAction a : actions) {
       std::vector<std::size_t> safe = facts::SafeControls(page.checkout, a);
       if (o_.mode == "inspect")  // links only
@@ -352,11 +355,7 @@ bool Walker::RobotsAllow(const std::string& u, std::string* rule) {
   const std::string origin = parts->scheme + "://" + parts->host + ":" + std::to_string(parts->port);
   auto it = robots_.find(origin);
   if (it == robots_.end()) {
-    const fetch::Response r = session_.Get(origin + "/robots.txt");
-    fetch::Robots robots = !r.ok() || r.status >= 500 ? fetch::Robots::DisallowAll()
-                           : r.status >= 400          ? fetch::Robots::AllowAll()
-                                                      : fetch::Robots::Parse(r.body, "mmaudit");
-    it = robots_.emplace(origin, std::move(robots)).first;
+    it = robots_.emplace(origin, fetch::Robots::FromResponse(session_.Get(origin + "/robots.txt"), o_.robots_token)).first;
   }
   const fetch::RobotsVerdict v = it->second.Check(parts->path + (parts->query.empty() ? "" : "?" + parts->query));
   if (!v.allowed) *rule = v.rule.empty() ? it->second.mode() : v.rule;
@@ -475,7 +474,7 @@ facts::CheckoutFlow Walker::Run(const std::string& product_url) {
   }
   std::string how, why;
   if (o_.mode == "walk") {
-    const auto add = Pick(page, {ControlAction::kAddToCart});
+    const auto add = Pick(page, ControlAction::kAddToCart);
     if (!add) {
       flow_.result = "not_found";
       flow_.stop_reason = "no add-to-cart control the walk may use on the product page";
@@ -541,18 +540,16 @@ facts::CheckoutFlow Walker::Run(const std::string& product_url) {
       return finish();
     }
     // An account step without a guest path: the shop forces an account; the walk registers.
-    const bool account_wall = !Pick(page, {ControlAction::kGuestCheckout}) &&
-                              (Pick(page, {ControlAction::kRegister}) || Pick(page, {ControlAction::kLogin})) &&
-                              !Pick(page, {ControlAction::kContinueStep});
-    if (Pick(page, {ControlAction::kGuestCheckout})) flow_.guest_checkout = true;
+    const bool account_wall = !Pick(page, ControlAction::kGuestCheckout) &&
+                              (Pick(page, ControlAction::kRegister) || Pick(page, ControlAction::kLogin)) &&
+                              !Pick(page, ControlAction::kContinueStep);
+    if (Pick(page, ControlAction::kGuestCheckout)) flow_.guest_checkout = true;
     if (account_wall && flow_.steps.size() > 1) flow_.account_required = true;
-    const auto forward = Pick(page, {ControlAction::kGuestCheckout, ControlAction::kContinueStep,
-                                     ControlAction::kProceedToCheckout, ControlAction::kRegister});
+    const auto forward = Pick(page, kForward);
     if (!forward && o_.mode == "inspect") {
       // Inspect goes no further than links lead; say so plainly when a form would.
       bool form_ahead = false;
-      for (ControlAction a : {ControlAction::kGuestCheckout, ControlAction::kContinueStep,
-                              ControlAction::kProceedToCheckout, ControlAction::kRegister})
+      for (ControlAction a : kForward)
         form_ahead = form_ahead || !facts::SafeControls(page.checkout, a).empty();
       if (form_ahead) {
         Stop("the next step is behind a form, which inspect mode does not submit (--checkout=walk does)", page.url());
@@ -587,8 +584,7 @@ facts::CheckoutFlow Walker::Run(const std::string& product_url) {
       facts::CheckoutStepFacts& current = flow_.steps.back();
       current.validation_errors = next->errors;
       current.retried = true;
-      const auto again = Pick(*next, {ControlAction::kGuestCheckout, ControlAction::kContinueStep,
-                                      ControlAction::kProceedToCheckout, ControlAction::kRegister});
+      const auto again = Pick(*next, kForward);
       auto retry = again ? Activate(*next, *again, true, &how, &why) : std::nullopt;
       if (!retry || !retry->ok() ||
           (url::Normalize(retry->url()) == url::Normalize(page.url()) && !retry->errors.empty())) {

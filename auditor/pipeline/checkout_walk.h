@@ -35,6 +35,7 @@ struct WalkOptions {
   // robots.txt is obeyed as the crawl obeys it: the walk stops before a disallowed URL (many shops
   // disallow /cart and /checkout) and says so. true: the explicit opt-out, as --ignore-robots.
   bool ignore_robots = false;
+  std::string robots_token = "mmaudit";  // our product token in robots.txt, as the crawl's
   // Cookies to start with: the crawl's jar (fetch::CrawlResult::cookies), so the walk goes on as the
   // same visitor.
   std::vector<std::string> cookies;

@@ -118,6 +118,7 @@ void WalkFromBestProduct(const AuditOptions& options, Progress& progress, report
   w.fetch = options.fetch;
   w.buyer = options.buyer;
   w.ignore_robots = options.crawl.ignore_robots || options.checkout_ignore_robots;
+  w.robots_token = options.crawl.robots_token;
   if (result->crawl) w.cookies = result->crawl->crawl.cookies;  // the walk goes on as the crawl's visitor
   const std::string& start = best->facts.http.final_url.empty() ? best->facts.http.requested_url : best->facts.http.final_url;
   progress.Log(LogLevel::kInfo, "checkout " + options.checkout + " from " + start);
