@@ -17,16 +17,16 @@
 #include <vector>
 
 #include "facts/page_facts.h"
+#include "perf/curves.h"
 #include "rules/catalogue.h"
 #include "rules/checks.h"
 #include "rules/rule.h"
 
 namespace mmaudit::rules {
 
-// Lighthouse's log-normal score for `value` (lower is better) given its p10 and median points.
-double LogNormalScore(double value, double p10, double median);
-// 1 at `good`, 0 at `poor`, linear in between; works whichever of good/poor is larger.
-double LinearScore(double value, double good, double poor);
+// The score curves (perf/curves.h), used by numeric rules.
+using perf::LinearScore;
+using perf::LogNormalScore;
 
 // Runs `rule` on `page`. Never throws: an exception in a check, or a check that is not registered,
 // becomes an error finding that names the problem.
