@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "facts/performance.h"
 #include "fetch/fetcher.h"
 
 namespace mmaudit::facts {
@@ -312,6 +313,10 @@ struct PageFacts {
   LocalFacts local;
   MediaFacts media;
   NavigationFacts navigation;
+  // What a phone browser would request for the page (facts/subresources.h), and what loading it
+  // weighs and costs (filled by perf/ after the subresources are fetched; `measured` false until then).
+  std::vector<ResourceRef> subresources;
+  PagePerformance performance;
   std::vector<Note> notes;    // non-fatal oddities met while extracting
   std::string page_type;      // a first guess: "product", "faq", "store-locator", "checkout" ... "other"
   double page_type_confidence = 0;

@@ -83,6 +83,9 @@ struct ResourceRecord {
   int intrinsic_width = 0, intrinsic_height = 0;
   int display_width = 0, display_height = 0;
   bool sized = false;
+  bool hero_hint = false;        // see ResourceRef::hero_hint
+  bool fetchpriority_high = false;
+  double estimated_top = -1;     // see ResourceRef::estimated_top
   double bytes_per_pixel = 0;
   std::string font_display;
   std::string srcset_choice;
