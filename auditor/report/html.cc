@@ -666,6 +666,141 @@ void RenderFacts(const Value* page, std::string& out) {
   out += "<details class=\"facts\">\n<summary>Page facts</summary>\n<dl class=\"facts-list\">\n" + rows + "</dl>\n</details>\n";
 }
 
+// ------------------------------------------------------------------ load weight and timing
+
+std::string FormatMs(double ms) {
+  if (ms < 1000) return FormatNumber(ms, 0) + " ms";
+  return FormatNumber(ms / 1000, 1) + " s";
+}
+
+// A page's `performance` section: the simulated metrics with their scores, the weight by type and
+// party, the critical chain, the opportunities by estimated saving, budget lines and every resource.
+void RenderPerformance(const Value* page, std::string& out) {
+  const Value* p = Obj(page, "performance");
+  if (!p) return;
+  out += "<section class=\"performance\">\n<h4>Load on a phone (simulated)</h4>\n";
+  if (!Bool(p, "measured").value_or(false)) {
+    const std::string why = Str(p, "not_measured_reason");
+    out += "<p class=\"empty\">Load weight not measured" + (why.empty() ? std::string(".") : ": " + Text(why) + ".") +
+           "</p>\n</section>\n";
+    return;
+  }
+  const Value* metrics = Obj(p, "metrics");
+  static constexpr std::pair<const char*, const char*> kMetrics[] = {
+      {"fcp", "First Contentful Paint"}, {"lcp", "Largest Contentful Paint"},
+      {"speed_index", "Speed Index"},     {"tbt", "Total Blocking Time"}};
+  out += "<dl class=\"metrics\">\n";
+  for (const auto& [key, label] : kMetrics) {
+    const Value* mv = Obj(metrics, key);
+    auto v = Num(mv, "value_ms");
+    if (!v) {
+      out += std::string("<div><dt>") + label + "</dt><dd>n/a</dd></div>\n";
+      continue;
+    }
+    auto score = Num(mv, "score");
+    out += std::string("<div><dt>") + label + "</dt><dd>" + ScoreChip(score ? std::optional<double>(*score * 100) : std::nullopt) +
+           " <strong>" + FormatMs(*v) + "</strong> <span class=\"range\">(" + FormatMs(Num(mv, "optimistic_ms").value_or(0)) +
+           " \xe2\x80\x93 " + FormatMs(Num(mv, "pessimistic_ms").value_or(0)) + ")</span></dd></div>\n";
+  }
+  if (auto ps = Num(p, "performance_score"))
+    out += "<div><dt>Performance score</dt><dd>" + ScoreChip(*ps * 100) + " <span class=\"note\">without CLS</span></dd></div>\n";
+  const Value* lcp = Obj(p, "lcp_element");
+  const std::string lcp_kind = Str(lcp, "kind");
+  if (!lcp_kind.empty())
+    out += "<div><dt>LCP element</dt><dd>" +
+           (lcp_kind == "image" ? "image " + Link(Str(lcp, "url"), std::nullopt, "url") : Text(lcp_kind)) + "</dd></div>\n";
+  out += "</dl>\n";
+
+  const Value* weight = Obj(p, "weight");
+  auto bucket_row = [&](const std::string& label_html, const Value* b) {
+    out += "<tr><th scope=\"row\">" + label_html + "</th><td class=\"num\">" + CountText(b, "count") +
+           "</td><td class=\"num\">" + FormatBytes(Num(b, "transfer_bytes").value_or(0)) + "</td><td class=\"num\">" +
+           FormatBytes(Num(b, "decoded_bytes").value_or(0)) + "</td></tr>\n";
+  };
+  out += "<table class=\"weight\">\n<caption>Weight</caption>\n<thead><tr><th scope=\"col\">Resources</th>"
+         "<th scope=\"col\">Count</th><th scope=\"col\">Transferred</th><th scope=\"col\">Decoded</th></tr></thead>\n<tbody>\n";
+  if (const Value* by_type = Obj(weight, "by_type"))
+    for (auto it = by_type->MemberBegin(); it != by_type->MemberEnd(); ++it)
+      if (it->value.IsObject() && Num(&it->value, "count").value_or(0) > 0)
+        bucket_row(Text(std::string_view(it->name.GetString(), it->name.GetStringLength())), &it->value);
+  bucket_row("first-party", Obj(weight, "first_party"));
+  bucket_row("third-party (" + CountText(weight, "third_party_origins") + " origins)", Obj(weight, "third_party"));
+  bucket_row("deferred (lazy, below the fold)", Obj(weight, "deferred"));
+  out += "</tbody>\n<tfoot>";
+  bucket_row("<strong>total</strong>", Obj(weight, "total"));
+  out += "</tfoot>\n</table>\n";
+  if (Num(weight, "failed").value_or(0) > 0)
+    out += "<p class=\"note\">" + Plural(*Num(weight, "failed"), "resource", "resources") + " could not be fetched.</p>\n";
+
+  const Value* chain = Obj(p, "critical_chain");
+  if (const Value* longest = Arr(chain, "longest"); longest && !longest->Empty()) {
+    out += "<details class=\"chain\"><summary>Critical request chain: depth " + CountText(chain, "depth") + ", " +
+           FormatMs(Num(chain, "duration_ms").value_or(0)) + "</summary>\n<ol>\n";
+    for (const Value& l : longest->GetArray())
+      out += "<li>" + Link(Str(&l, "url"), std::nullopt, "url") + " <span class=\"range\">" +
+             FormatMs(Num(&l, "start_ms").value_or(0)) + " \xe2\x86\x92 " + FormatMs(Num(&l, "end_ms").value_or(0)) + ", " +
+             FormatBytes(Num(&l, "transfer_bytes").value_or(0)) + "</span></li>\n";
+    out += "</ol>\n</details>\n";
+  }
+
+  if (const Value* ops = Arr(p, "opportunities"); ops && !ops->Empty()) {
+    out += "<table class=\"opportunities\">\n<caption>Opportunities, largest saving first</caption>\n<thead><tr>"
+           "<th scope=\"col\">Opportunity</th><th scope=\"col\">Est. saving</th><th scope=\"col\">Bytes</th></tr></thead>\n<tbody>\n";
+    for (const Value& op : ops->GetArray()) {
+      out += "<tr><td><details><summary>" + Text(Str(&op, "title")) + "</summary><ul>";
+      if (const Value* items = Arr(&op, "items"))
+        for (const Value& it : items->GetArray()) {
+          out += "<li>" + Link(Str(&it, "url"), std::nullopt, "url");
+          const std::string detail = Str(&it, "detail");
+          if (!detail.empty()) out += " \xe2\x80\x94 " + Text(detail);
+          out += "</li>";
+        }
+      out += "</ul></details></td><td class=\"num\">" + FormatMs(Num(&op, "ms_saved").value_or(0)) + "</td><td class=\"num\">" +
+             FormatBytes(Num(&op, "bytes_saved").value_or(0)) + "</td></tr>\n";
+    }
+    out += "</tbody>\n</table>\n";
+  }
+
+  if (const Value* budget = Arr(p, "budget"); budget && !budget->Empty()) {
+    out += "<table class=\"budget\">\n<caption>Budget</caption>\n<thead><tr><th scope=\"col\">Budget</th>"
+           "<th scope=\"col\">Limit</th><th scope=\"col\">Actual</th><th scope=\"col\">Verdict</th></tr></thead>\n<tbody>\n";
+    for (const Value& b : budget->GetArray()) {
+      const bool over = Bool(&b, "over").value_or(false);
+      const std::string unit = Text(Str(&b, "unit"));
+      out += "<tr" + std::string(over ? " class=\"over\"" : "") + "><td>" + Text(Str(&b, "kind")) + " " +
+             Text(Str(&b, "name")) + " <span class=\"url\">" + Text(Str(&b, "path")) + "</span></td><td class=\"num\">" +
+             FormatNumber(Num(&b, "budget").value_or(0), 1) + " " + unit + "</td><td class=\"num\">" +
+             FormatNumber(Num(&b, "actual").value_or(0), 1) + " " + unit + "</td><td>" + (over ? "over" : "within") +
+             "</td></tr>\n";
+    }
+    out += "</tbody>\n</table>\n";
+  }
+
+  if (const Value* resources = Arr(p, "resources"); resources && !resources->Empty()) {
+    out += "<details class=\"resources\"><summary>" + Plural(resources->Size(), "resource", "resources") +
+           "</summary>\n<table>\n<thead><tr><th scope=\"col\">URL</th><th scope=\"col\">Type</th><th scope=\"col\">Transferred</th>"
+           "<th scope=\"col\">Encoding</th><th scope=\"col\">Cache</th><th scope=\"col\">Notes</th></tr></thead>\n<tbody>\n";
+    for (const Value& r : resources->GetArray()) {
+      std::string notes;
+      auto note = [&](const char* key, const char* text) {
+        if (Bool(&r, key).value_or(false)) notes += (notes.empty() ? "" : ", ") + std::string(text);
+      };
+      note("render_blocking", "render-blocking");
+      note("third_party", "third-party");
+      note("deferred", "deferred");
+      const std::string error = Str(&r, "error");
+      if (!error.empty()) notes += (notes.empty() ? "" : ", ") + Text(error);
+      auto max_age = Num(&r, "max_age_s");
+      out += "<tr><td>" + Link(Str(&r, "url"), std::nullopt, "url") + "</td><td>" + Text(Str(&r, "type")) +
+             "</td><td class=\"num\">" + FormatBytes(Num(&r, "transfer_bytes").value_or(0)) + "</td><td>" +
+             Text(Str(&r, "content_encoding")) + "</td><td>" + (max_age ? FormatNumber(*max_age, 0) + " s" : std::string()) +
+             "</td><td>" + notes + "</td></tr>\n";
+    }
+    out += "</tbody>\n</table>\n</details>\n";
+  }
+  out += "</section>\n";
+}
+
 void RenderPage(const Model& m, const Value* page, int index, std::string& out) {
   const std::string anchor = "page-" + std::to_string(index);
   const Value* scores = Obj(page, "scores");
@@ -748,6 +883,7 @@ void RenderPage(const Model& m, const Value* page, int index, std::string& out) 
     }
     out += "</section>\n";
   }
+  RenderPerformance(page, out);
   RenderFacts(page, out);
   out += "</div>\n</details>\n</section>\n";
 }

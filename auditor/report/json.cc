@@ -597,6 +597,151 @@ void WriteSite(Out<W>& o, const std::optional<SiteSection>& site) {
 }
 
 template <typename W>
+void WriteBucket(Out<W>& o, const char* key, const facts::WeightBucket& b) {
+  o.Begin(key);
+  o.UInt("count", b.count);
+  o.UInt("transfer_bytes", b.transfer_bytes);
+  o.UInt("decoded_bytes", b.decoded_bytes);
+  o.End();
+}
+
+template <typename W>
+void WriteMetric(Out<W>& o, const char* key, const facts::MetricEstimate& m) {
+  if (!m.available) {
+    o.Null(key);
+    return;
+  }
+  o.Begin(key);
+  o.Num("value_ms", std::round(m.value_ms));
+  o.Num("optimistic_ms", std::round(m.optimistic_ms));
+  o.Num("pessimistic_ms", std::round(m.pessimistic_ms));
+  o.Num("score", std::round(m.score * 100) / 100);
+  o.End();
+}
+
+// The page's `performance` section: weight, simulated metrics, critical chain, opportunities,
+// budget lines and every resource (see facts/performance.h).
+template <typename W>
+void WritePerformance(Out<W>& o, const facts::PagePerformance& p) {
+  o.Begin("performance");
+  o.Bool("measured", p.measured);
+  o.Str("not_measured_reason", p.not_measured_reason);
+  if (!p.measured) {
+    o.End();
+    return;
+  }
+  o.Str("device", p.device);
+  o.Begin("weight");
+  WriteBucket(o, "total", p.weight.total);
+  o.Begin("by_type");
+  for (const auto& [type, bucket] : p.weight.by_type) WriteBucket(o, type.c_str(), bucket);
+  o.End();
+  WriteBucket(o, "first_party", p.weight.first_party);
+  WriteBucket(o, "third_party", p.weight.third_party);
+  WriteBucket(o, "deferred", p.weight.deferred);
+  o.UInt("third_party_origins", p.weight.third_party_origins);
+  o.UInt("failed", p.weight.failed);
+  o.End();
+  o.Begin("metrics");
+  WriteMetric(o, "fcp", p.fcp);
+  WriteMetric(o, "lcp", p.lcp);
+  WriteMetric(o, "speed_index", p.speed_index);
+  WriteMetric(o, "tbt", p.tbt);
+  o.End();
+  o.Num("performance_score", std::round(p.performance_score * 100) / 100);
+  o.Begin("lcp_element");
+  o.Str("kind", p.lcp_kind);
+  o.Str("url", p.lcp_url);
+  o.End();
+  o.Begin("critical_chain");
+  o.UInt("depth", p.chain.depth);
+  o.Num("duration_ms", std::round(p.chain.duration_ms));
+  o.BeginArray("longest");
+  for (const auto& l : p.chain.longest) {
+    o.Begin();
+    o.Str("url", l.url);
+    o.Num("start_ms", std::round(l.start_ms));
+    o.Num("end_ms", std::round(l.end_ms));
+    o.UInt("transfer_bytes", l.transfer_bytes);
+    o.End();
+  }
+  o.EndArray();
+  o.End();
+  o.BeginArray("opportunities");
+  for (const auto& op : p.opportunities) {
+    o.Begin();
+    o.Str("id", op.id);
+    o.Str("title", op.title);
+    o.UInt("bytes_saved", op.bytes_saved);
+    o.Num("ms_saved", std::round(op.ms_saved));
+    o.BeginArray("items");
+    for (const auto& it : op.items) {
+      o.Begin();
+      o.Str("url", it.url);
+      o.UInt("bytes_saved", it.bytes_saved);
+      o.Str("detail", it.detail);
+      o.End();
+    }
+    o.EndArray();
+    o.End();
+  }
+  o.EndArray();
+  o.BeginArray("budget");
+  for (const auto& b : p.budget) {
+    o.Begin();
+    o.Str("path", b.path);
+    o.Str("kind", b.kind);
+    o.Str("name", b.name);
+    o.Num("budget", b.budget);
+    o.Num("actual", std::round(b.actual * 10) / 10);
+    o.Str("unit", b.unit);
+    o.Bool("over", b.over);
+    o.End();
+  }
+  o.EndArray();
+  o.BeginArray("resources");
+  for (const auto& r : p.resources) {
+    o.Begin();
+    o.Str("url", r.url);
+    o.Str("type", facts::ResourceTypeName(r.type));
+    o.Str("via", r.via);
+    o.Str("initiator", r.initiator);
+    o.Num("status", r.status);
+    o.Str("error", r.error);
+    o.Str("media_type", r.media_type);
+    o.Str("content_encoding", r.content_encoding);
+    o.Str("cache_control", r.cache_control);
+    o.Opt("max_age_s", r.max_age_s);
+    o.Str("http_version", r.http_version);
+    o.UInt("transfer_bytes", r.transfer_bytes);
+    o.UInt("decoded_bytes", r.decoded_bytes);
+    o.Num("ttfb_ms", std::round(r.ttfb_ms * 10) / 10);
+    o.Str("origin", r.origin);
+    o.Bool("third_party", r.third_party);
+    o.Bool("render_blocking", r.render_blocking);
+    o.Bool("deferred", r.deferred);
+    o.Bool("lazy", r.lazy);
+    o.Bool("above_fold", r.above_fold);
+    if (r.type == facts::ResourceType::kImage) {
+      o.Begin("image");
+      o.Str("format", r.image_format);
+      o.Num("intrinsic_width", r.intrinsic_width);
+      o.Num("intrinsic_height", r.intrinsic_height);
+      o.Num("display_width", r.display_width);
+      o.Num("display_height", r.display_height);
+      o.Bool("sized", r.sized);
+      o.Num("bytes_per_pixel", r.bytes_per_pixel);
+      o.Str("srcset_choice", r.srcset_choice);
+      o.End();
+    }
+    if (r.type == facts::ResourceType::kFont) o.Str("font_display", r.font_display);
+    o.End();
+  }
+  o.EndArray();
+  o.End();
+}
+
+template <typename W>
 void WritePage(Out<W>& o, const PageResult& p) {
   o.Begin();
   o.Str("url", p.facts.http.requested_url);
@@ -617,6 +762,7 @@ void WritePage(Out<W>& o, const PageResult& p) {
   o.BeginArray("findings");
   for (const auto& f : p.findings) WriteFinding(o, f);
   o.EndArray();
+  WritePerformance(o, p.facts.performance);
   WriteFacts(o, p.facts);
   o.End();
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <stdexcept>
 
 #include "core/text.h"
 #include "core/url.h"
@@ -610,6 +611,102 @@ CheckResult MobileInputTypes(const facts::CheckoutFlow& c, const Options&) {
 }
 
 
+// ---------------------------------------------------------------- load (issue 5: perf/)
+// Every load check is N/A on a page whose subresources were not fetched, and says why.
+std::optional<CheckResult> NotMeasured(const PageFacts& p) {
+  if (p.performance.measured) return std::nullopt;
+  return NotApplicable(p.performance.not_measured_reason.empty() ? "load not measured"
+                                                                 : "load not measured: " + p.performance.not_measured_reason);
+}
+
+std::string Ms(double ms) {
+  if (ms < 1000) return Num(std::round(ms)) + " ms";
+  return Num(std::round(ms / 100) / 10) + " s";
+}
+
+// A simulated metric, scored on the device's curve (options p10/median, desktop_p10/desktop_median).
+CheckResult Metric(const PageFacts& p, const facts::MetricEstimate& m, const char* name) {
+  if (auto na = NotMeasured(p)) return *na;
+  if (!m.available) return NotApplicable(std::string(name) + " could not be estimated");
+  CheckResult r = Measured(m.value_ms, "ms",
+                           "~" + Ms(m.value_ms) + " (simulated " + p.performance.device + ": " + Ms(m.optimistic_ms) +
+                               " optimistic, " + Ms(m.pessimistic_ms) + " pessimistic)");
+  if (p.performance.device == "desktop") r.curve_variant = "desktop";
+  return r;
+}
+
+CheckResult FirstContentfulPaint(const PageFacts& p, const Options&) {
+  return Metric(p, p.performance.fcp, "First Contentful Paint");
+}
+CheckResult LargestContentfulPaint(const PageFacts& p, const Options&) {
+  CheckResult r = Metric(p, p.performance.lcp, "Largest Contentful Paint");
+  if (r.applicable && !p.performance.lcp_kind.empty())
+    r.details.push_back("LCP element: " + p.performance.lcp_kind +
+                        (p.performance.lcp_url.empty() ? "" : " " + p.performance.lcp_url));
+  return r;
+}
+CheckResult SpeedIndex(const PageFacts& p, const Options&) {
+  return Metric(p, p.performance.speed_index, "Speed Index");
+}
+CheckResult TotalBlockingTime(const PageFacts& p, const Options&) {
+  return Metric(p, p.performance.tbt, "Total Blocking Time");
+}
+
+// Lighthouse's total-byte-weight: transfer bytes of what loads without scrolling, in KiB.
+CheckResult TotalByteWeight(const PageFacts& p, const Options&) {
+  if (auto na = NotMeasured(p)) return *na;
+  const auto& w = p.performance.weight;
+  const double kib = static_cast<double>(w.total.transfer_bytes) / 1024;
+  CheckResult r = Measured(std::round(kib), "KiB",
+                           Num(std::round(kib)) + " KiB in " + Num(static_cast<double>(w.total.count)) + " requests");
+  for (const auto& [type, b] : w.by_type)
+    if (b.count > 0)
+      r.details.push_back(type + ": " + Num(static_cast<double>(b.count)) + " requests, " +
+                          Num(std::round(static_cast<double>(b.transfer_bytes) / 1024)) + " KiB");
+  return r;
+}
+
+// One opportunity of perf/opportunities.h, named by the rule's option "opportunity": passes when
+// the page has none of it; otherwise fails with its estimated saving and the resources concerned.
+CheckResult LoadOpportunity(const PageFacts& p, const Options& o) {
+  if (auto na = NotMeasured(p)) return *na;
+  const std::string id = o.String("opportunity", "");
+  if (id.empty()) throw std::invalid_argument("the rule names no \"opportunity\" option");
+  for (const facts::Opportunity& op : p.performance.opportunities) {
+    if (op.id != id) continue;
+    std::string saving;
+    if (op.ms_saved >= 1) saving = "~" + Ms(op.ms_saved);
+    if (op.bytes_saved > 0)
+      saving += (saving.empty() ? "" : ", ") + Num(std::round(static_cast<double>(op.bytes_saved) / 1024)) + " KiB";
+    CheckResult r = Binary(false, op.title + (saving.empty() ? "" : " (saves " + saving + ")"));
+    const auto cap = static_cast<std::size_t>(o.Number("max_details", 10));
+    for (std::size_t i = 0; i < op.items.size() && i < cap; ++i)
+      r.details.push_back(op.items[i].url + (op.items[i].detail.empty() ? "" : ": " + op.items[i].detail));
+    if (op.items.size() > cap) r.details.push_back("and " + Num(static_cast<double>(op.items.size() - cap)) + " more");
+    return r;
+  }
+  return Binary(true, "nothing to gain");
+}
+
+// The --budget file's lines for this page: passes when none is over.
+CheckResult PerformanceBudget(const PageFacts& p, const Options&) {
+  if (auto na = NotMeasured(p)) return *na;
+  if (p.performance.budget.empty()) return NotApplicable("no budget applies (see --budget)");
+  CheckResult r;
+  std::size_t over = 0;
+  for (const facts::BudgetResult& b : p.performance.budget) {
+    if (!b.over) continue;
+    ++over;
+    r.details.push_back(b.kind + " " + b.name + ": " + Num(std::round(b.actual * 10) / 10) + " " + b.unit + " over " +
+                        Num(b.budget) + " " + b.unit);
+  }
+  r.passed = over == 0;
+  r.display_value = over == 0 ? "within every budget line"
+                              : Num(static_cast<double>(over)) + " of " +
+                                    Num(static_cast<double>(p.performance.budget.size())) + " budget lines over";
+  return r;
+}
+
 }  // namespace
 
 const std::vector<CheckoutCheckInfo>& CheckoutChecks() {
@@ -669,6 +766,13 @@ const std::vector<CheckInfo>& Checks() {
       {"image-alt", ImageAlt, "images"},
       {"doctype", Doctype, "meta"},
       {"charset", Charset, "meta"},
+      {"first-contentful-paint", FirstContentfulPaint, "performance"},
+      {"largest-contentful-paint", LargestContentfulPaint, "performance"},
+      {"speed-index", SpeedIndex, "performance"},
+      {"total-blocking-time", TotalBlockingTime, "performance"},
+      {"total-byte-weight", TotalByteWeight, "performance"},
+      {"load-opportunity", LoadOpportunity, "performance"},
+      {"performance-budget", PerformanceBudget, "performance"},
   };
   return checks;
 }

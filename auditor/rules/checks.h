@@ -26,6 +26,10 @@ struct CheckResult {
   std::string display_value;
   std::vector<std::string> details;
   std::string not_applicable_reason;
+  // For numeric rules whose thresholds depend on the audited device: when set (e.g. "desktop") and
+  // the rule has options "<variant>_p10"/"<variant>_median" (or "<variant>_good"/"<variant>_poor"),
+  // those are used instead of the plain ones. Lighthouse scores desktop metrics on other curves.
+  std::string curve_variant;
 };
 
 using CheckFn = CheckResult (*)(const facts::PageFacts& page, const Options& options);

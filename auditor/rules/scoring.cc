@@ -95,11 +95,19 @@ Finding Score(const RuleSpec& rule, bool registered, Run run) {
         return f;
       }
       const std::string curve = rule.options.String("curve", "linear");
+      // The plain option, or the check's curve variant of it when the rule has one.
+      auto point = [&](const std::string& name) {
+        if (!r.curve_variant.empty()) {
+          auto it = rule.options.numbers.find(r.curve_variant + "_" + name);
+          if (it != rule.options.numbers.end()) return it->second;
+        }
+        return rule.options.Number(name, 0);
+      };
       if (curve == "log-normal") {
-        score = LogNormalScore(*r.value, rule.options.Number("p10", 0), rule.options.Number("median", 0));
-        f.threshold = "good ≤ " + std::to_string(static_cast<long long>(rule.options.Number("p10", 0))) + " " + r.unit;
+        score = LogNormalScore(*r.value, point("p10"), point("median"));
+        f.threshold = "good ≤ " + std::to_string(static_cast<long long>(point("p10"))) + " " + r.unit;
       } else {
-        const double good = rule.options.Number("good", 0), poor = rule.options.Number("poor", 0);
+        const double good = point("good"), poor = point("poor");
         score = LinearScore(*r.value, good, poor);
         f.threshold = std::string(good <= poor ? "good ≤ " : "good ≥ ") +
                       std::to_string(static_cast<long long>(good)) + " " + r.unit;
