@@ -236,6 +236,21 @@ TEST(LanternSimulation, EndsLcpWithTheAboveTheFoldImage) {
   EXPECT_NEAR(p.lcp.value_ms, 1110, kTolerance);
 }
 
+TEST(LanternSimulation, LetsAnImageThatArrivesFirstCompeteOnlyInThePessimisticLcpGraph) {
+  // A 10000-byte below-the-fold image (Low) and the 60000-byte hero (High) both start at 780.
+  // Optimistic graph, the hero alone on the warm connection: 180, windows 10, 20, 21 (74460
+  // bytes): 780 + 480 = 1260. Full load: the Low image on a new connection (480) ends at 1260;
+  // meanwhile the hero, at 10 segments, has 58400 bytes and 150 ms of overshoot; alone, one more
+  // round trip: 1560. The Low image ended before the hero, so it is in the pessimistic graph,
+  // which replays the full load: 1560. LCP = (1260 + 1560) / 2 = 1410.
+  const auto p = Load({Document(), Image("https://shop.test/below.jpg", 10000, false),
+                       Image("https://shop.test/hero.jpg", 60000, true)});
+  EXPECT_EQ(p.lcp_url, "https://shop.test/hero.jpg");
+  EXPECT_NEAR(p.lcp.optimistic_ms, 1260, kTolerance);
+  EXPECT_NEAR(p.lcp.pessimistic_ms, 1560, kTolerance);
+  EXPECT_NEAR(p.lcp.value_ms, 1410, kTolerance);
+}
+
 TEST(LanternSimulation, TakesTheFirstPaintAsLcpWhenTheLargestElementIsText) {
   const auto p = Load({Document(), Image("https://shop.test/footer.jpg", 20000, false)});
   EXPECT_EQ(p.lcp_kind, "text");
