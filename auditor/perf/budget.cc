@@ -1,7 +1,6 @@
 #include "perf/budget.h"
 
 #include <algorithm>
-#include <set>
 #include <unordered_set>
 
 #include <rapidjson/document.h>
@@ -59,6 +58,7 @@ std::string Str(const rapidjson::Value& v) { return std::string(v.GetString(), v
 // What a JSON value is, for messages: its text for strings and numbers, else its kind.
 std::string Describe(const rapidjson::Value& v) {
   if (v.IsString()) return "'" + Str(v) + "'";
+  if (v.IsInt64()) return std::to_string(v.GetInt64());
   if (v.IsNumber()) return std::to_string(v.GetDouble());
   if (v.IsNull()) return "null";
   if (v.IsBool()) return v.GetBool() ? "true" : "false";
@@ -85,40 +85,39 @@ std::string Named(const rapidjson::Value& entry, const char* key, const char* wh
   return Str(it->value);
 }
 
-// resourceSizes or resourceCounts of budget `where`.
-std::vector<ResourceBudget> ResourceBudgets(const rapidjson::Value& budget, const char* key, const std::string& where) {
-  std::vector<ResourceBudget> out;
+// The entries of the array `key` of budget `where` ({<name_key>: one of `list`, budget: number}) as
+// (name, budget) pairs, with no name twice; none when `key` is absent; throws when invalid.
+template <std::size_t N>
+std::vector<std::pair<std::string, double>> Entries(const rapidjson::Value& budget, const char* key, const char* name_key,
+                                                    const char* what, const char* const (&list)[N], const std::string& where) {
+  std::vector<std::pair<std::string, double>> out;
   const auto it = budget.FindMember(key);
   if (it == budget.MemberEnd()) return out;
   const std::string at = where + "." + key;
-  if (!IsArrayOfObjects(it->value)) throw Invalid{at + ": not an array of {resourceType, budget} objects"};
-  std::set<std::string> seen;
+  if (!IsArrayOfObjects(it->value)) throw Invalid{at + ": not an array of {" + name_key + ", budget} objects"};
   for (rapidjson::SizeType i = 0; i < it->value.Size(); ++i) {
     const rapidjson::Value& e = it->value[i];
     const std::string ei = at + "[" + std::to_string(i) + "]";
-    NoExcessProperties(e, {"resourceType", "budget"}, ei);
-    ResourceBudget rb{Named(e, "resourceType", "resource type", kResourceTypes, ei), Number(e, ei)};
-    if (!seen.insert(rb.resource_type).second) throw Invalid{at + ": duplicate resource type '" + rb.resource_type + "'"};
-    out.push_back(std::move(rb));
+    NoExcessProperties(e, {name_key, "budget"}, ei);
+    std::string name = Named(e, name_key, what, list, ei);
+    for (const auto& [seen, _] : out)
+      if (seen == name) throw Invalid{at + ": duplicate " + what + " '" + name + "'"};
+    out.emplace_back(std::move(name), Number(e, ei));
   }
+  return out;
+}
+
+std::vector<ResourceBudget> ResourceBudgets(const rapidjson::Value& budget, const char* key, const std::string& where) {
+  std::vector<ResourceBudget> out;
+  for (auto& [type, value] : Entries(budget, key, "resourceType", "resource type", kResourceTypes, where))
+    out.push_back({std::move(type), value});
   return out;
 }
 
 std::vector<TimingBudget> TimingBudgets(const rapidjson::Value& budget, const std::string& where) {
   std::vector<TimingBudget> out;
-  const auto it = budget.FindMember("timings");
-  if (it == budget.MemberEnd()) return out;
-  const std::string at = where + ".timings";
-  if (!IsArrayOfObjects(it->value)) throw Invalid{at + ": not an array of {metric, budget} objects"};
-  std::set<std::string> seen;
-  for (rapidjson::SizeType i = 0; i < it->value.Size(); ++i) {
-    const rapidjson::Value& e = it->value[i];
-    const std::string ei = at + "[" + std::to_string(i) + "]";
-    NoExcessProperties(e, {"metric", "budget"}, ei);
-    TimingBudget tb{Named(e, "metric", "timing metric", kMetrics, ei), Number(e, ei)};
-    if (!seen.insert(tb.metric).second) throw Invalid{at + ": duplicate metric '" + tb.metric + "'"};
-    out.push_back(std::move(tb));
-  }
+  for (auto& [metric, value] : Entries(budget, "timings", "metric", "timing metric", kMetrics, where))
+    out.push_back({std::move(metric), value});
   return out;
 }
 
