@@ -89,6 +89,9 @@ struct ResourceRecord {
   double bytes_per_pixel = 0;
   std::string font_display;
   std::string srcset_choice;
+  // For a text response sent without content encoding: what gzip would send (deflate level 6 of the
+  // decoded body); 0 otherwise or when unknown. From fetch::LoadedResource / HttpFacts.
+  std::uint64_t gzip_estimate_bytes = 0;
 };
 
 struct WeightBucket {
@@ -153,6 +156,9 @@ struct BudgetResult {
   double actual = 0;             // same unit
   std::string unit;              // "KiB", "requests", "ms"
   bool over = false;
+  // Why `actual` is not a measurement (a metric mmaudit does not estimate), or the largest
+  // contributor of an over-budget size; "" otherwise.
+  std::string note;
 };
 
 struct PagePerformance {
