@@ -1,12 +1,11 @@
 // ExtractPage: every extractor, in order, then the page-type classifier.
-#include <zlib.h>
-
 #include <algorithm>
 
 #include "core/text.h"
 #include "facts/charset.h"
 #include "facts/extract.h"
 #include "facts/page_type.h"
+#include "fetch/gzip_estimate.h"
 #include "html/query.h"
 
 namespace mmaudit::facts {
@@ -22,17 +21,6 @@ bool LooksLikeHtml(std::string_view body) {
   return text::StartsWith(head, "<!doctype html") || text::StartsWith(head, "<html") ||
          text::StartsWith(head, "<head") || text::StartsWith(head, "<body") || text::StartsWith(head, "<!--");
 }
-
-
-std::uint64_t DeflatedSize(std::string_view body) {
-  uLongf size = compressBound(static_cast<uLong>(body.size()));
-  std::string out(size, '\0');
-  if (compress2(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(body.data()),
-                static_cast<uLong>(body.size()), 6) != Z_OK)
-    return body.size();
-  return size + 18;  // gzip's header and trailer
-}
-
 
 }  // namespace
 
@@ -87,7 +75,7 @@ PageFacts ExtractPage(const fetch::Response& response, const ExtractOptions& opt
   }
 
   if (f.http.content_encoding.empty() || f.http.content_encoding == "identity")
-    f.http.gzip_estimate_bytes = DeflatedSize(response.body);
+    f.http.gzip_estimate_bytes = fetch::DeflatedSize(response.body);
   // Decode to UTF-8 from the page's charset (BOM, header, meta, then a UTF-8 check).
   Decoded decoded = DecodeToUtf8(response.body, f.http.content_type);
   if (decoded.replaced > 0) {

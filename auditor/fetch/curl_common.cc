@@ -1,5 +1,6 @@
 #include "fetch/curl_common.h"
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <set>
@@ -13,11 +14,17 @@ namespace {
 size_t OnBody(char* data, size_t size, size_t nmemb, void* user) {
   auto* t = static_cast<Transfer*>(user);
   const size_t n = size * nmemb;
-  if (t->body.size() + n > t->max_body) {
+  if (t->received + n > t->max_body) {
     t->too_large = true;
     return 0;  // makes libcurl stop with CURLE_WRITE_ERROR
   }
-  t->body.append(data, n);
+  if (!t->store_limit_asked) {
+    t->store_limit_asked = true;
+    if (t->store_limit) t->store_max = t->store_limit(*t);
+  }
+  t->received += n;
+  if (t->body.size() < t->store_max)
+    t->body.append(data, static_cast<size_t>(std::min<std::uint64_t>(n, t->store_max - t->body.size())));
   return n;
 }
 
@@ -123,7 +130,7 @@ std::string ReadTransfer(CURL* easy, CURLcode code, Transfer* t, const FetchOpti
   r->ttfb_ms = static_cast<double>(ttfb_us) / 1000.0;
   r->total_ms += static_cast<double>(total_us) / 1000.0;
   r->body = std::move(t->body);
-  r->decoded_bytes = r->body.size();
+  r->decoded_bytes = std::max<std::uint64_t>(t->received, r->body.size());
   if (code != CURLE_OK) {
     if (t->too_large || code == CURLE_FILESIZE_EXCEEDED) {
       r->error = FetchError::kTooLarge;
@@ -154,37 +161,91 @@ std::vector<std::string> CookieLines(CURLSH* share) {
   return out;
 }
 
+std::string MediaTypeOf(std::string_view content_type) {
+  const auto semi = content_type.find(';');
+  if (semi != std::string_view::npos) content_type = content_type.substr(0, semi);
+  return text::AsciiLower(text::Trim(content_type));
+}
+
+std::optional<Request> FirstHop(const Request& request, Response* r) {
+  r->requested_url = request.url;
+  r->final_url = request.url;
+  auto normalized = url::Normalize(request.url);
+  if (!normalized || !url::Parse(*normalized)) {
+    r->error = FetchError::kInvalidUrl;
+    r->error_message = "not a valid absolute URL: " + request.url;
+    return std::nullopt;
+  }
+  if (!url::IsHttp(*normalized)) {
+    r->error = FetchError::kUnsupportedScheme;
+    r->error_message = "only http:// and https:// URLs can be fetched: " + request.url;
+    return std::nullopt;
+  }
+  Request hop = request;
+  hop.url = *normalized;
+  return hop;
+}
+
+bool ConfigureHop(CURL* h, const Request& hop, const FetchOptions& o, Clock::time_point started, Transfer* t,
+                  Response* r) {
+  const auto elapsed_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
+  const long remaining_ms = o.total_timeout_ms - static_cast<long>(elapsed_ms);
+  if (remaining_ms <= 0) {
+    r->error = FetchError::kTimeout;
+    r->error_message = "timed out after " + std::to_string(o.total_timeout_ms) + " ms following redirects";
+    return false;
+  }
+  ConfigureEasy(h, hop.url, o, t, remaining_ms);
+  if (hop.method == "POST") {
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(hop.body.size()));
+    curl_easy_setopt(h, CURLOPT_COPYPOSTFIELDS, hop.body.c_str());
+    // No "Expect: 100-continue" for bodies over 1 KiB: servers that ignore it cost a second's wait.
+    t->request_headers = curl_slist_append(t->request_headers, "Expect:");
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, t->request_headers);
+  }
+  if (!hop.referer.empty()) curl_easy_setopt(h, CURLOPT_REFERER, hop.referer.c_str());
+  return true;
+}
+
+std::optional<Request> NextHop(const Request& hop, const std::string& location, const FetchOptions& o,
+                               std::set<std::string>* seen, Response* r) {
+  seen->insert(hop.method + " " + hop.url);
+  r->body.clear();  // a redirect's body is not the page
+  r->decoded_bytes = 0;
+  auto next = url::Normalize(location);
+  r->redirects.push_back({hop.url, r->status, next ? *next : location});
+  if (!next || !url::IsHttp(*next)) {
+    r->error = FetchError::kUnsupportedScheme;
+    r->error_message = "redirect to a URL that is not http(s): " + location;
+    return std::nullopt;
+  }
+  const bool keep_method = r->status == 307 || r->status == 308;
+  Request following;
+  following.method = keep_method ? hop.method : "GET";
+  following.body = keep_method ? hop.body : std::string();
+  following.url = *next;
+  following.referer = hop.referer;
+  if (seen->count(following.method + " " + following.url) != 0) {
+    r->error = FetchError::kTooManyRedirects;
+    r->error_message = "redirect loop: " + *next + " was already visited";
+    return std::nullopt;
+  }
+  if (static_cast<int>(r->redirects.size()) > o.max_redirects) {
+    r->error = FetchError::kTooManyRedirects;
+    r->error_message = "more than " + std::to_string(o.max_redirects) + " redirects";
+    return std::nullopt;
+  }
+  return following;
+}
+
 Response Perform(CURL* easy, const Request& request, const FetchOptions& o, CURLSH* cookie_share,
                  const std::function<void(const Request&)>& on_hop) {
   Response r;
-  r.requested_url = request.url;
-  r.final_url = request.url;
-  auto normalized = url::Normalize(request.url);
-  if (!normalized || !url::Parse(*normalized)) {
-    r.error = FetchError::kInvalidUrl;
-    r.error_message = "not a valid absolute URL: " + request.url;
-    return r;
-  }
-  if (!url::IsHttp(*normalized)) {
-    r.error = FetchError::kUnsupportedScheme;
-    r.error_message = "only http:// and https:// URLs can be fetched: " + request.url;
-    return r;
-  }
-
-  const auto started = std::chrono::steady_clock::now();
+  std::optional<Request> hop = FirstHop(request, &r);
+  const auto started = Clock::now();
   std::set<std::string> seen;
-  Request hop = request;
-  hop.url = *normalized;
-  for (;;) {
-    const auto elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                std::chrono::steady_clock::now() - started).count();
-    const long remaining_ms = o.total_timeout_ms - static_cast<long>(elapsed_ms);
-    if (remaining_ms <= 0) {
-      r.error = FetchError::kTimeout;
-      r.error_message = "timed out after " + std::to_string(o.total_timeout_ms) + " ms following redirects";
-      return r;
-    }
-    seen.insert(hop.method + " " + hop.url);
+  while (hop) {
     // A handle of this hop's own when cookies are shared (see the header), else `easy`.
     std::unique_ptr<CURL, void (*)(CURL*)> own(cookie_share != nullptr ? curl_easy_init() : nullptr, curl_easy_cleanup);
     CURL* h = cookie_share != nullptr ? own.get() : easy;
@@ -194,51 +255,19 @@ Response Perform(CURL* easy, const Request& request, const FetchOptions& o, CURL
       return r;
     }
     Transfer t;
-    ConfigureEasy(h, hop.url, o, &t, remaining_ms);
-    if (hop.method == "POST") {
-      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(hop.body.size()));
-      curl_easy_setopt(h, CURLOPT_COPYPOSTFIELDS, hop.body.c_str());
-      // No "Expect: 100-continue" for bodies over 1 KiB: servers that ignore it cost a second's wait.
-      t.request_headers = curl_slist_append(t.request_headers, "Expect:");
-      curl_easy_setopt(h, CURLOPT_HTTPHEADER, t.request_headers);
-    }
-    if (!hop.referer.empty()) curl_easy_setopt(h, CURLOPT_REFERER, hop.referer.c_str());
+    if (!ConfigureHop(h, *hop, o, started, &t, &r)) return r;
     if (cookie_share != nullptr) {
       curl_easy_setopt(h, CURLOPT_SHARE, cookie_share);
       curl_easy_setopt(h, CURLOPT_COOKIEFILE, "");  // switches the cookie engine on
     }
-    if (on_hop) on_hop(hop);
+    if (on_hop) on_hop(*hop);
     const CURLcode code = curl_easy_perform(h);
-    r.final_url = hop.url;
+    r.final_url = hop->url;
     const std::string location = ReadTransfer(h, code, &t, o, &r);
     if (!r.ok() || location.empty()) return r;
-    r.body.clear();  // a redirect's body is not the page
-    r.decoded_bytes = 0;
-    auto next = url::Normalize(location);
-    r.redirects.push_back({hop.url, r.status, next ? *next : location});
-    if (!next || !url::IsHttp(*next)) {
-      r.error = FetchError::kUnsupportedScheme;
-      r.error_message = "redirect to a URL that is not http(s): " + location;
-      return r;
-    }
-    const bool keep_method = r.status == 307 || r.status == 308;
-    Request following;
-    following.method = keep_method ? hop.method : "GET";
-    following.body = keep_method ? hop.body : std::string();
-    following.url = *next;
-    following.referer = hop.referer;
-    if (seen.count(following.method + " " + following.url) != 0) {
-      r.error = FetchError::kTooManyRedirects;
-      r.error_message = "redirect loop: " + *next + " was already visited";
-      return r;
-    }
-    if (static_cast<int>(r.redirects.size()) > o.max_redirects) {
-      r.error = FetchError::kTooManyRedirects;
-      r.error_message = "more than " + std::to_string(o.max_redirects) + " redirects";
-      return r;
-    }
-    hop = std::move(following);
+    hop = NextHop(*hop, location, o, &seen, &r);
   }
+  return r;
 }
 
 }  // namespace mmaudit::fetch::internal

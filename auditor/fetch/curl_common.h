@@ -4,8 +4,14 @@
 
 #include <curl/curl.h>
 
+#include <chrono>
+#include <cstdint>
 #include <functional>
+#include <limits>
+#include <optional>
+#include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -17,7 +23,13 @@ namespace mmaudit::fetch::internal {
 struct Transfer {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // of the last response
-  std::uint64_t max_body = 0;
+  std::uint64_t max_body = 0;        // decoded bytes beyond this abort the transfer (kTooLarge)
+  std::uint64_t received = 0;        // decoded body bytes received, stored or not
+  // When set, asked once as the body starts (the final response's headers are in `headers`) how
+  // many body bytes to store; the rest is counted in `received` but not kept.
+  std::function<std::uint64_t(const Transfer&)> store_limit;
+  std::uint64_t store_max = std::numeric_limits<std::uint64_t>::max();
+  bool store_limit_asked = false;
   bool too_large = false;
   char errbuf[CURL_ERROR_SIZE] = {0};
   struct curl_slist* request_headers = nullptr;  // owned; freed by ~Transfer
@@ -32,9 +44,10 @@ struct Transfer {
 // overrides options.total_timeout_ms when positive.
 void ConfigureEasy(CURL* easy, const std::string& url, const FetchOptions& options, Transfer* t, long timeout_ms = 0);
 
-// Fills `r` from a finished transfer: status, version, headers, body, byte counts and timings of
-// this hop (adding to r->transfer_bytes and r->total_ms), and an error for a failed one. Returns the
-// redirect target when the response is a redirect with a Location (else "").
+// Fills `r` from a finished transfer: status, version, headers, body (decoded_bytes counts what was
+// received, stored or not), byte counts and timings of this hop (adding to r->transfer_bytes and
+// r->total_ms), and an error for a failed one. Returns the redirect target when the response is a
+// redirect with a Location (else "").
 std::string ReadTransfer(CURL* easy, CURLcode code, Transfer* t, const FetchOptions& options, Response* r);
 
 // A request as first sent: a GET, or a POST of an urlencoded form.
@@ -44,6 +57,29 @@ struct Request {
   std::string body;            // POST only, application/x-www-form-urlencoded
   std::string referer;         // sent as Referer when not empty
 };
+
+// The media type of a Content-Type value, lower case, without parameters ("text/html").
+std::string MediaTypeOf(std::string_view content_type);
+
+// The steps of a redirect chain followed by hand, for Perform (easy interface) and for callers that
+// run each hop on the multi interface.
+using Clock = std::chrono::steady_clock;
+
+// Starts the Response of `request`: requested_url and final_url, and the normalised first hop, or
+// nullopt with r's error set when the URL is not a valid absolute http(s) URL.
+std::optional<Request> FirstHop(const Request& request, Response* r);
+
+// Sets up `h` (reset) for `hop` with what remains since `started` of options.total_timeout_ms: the
+// GET or POST, the referer. Returns false with r's error set when no time remains.
+bool ConfigureHop(CURL* h, const Request& hop, const FetchOptions& options, Clock::time_point started, Transfer* t,
+                  Response* r);
+
+// After `hop` (already read into `r` by ReadTransfer) answered with a redirect to `location`:
+// records it in r->redirects, drops the redirect's body, and returns the next hop by browsers' rules
+// for the method, or nullopt with r's error set (not http(s), a loop, more than max_redirects).
+// `seen` holds the hops of this chain so far.
+std::optional<Request> NextHop(const Request& hop, const std::string& location, const FetchOptions& options,
+                               std::set<std::string>* seen, Response* r);
 
 // Sends `request` on `easy` and follows redirects by hand, recording each hop in the Response, as
 // CurlFetcher documents: http(s) only, at most options.max_redirects hops, a loop is an error, the

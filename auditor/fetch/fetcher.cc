@@ -1,6 +1,6 @@
 #include "fetch/fetcher.h"
 
-#include "core/text.h"
+#include "fetch/curl_common.h"
 
 namespace mmaudit::fetch {
 
@@ -28,10 +28,7 @@ std::string Response::Header(const std::string& name) const {
 }
 
 std::string Response::MediaType() const {
-  std::string ct = Header("content-type");
-  const auto semi = ct.find(';');
-  if (semi != std::string::npos) ct.resize(semi);
-  return text::AsciiLower(text::Trim(ct));
+  return internal::MediaTypeOf(Header("content-type"));
 }
 
 }  // namespace mmaudit::fetch
