@@ -1,0 +1,54 @@
+// What a stylesheet asks the browser to load in turn: @import rules, url() references (background
+// images and the like) and @font-face sources. Pure, no I/O; the result owns its strings.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mmaudit::facts {
+
+struct CssImport {
+  std::string url;    // absolute http(s) URL
+  std::string media;  // the media query list after the URL ("" for all); layer()/supports() removed
+};
+
+struct CssUrl {
+  std::string url;                 // absolute http(s) URL
+  std::string property;            // the declaration's property, lower case, e.g. "background-image"
+  // The preludes of the @media rules around it, outermost first (at most the 8 outermost); it
+  // loads only when all match.
+  std::vector<std::string> media;
+};
+
+struct CssFontFace {
+  std::string family;        // font-family, unquoted
+  std::string font_display;  // lower case; "" when not set
+  // The source Chrome downloads: the first url() in src whose format() is woff2, woff, truetype or
+  // opentype (or a "-variations" of them) or that names no format; absolute http(s). "" when there
+  // is none, or when that source is a data: URL (nothing to fetch).
+  std::string url;
+  std::string format;        // that source's format(), lower case and unquoted; "" when none given
+};
+
+struct CssRefs {
+  std::vector<CssImport> imports;        // source order
+  std::vector<CssUrl> urls;              // source order, outside @font-face; the same URL may repeat
+  std::vector<CssFontFace> font_faces;   // source order
+};
+
+// Reads `css` with a single forward scan (comments, strings, escapes and nesting handled; work and
+// output linear in the input, at most kMaxCssRefs entries in all) and resolves every reference
+// against `base_url`, the stylesheet's own URL (the page's for inline CSS). References that do not
+// resolve to http(s) are dropped: data:, blob:, fragment-only url(#id), unparseable ones. @import
+// counts only before any other rule (after @charset, @layer statements and other @imports), as in
+// CSS and Chrome; later ones are ignored. Never fails: broken CSS yields what could be read.
+CssRefs ParseCssRefs(std::string_view css, std::string_view base_url);
+
+inline constexpr std::size_t kMaxCssRefs = 4096;
+
+// The CSS string or identifier `s` with escapes undone: "\\" plus 1-6 hex digits (and one optional
+// space after them) is that code point, "\\" plus any other character is that character.
+std::string CssUnescape(std::string_view s);
+
+}  // namespace mmaudit::facts
