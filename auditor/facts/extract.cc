@@ -5,6 +5,7 @@
 #include "facts/charset.h"
 #include "facts/extract.h"
 #include "facts/page_type.h"
+#include "facts/subresources.h"
 #include "fetch/gzip_estimate.h"
 #include "html/query.h"
 
@@ -111,6 +112,7 @@ PageFacts ExtractPage(const fetch::Response& response, const ExtractOptions& opt
   f.images = ExtractImages(doc, ctx);
   f.scripts = ExtractScripts(doc, ctx);
   f.styles = ExtractStyles(doc, ctx);
+  f.subresources = ExtractSubresources(doc, ctx, options.viewport);
   f.links = ExtractLinks(doc, ctx);
   f.forms = ExtractForms(doc, ctx);
   f.structured_data = ExtractStructuredData(doc, ctx, options);

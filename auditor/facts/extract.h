@@ -51,10 +51,17 @@ const std::string& FoldedVisibleText(const html::Document& doc, const Context& c
 // "chf 49". Letter codes must stand alone ("5 kroków" is no price in "kr").
 bool HasPrice(std::string_view folded_text);
 
+// The device a page is looked at on, in CSS px (Lighthouse's mobile preset: a Moto G Power).
+struct Viewport {
+  int width = 412, height = 823;
+  double dpr = 1.75;  // device pixels per CSS px
+};
+
 struct ExtractOptions {
   const Lexicon* lexicon = &Lexicon::Default();
   std::size_t max_json_ld_bytes = 2u << 20;  // larger JSON-LD blocks are skipped with an error
   std::size_t max_sd_depth = 64;             // deeper nesting is cut with an error
+  Viewport viewport;                         // for PageFacts::subresources (facts/subresources.h)
   // Called once the page is parsed and every extractor has run, with the page's DOM and the
   // extractors' context, for callers that read more from the same parse (the checkout walk reads
   // its controls and forms). Not called for pages that are not parsed. Must not keep pointers into

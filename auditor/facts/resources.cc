@@ -4,45 +4,15 @@
 #include "core/text.h"
 #include "core/url.h"
 #include "facts/extract.h"
+#include "facts/subresources.h"
 #include "html/query.h"
 
 namespace mmaudit::facts {
 namespace {
 
-std::optional<int> ParseDimension(std::optional<std::string_view> v) {
-  if (!v) return std::nullopt;
-  const std::string t(text::Trim(*v));
-  if (t.empty()) return std::nullopt;
-  char* end = nullptr;
-  const long n = std::strtol(t.c_str(), &end, 10);
-  // "100", "100px" and "100.5" are what browsers read as lengths; "auto" or "50%" are not sizes.
-  if (end == t.c_str() || n < 0 || n > 100000) return std::nullopt;
-  const std::string rest = text::AsciiLower(end);
-  if (!rest.empty() && rest != "px" && rest[0] != '.') return std::nullopt;
-  return static_cast<int>(n);
-}
-
 std::string ResolveOrRaw(const Context& ctx, std::string_view ref) {
   if (text::Trim(ref).empty()) return {};
   return url::Resolve(ctx.base_url, ref).value_or(std::string(text::Trim(ref)));
-}
-
-// True when a media query could match a 412-px phone screen. Only the common cases are decided;
-// anything unknown is assumed to match, as a browser would load it anyway.
-bool MediaMatchesPhone(std::string_view media) {
-  const std::string m = text::AsciiLower(text::Trim(media));
-  if (m.empty() || m == "all" || m == "screen") return true;
-  if (m == "print" || m == "speech") return false;
-  if (text::StartsWith(m, "print") || text::StartsWith(m, "only print")) return false;
-  const auto pos = m.find("min-width");
-  if (pos != std::string::npos) {
-    const auto colon = m.find(':', pos);
-    if (colon != std::string::npos) {
-      const double px = std::strtod(m.c_str() + colon + 1, nullptr);
-      if (px > 412) return false;
-    }
-  }
-  return true;
 }
 
 }  // namespace
@@ -55,8 +25,8 @@ ImageFacts ExtractImages(const html::Document& doc, const Context& ctx) {
     Image img;
     img.src = ResolveOrRaw(ctx, html::AttrOr(n, "src"));
     if (auto alt = html::Attr(n, "alt")) img.alt = std::string(*alt);
-    img.width = ParseDimension(html::Attr(n, "width"));
-    img.height = ParseDimension(html::Attr(n, "height"));
+    img.width = ParseHtmlLength(html::Attr(n, "width"));
+    img.height = ParseHtmlLength(html::Attr(n, "height"));
     img.has_srcset = html::HasAttr(n, "srcset");
     // Gumbo 0.10 has no GUMBO_TAG_PICTURE, so <picture> is found by name.
     img.in_picture = n->parent != nullptr && html::TagName(n->parent) == "picture";
@@ -135,7 +105,7 @@ StyleFacts ExtractStyles(const html::Document& doc, const Context& ctx) {
     s.href = ResolveOrRaw(ctx, html::AttrOr(n, "href"));
     s.media = std::string(html::AttrOr(n, "media"));
     const bool in_head = html::Ancestor(n, GUMBO_TAG_HEAD) != nullptr;
-    s.render_blocking = in_head && !html::HasAttr(n, "disabled") && MediaMatchesPhone(s.media);
+    s.render_blocking = in_head && !html::HasAttr(n, "disabled") && MediaMatches(s.media, Viewport{});
     if (s.render_blocking) ++f.render_blocking;
     ++f.external;
     f.stylesheets.push_back(std::move(s));
