@@ -122,14 +122,6 @@ std::string Unquote(std::string_view s) {
   return CssUnescape(s);
 }
 
-std::optional<std::string> ResolveRef(std::string_view base, std::string_view raw) {
-  raw = text::Trim(raw);
-  if (raw.empty() || raw.front() == '#') return std::nullopt;
-  auto u = url::Resolve(base, raw);
-  if (!u || !url::IsHttp(*u)) return std::nullopt;
-  return u;
-}
-
 bool ChromeLoadsFontFormat(const std::string& f) {
   return f.empty() || f == "woff2" || f == "woff" || f == "truetype" || f == "opentype" ||
          f == "woff2-variations" || f == "woff-variations" || f == "truetype-variations" ||
@@ -164,7 +156,7 @@ CssFontFace ReadFontFace(std::string_view body, std::string_view base) {
         }
         if (!ChromeLoadsFontFormat(format)) continue;
         face.format = format;
-        if (auto r = ResolveRef(base, u.value)) face.url = std::move(*r);
+        if (auto r = ResolveSubresourceUrl(base, u.value)) face.url = std::move(*r);
         break;
       }
     }
@@ -187,7 +179,7 @@ std::optional<CssImport> ReadImport(std::string_view stmt, std::string_view base
   } else {
     return std::nullopt;
   }
-  auto u = ResolveRef(base, raw);
+  auto u = ResolveSubresourceUrl(base, raw);
   if (!u) return std::nullopt;
   std::string_view rest = text::Trim(s.substr(std::min(end, s.size())));
   for (std::string_view fn : {"layer", "supports("}) {
@@ -218,6 +210,14 @@ std::string AtKeyword(std::string_view prelude) {
 }
 
 }  // namespace
+
+std::optional<std::string> ResolveSubresourceUrl(std::string_view base, std::string_view ref) {
+  ref = text::Trim(ref);
+  if (ref.empty() || ref.front() == '#') return std::nullopt;
+  auto u = url::Resolve(base, ref);
+  if (!u || !url::IsHttp(*u)) return std::nullopt;
+  return u;
+}
 
 std::string CssUnescape(std::string_view s) {
   std::string out;
@@ -305,7 +305,7 @@ CssRefs ParseCssRefs(std::string_view css, std::string_view base_url) {
         property = colon == npos ? std::string() : text::AsciiLower(text::Trim(stmt.substr(0, colon)));
       }
       if (font_face_depth == 0 && !stmt_is_import && !full())
-        if (auto u = ResolveRef(base_url, t.value)) refs.urls.push_back({std::move(*u), property, media});
+        if (auto u = ResolveSubresourceUrl(base_url, t.value)) refs.urls.push_back({std::move(*u), property, media});
       i = t.end;
       continue;
     }

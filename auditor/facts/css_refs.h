@@ -2,6 +2,7 @@
 // images and the like) and @font-face sources. Pure, no I/O; the result owns its strings.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +47,11 @@ struct CssRefs {
 CssRefs ParseCssRefs(std::string_view css, std::string_view base_url);
 
 inline constexpr std::size_t kMaxCssRefs = 4096;
+
+// `ref` resolved against `base` (core/url.h) when the result is an absolute http(s) URL a browser
+// would request; nullopt for "", fragment-only references ("#x": an element of the same document),
+// data:, blob:, javascript: and other schemes, and what does not parse.
+std::optional<std::string> ResolveSubresourceUrl(std::string_view base, std::string_view ref);
 
 // The CSS string or identifier `s` with escapes undone: "\\" plus 1-6 hex digits (and one optional
 // space after them) is that code point, "\\" plus any other character is that character.

@@ -4,10 +4,10 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <unordered_map>
 
 #include "core/text.h"
-#include "core/url.h"
 #include "facts/css_refs.h"
 #include "html/query.h"
 
@@ -339,9 +339,9 @@ std::size_t ChooseSrcsetCandidate(const std::vector<SrcsetCandidate>& candidates
 
 namespace {
 
-bool SkipsScheme(std::string_view raw) {
-  const std::string scheme = url::SchemeOf(raw);
-  return !scheme.empty() && scheme != "http" && scheme != "https";
+// True when the attribute's value, trimmed, is `value` (ASCII case-insensitive).
+bool AttrIs(const GumboNode* n, std::string_view name, std::string_view value) {
+  return text::AsciiLower(text::Trim(html::AttrOr(n, name))) == value;
 }
 
 // The rel tokens we act on.
@@ -408,13 +408,7 @@ class Finder {
   static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
   static constexpr unsigned kMaxPictureChildren = 32;
 
-  std::optional<std::string> Resolve(std::string_view raw, const std::string& base) const {
-    raw = text::Trim(raw);
-    if (raw.empty() || SkipsScheme(raw)) return std::nullopt;
-    auto u = url::Resolve(base, raw);
-    if (!u || !url::IsHttp(*u)) return std::nullopt;
-    return u;
-  }
+  std::optional<std::string> Resolve(std::string_view raw) const { return ResolveSubresourceUrl(ctx_.base_url, raw); }
 
   // Adds `r` or merges it into the entry with the same URL.
   void Add(ResourceRef r) {
@@ -549,11 +543,11 @@ class Finder {
       choice = c.descriptor;
       if (choice.empty() && c.url == src && std::string_view(via) == "img-srcset") via = "img";
     }
-    auto u = Resolve(raw, ctx_.base_url);
+    auto u = Resolve(raw);
     ResourceRef r = Ref(u ? std::move(*u) : std::string(), ResourceType::kImage, via);
     r.srcset_choice = std::move(choice);
-    r.lazy = text::AsciiLower(text::Trim(html::AttrOr(n, "loading"))) == "lazy";
-    r.fetchpriority_high = text::AsciiLower(text::Trim(html::AttrOr(n, "fetchpriority"))) == "high";
+    r.lazy = AttrIs(n, "loading", "lazy");
+    r.fetchpriority_high = AttrIs(n, "fetchpriority", "high");
     DisplaySize(n, &r);
     FlushText();
     SetFold(&r, Top());
@@ -566,7 +560,7 @@ class Finder {
   void OnLink(const GumboNode* n) {
     const Rels rels = ReadRels(html::AttrOr(n, "rel"));
     if (!rels.stylesheet && !rels.preload && !rels.modulepreload && !rels.icon) return;
-    const auto href = Resolve(html::AttrOr(n, "href"), ctx_.base_url);
+    const auto href = Resolve(html::AttrOr(n, "href"));
     if (rels.stylesheet) {
       if (rels.alternate || !href || html::HasAttr(n, "disabled")) return;
       ResourceRef r = Ref(*href, ResourceType::kStylesheet, "stylesheet");
@@ -587,7 +581,7 @@ class Finder {
         if (!candidates.empty()) {
           const auto& c = candidates[ChooseSrcsetCandidate(
               candidates, SizesSlotWidth(html::AttrOr(n, "imagesizes"), vp_), vp_)];
-          u = Resolve(c.url, ctx_.base_url);
+          u = Resolve(c.url);
           choice = c.descriptor;
         }
       }
@@ -595,7 +589,7 @@ class Finder {
       ResourceRef r = Ref(std::move(*u), type, "preload");
       r.preload = true;
       r.srcset_choice = std::move(choice);
-      r.fetchpriority_high = text::AsciiLower(text::Trim(html::AttrOr(n, "fetchpriority"))) == "high";
+      r.fetchpriority_high = AttrIs(n, "fetchpriority", "high");
       r.hero_hint = r.fetchpriority_high;
       Add(std::move(r));
     } else if (rels.icon && !icon_seen_ && href) {
@@ -609,14 +603,14 @@ class Finder {
     const std::string_view type = html::AttrOr(n, "type");
     const bool module = text::AsciiLower(text::Trim(type)) == "module";
     if (!module && !IsClassicScriptType(type)) return;  // JSON-LD, templates and other data blocks
-    auto u = Resolve(html::AttrOr(n, "src"), ctx_.base_url);
+    auto u = Resolve(html::AttrOr(n, "src"));
     if (!u) return;
     ResourceRef r = Ref(std::move(*u), ResourceType::kScript, "script");
     r.module = module;
     r.async = html::HasAttr(n, "async");
     r.defer = html::HasAttr(n, "defer");
     r.render_blocking = r.in_head && !module && !r.async && !r.defer;
-    r.fetchpriority_high = text::AsciiLower(text::Trim(html::AttrOr(n, "fetchpriority"))) == "high";
+    r.fetchpriority_high = AttrIs(n, "fetchpriority", "high");
     Add(std::move(r));
   }
 
@@ -674,7 +668,7 @@ class Finder {
         if (head_depth_ != kNone && og_image_.empty()) {
           const std::string_view prop = html::AttrOr(n, "property", html::AttrOr(n, "name"));
           if (text::AsciiLower(prop) == "og:image")
-            og_image_ = Resolve(html::AttrOr(n, "content"), ctx_.base_url).value_or("");
+            og_image_ = Resolve(html::AttrOr(n, "content")).value_or("");
         }
         return html::Visit::kContinue;
       case GUMBO_TAG_LINK:
@@ -692,12 +686,14 @@ class Finder {
       default:
         break;
     }
-    if (n->v.element.attributes.length > 0) {
-      if (const auto style = html::Attr(n, "style")) {
-        if (!Hidden() && html::IsHiddenSelf(n)) hidden_depth_ = depth;
-        if (MayHoldRefs(*style)) OnCss(*style, false, n);
-      }
-      if (!Hidden() && html::HasAttr(n, "hidden")) hidden_depth_ = depth;
+    // One pass over the attributes (Gumbo lower-cases their names) for `style` and `hidden`.
+    const GumboVector& attrs = n->v.element.attributes;
+    for (unsigned k = 0; k < attrs.length; ++k) {
+      const auto* a = static_cast<const GumboAttribute*>(attrs.data[k]);
+      if (std::strcmp(a->name, "hidden") == 0 && !Hidden()) hidden_depth_ = depth;
+      if (std::strcmp(a->name, "style") != 0) continue;
+      if (!Hidden() && html::IsHiddenSelf(n)) hidden_depth_ = depth;
+      if (MayHoldRefs(a->value)) OnCss(a->value, false, n);
     }
     if (html::IsBlock(n)) FlushText();
     switch (tag) {
@@ -719,14 +715,14 @@ class Finder {
         DisplaySize(n, &r);
         const double top = Top();
         Place(r.display_height > 0 ? r.display_height : iframe ? 150.0 : vp_.width * 9.0 / 16);
-        auto u = Resolve(html::AttrOr(n, iframe ? "src" : "poster"), ctx_.base_url);
+        auto u = Resolve(html::AttrOr(n, iframe ? "src" : "poster"));
         if (!u) break;
         ResourceRef ref = Ref(std::move(*u), iframe ? ResourceType::kOther : ResourceType::kImage,
                               iframe ? "iframe" : "video-poster");
         ref.display_width = r.display_width;
         ref.display_height = r.display_height;
         ref.sized = r.sized;
-        ref.lazy = iframe && text::AsciiLower(text::Trim(html::AttrOr(n, "loading"))) == "lazy";
+        ref.lazy = iframe && AttrIs(n, "loading", "lazy");
         SetFold(&ref, top);
         Add(std::move(ref));
         break;

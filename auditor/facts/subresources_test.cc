@@ -216,3 +216,30 @@ TEST(Subresources, StaysLinearOnDeepAndWideHostilePages) {
 
 }  // namespace
 }  // namespace mmaudit::facts
+
+namespace mmaudit::facts {
+namespace {
+
+TEST(Subresources, AreFilledByExtractPageForTheOptionsViewport) {
+  fetch::Response r;
+  r.requested_url = r.final_url = "https://shop.example/";
+  r.status = 200;
+  r.headers = {{"content-type", "text/html; charset=utf-8"}};
+  r.body = "<!doctype html><head><base href='https://cdn.example/s/'>"
+           "<link rel=stylesheet href=wide.css media='(min-width: 1000px)'></head>"
+           "<body><img src=a.jpg srcset='a-1x.jpg 1x, a-2x.jpg 2x'>";
+  const PageFacts phone = ExtractPage(r);
+  ASSERT_EQ(phone.subresources.size(), 2u);
+  EXPECT_EQ(phone.subresources[0].url, "https://cdn.example/s/wide.css");  // against <base href>
+  EXPECT_FALSE(phone.subresources[0].render_blocking);
+  EXPECT_EQ(phone.subresources[1].url, "https://cdn.example/s/a-2x.jpg");
+  ExtractOptions desktop;
+  desktop.viewport = Viewport{1350, 940, 1};
+  const PageFacts wide = ExtractPage(r, desktop);
+  ASSERT_EQ(wide.subresources.size(), 2u);
+  EXPECT_TRUE(wide.subresources[0].render_blocking);
+  EXPECT_EQ(wide.subresources[1].url, "https://cdn.example/s/a-1x.jpg");
+}
+
+}  // namespace
+}  // namespace mmaudit::facts
