@@ -553,7 +553,9 @@ class Finder {
     SetFold(&r, Top());
     Place(LayoutHeight(r, kUnknownImageAspect));
     if (r.url.empty()) return;
-    r.hero_hint = r.fetchpriority_high || (!og_image_.empty() && r.url == og_image_) || HeroByName(n);
+    // The og:image may name the chosen candidate or the src fallback.
+    const bool og = !og_image_.empty() && (r.url == og_image_ || (raw != src && Resolve(src) == og_image_));
+    r.hero_hint = r.fetchpriority_high || og || HeroByName(n);
     Add(std::move(r));
   }
 

@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
+#include <set>
 #include <string>
 
+#include "core/url.h"
 #include "tests/support/test_paths.h"
 
 namespace mmaudit::facts {
@@ -239,6 +242,55 @@ TEST(Subresources, AreFilledByExtractPageForTheOptionsViewport) {
   ASSERT_EQ(wide.subresources.size(), 2u);
   EXPECT_TRUE(wide.subresources[0].render_blocking);
   EXPECT_EQ(wide.subresources[1].url, "https://cdn.example/s/a-1x.jpg");
+}
+
+}  // namespace
+}  // namespace mmaudit::facts
+
+namespace mmaudit::facts {
+namespace {
+
+TEST(Subresources, GivesOnlyDistinctHttpUrlsForEveryFixturePage) {
+  std::size_t pages = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(testing::SourcePath("fixtures"))) {
+    if (entry.path().extension() != ".html") continue;
+    const std::string rel = std::filesystem::relative(entry.path(), testing::SourcePath("")).string();
+    const html::Document doc = testing::ParseFixture(rel);
+    Context ctx;
+    ctx.base_url = "https://shop.example/a/b.html";
+    const auto refs = ExtractSubresources(doc, ctx, kPhone);
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < refs.size(); ++i) {
+      EXPECT_TRUE(url::IsHttp(refs[i].url)) << rel << ": " << refs[i].url;
+      EXPECT_TRUE(seen.insert(refs[i].url).second) << rel << ": " << refs[i].url;
+      EXPECT_EQ(refs[i].order, i);
+      EXPECT_FALSE(refs[i].via.empty());
+    }
+    ++pages;
+  }
+  EXPECT_GT(pages, 20u);
+}
+
+}  // namespace
+}  // namespace mmaudit::facts
+
+namespace mmaudit::facts {
+namespace {
+
+TEST(Subresources, HintsTheHeroByOgImageSrcFallbackAndAncestorNames) {
+  Context ctx;
+  ctx.base_url = "https://shop.example/";
+  const html::Document doc = html::Document::Parse(
+      "<head><meta property='og:image' content='https://shop.example/big.jpg'></head><body>"
+      "<img src=big.jpg srcset='small.jpg 400w, big.jpg 2000w' sizes='50vw'>"
+      "<div id=HomeBanner><section><div><img src=deep.jpg></div></section></div>"
+      "<div class=banner><section><div><p><img src=too-deep.jpg></p></div></section></div>");
+  const auto refs = ExtractSubresources(doc, ctx, kPhone);
+  ASSERT_EQ(refs.size(), 3u);
+  EXPECT_EQ(refs[0].url, "https://shop.example/small.jpg");  // 400w is 1.94x of a 206 px slot
+  EXPECT_TRUE(refs[0].hero_hint);                            // its src is the og:image
+  EXPECT_TRUE(refs[1].hero_hint);                            // "banner" three levels up
+  EXPECT_FALSE(refs[2].hero_hint);                           // four levels up is too far
 }
 
 }  // namespace
