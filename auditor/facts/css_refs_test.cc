@@ -91,6 +91,19 @@ TEST(CssRefs, UndoesEscapes) {
   EXPECT_EQ(CssUnescape("end\\"), "end");
 }
 
+TEST(CssRefs, SurvivesRandomCssSoup) {
+  // Deterministic soup of the characters the scanner acts on (run under ASan for stray reads).
+  const std::string alphabet = "url(\\\"'){};:,@import font-face media/* */#data:a.png format(woff2)\n";
+  std::uint32_t state = 777;
+  for (int round = 0; round < 3000; ++round) {
+    std::string css;
+    const std::size_t len = (state = state * 1103515245u + 12345u) % 200;
+    for (std::size_t i = 0; i < len; ++i) css += alphabet[((state = state * 1103515245u + 12345u) >> 16) % alphabet.size()];
+    const CssRefs r = ParseCssRefs(css, kSheet);
+    for (const auto& u : r.urls) EXPECT_EQ(u.url.rfind("https://", 0), 0u) << css;
+  }
+}
+
 TEST(CssRefs, StaysLinearAndBoundedOnHostileInput) {
   std::string hostile;
   for (int k = 0; k < 20000; ++k) hostile += "@media a{";

@@ -167,6 +167,30 @@ TEST(ImageHeader, SurvivesHostileBoxSizesAndMarkerLengths) {
   EXPECT_FALSE(ReadImageHeader(Png(0x80000000, 10)).has_value());
 }
 
+TEST(ImageHeader, SurvivesRandomlyCorruptedHeadersOfEveryFormat) {
+  // Deterministic corruption (run under ASan to see a stray read): every size read must stay in
+  // bounds and within the accepted range, whatever the bytes say.
+  const std::string seeds[] = {Png(3, 4), Jpeg(3, 4), Gif(3, 4), WebpLossy(3, 4), WebpLossless(3, 4),
+                               WebpExtended(3, 4), Avif(), "<svg width='3' viewBox='0 0 3 4'>"};
+  std::uint32_t state = 12345;
+  auto next = [&] { return state = state * 1103515245u + 12345u; };
+  for (const std::string& seed : seeds) {
+    for (int round = 0; round < 2000; ++round) {
+      std::string b = seed;
+      const int flips = 1 + next() % 4;
+      for (int f = 0; f < flips; ++f) b[next() % b.size()] = static_cast<char>(next() >> 16);
+      b.resize(next() % (b.size() + 1));
+      const std::unique_ptr<char[]> buf(new char[b.size() + 1]);
+      std::memcpy(buf.get(), b.data(), b.size());
+      if (const auto info = ReadImageHeader(std::string_view(buf.get(), b.size()))) {
+        EXPECT_GE(info->width, 0);
+        EXPECT_LE(info->width, 1 << 30);
+        EXPECT_GE(info->height, 0);
+      }
+    }
+  }
+}
+
 TEST(ImageHeader, NamesFormatsFromMediaTypes) {
   EXPECT_EQ(ImageFormatFromMediaType("image/webp"), "webp");
   EXPECT_EQ(ImageFormatFromMediaType("Image/JPG; charset=x"), "jpeg");
