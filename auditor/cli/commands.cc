@@ -82,6 +82,11 @@ po::options_description AuditOptions() {
        "each step with a synthetic buyer; never places an order) or off")
       ("checkout-ignore-robots", "walk or inspect the checkout even where robots.txt disallows it (the crawl still obeys)")
       ("buyer", po::value<std::string>(), "with --checkout=walk: a buyer JSON file ({\"country\": \"PL\", \"values\": {...}})")
+      ("no-resources", "do not fetch the pages' stylesheets, scripts, images and fonts: no load weight, simulated "
+       "timings or load rules")
+      ("budget", po::value<std::string>(), "check every page against a Lighthouse budget.json (resource sizes in KiB, "
+       "request counts, simulated timings in ms)")
+      ("max-resources", po::value<std::size_t>()->default_value(400), "weigh at most N subresources per page")
       ("quiet,q", "print only errors (also when the CI environment variable is true)");
   return o;
 }
@@ -113,6 +118,7 @@ int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
   auto device = fetch::FindDevice(vm["device"].as<std::string>());
   if (!device) throw UsageError("unknown --device \"" + vm["device"].as<std::string>() + "\"");
   options.device = *device;
+  options.extract.viewport = {device->viewport_width, device->viewport_height, device->dpr};
   options.fetch.user_agent = device->user_agent;
   options.fetch.connect_timeout_ms = vm["connect-timeout"].as<long>();
   options.fetch.total_timeout_ms = vm["timeout"].as<long>();
@@ -149,6 +155,14 @@ int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
     std::string error;
     options.buyer = pipeline::ParseBuyer(ReadFile(vm["buyer"].as<std::string>()), &error);
     if (!options.buyer) throw UsageError("--buyer " + vm["buyer"].as<std::string>() + ": " + error);
+  }
+  options.measure_load = vm.count("no-resources") == 0;
+  options.max_resources = vm["max-resources"].as<std::size_t>();
+  if (vm.count("budget")) {
+    if (!options.measure_load) throw UsageError("--budget needs the resources: drop --no-resources");
+    std::string error;
+    options.budgets = perf::ParseBudgets(ReadFile(vm["budget"].as<std::string>()), &error);
+    if (!options.budgets) throw UsageError("--budget " + vm["budget"].as<std::string>() + ": " + error);
   }
   options.store_pages = true;  // the CLI needs only the report, so pages wait in a temporary file
   if (vm.count("page-type")) {

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <ctime>
 
+#include "pipeline/load.h"
 #include "rules/scoring.h"
 
 namespace mmaudit::pipeline {
@@ -40,10 +41,38 @@ void Finish(report::AuditResult* r, std::chrono::steady_clock::time_point starte
   r->duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
 }
 
-report::PageResult AuditResponse(const fetch::Response& response, const AuditOptions& options) {
+std::unique_ptr<fetch::ResourceLoader> NewResourceLoader(const AuditOptions& options) {
+  if (!options.measure_load) return nullptr;
+  fetch::ResourceLoaderOptions lo;
+  lo.fetch = options.fetch;
+  lo.fetch.user_agent = options.device.user_agent;
+  return std::make_unique<fetch::ResourceLoader>(lo);
+}
+
+void MeasurePageLoad(facts::PageFacts* page, const AuditOptions& options, fetch::ResourceLoader* loader) {
+  if (!page->parsed) {
+    page->performance.not_measured_reason = "the page was not audited";
+  } else if (page->http.from_file) {
+    page->performance.not_measured_reason = "a saved page audited offline: its resources are not fetched";
+  } else if (loader == nullptr) {
+    page->performance.not_measured_reason = "resources not fetched (--no-resources)";
+  } else {
+    LoadOptions lo;
+    lo.device = options.device;
+    lo.budgets = options.budgets ? &*options.budgets : nullptr;
+    lo.max_resources = options.max_resources;
+    MeasureLoad(page, *loader, lo);
+  }
+  page->subresources.clear();
+  page->subresources.shrink_to_fit();
+}
+
+report::PageResult AuditResponse(const fetch::Response& response, const AuditOptions& options,
+                                 fetch::ResourceLoader* loader) {
   report::PageResult page;
   page.facts = facts::ExtractPage(response, options.extract);
   page.audited = page.facts.parsed;
+  MeasurePageLoad(&page.facts, options, loader);
   if (page.audited) {
     page.findings = rules::EvaluateAll(options.catalogue, page.facts);
     page.scores = rules::ScorePage(page.findings);

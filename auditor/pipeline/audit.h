@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +14,8 @@
 #include "fetch/devices.h"
 #include "fetch/crawler.h"
 #include "fetch/fetcher.h"
+#include "fetch/resource_loader.h"
+#include "perf/budget.h"
 #include "pipeline/buyer.h"
 #include "report/result.h"
 #include "rules/catalogue.h"
@@ -37,10 +40,24 @@ struct AuditOptions {
   std::optional<Buyer> buyer;
   // The checkout obeys robots.txt as the crawl does unless the crawl ignores it or this is set.
   bool checkout_ignore_robots = false;
+  // Load weight and simulated load time (pipeline/load.h): each audited page's subresources are
+  // fetched (each URL once per run) and weighed. Off (--no-resources), every page's performance
+  // section says so and the load rules are not applicable.
+  bool measure_load = true;
+  std::optional<perf::Budgets> budgets;  // --budget: a Lighthouse budget.json
+  std::size_t max_resources = 400;       // per page
 };
 
-// Audits one fetched response: facts, findings, scores. Never throws.
-report::PageResult AuditResponse(const fetch::Response& response, const AuditOptions& options);
+// Audits one fetched response: facts, the load measured through `loader` (null: not measured, with
+// the reason in the report), findings, scores. Never throws.
+report::PageResult AuditResponse(const fetch::Response& response, const AuditOptions& options,
+                                 fetch::ResourceLoader* loader = nullptr);
+
+// The subresource loader for a run with `options`, or null when options.measure_load is off.
+std::unique_ptr<fetch::ResourceLoader> NewResourceLoader(const AuditOptions& options);
+// Measures the load of an audited page (pipeline/load.h) when `loader` is set; otherwise records
+// why it was not measured.
+void MeasurePageLoad(facts::PageFacts* page, const AuditOptions& options, fetch::ResourceLoader* loader);
 
 // Crawls from `seeds` (see fetch/crawler.h) and audits every page found, on a pool of worker
 // threads. With options.crawl.follow_links false and use_sitemaps false it audits exactly the seeds.

@@ -30,7 +30,8 @@ void Compact(facts::PageFacts* f) {
 
 class AuditSink final : public fetch::CrawlSink {
  public:
-  AuditSink(const AuditOptions& options, report::JsonStore* store) : options_(options), store_(store) {}
+  AuditSink(const AuditOptions& options, report::JsonStore* store, fetch::ResourceLoader* loader)
+      : options_(options), store_(store), loader_(loader) {}
 
   fetch::SinkResult OnResponse(const fetch::Response& response, const fetch::CrawlEntry&) override {
     fetch::SinkResult out;
@@ -50,6 +51,7 @@ class AuditSink final : public fetch::CrawlSink {
       }
     }
     if (!keep) return out;
+    MeasurePageLoad(&page.facts, options_, loader_);
     if (page.audited) {
       page.findings = rules::EvaluateAll(options_.catalogue, page.facts);
       page.scores = rules::ScorePage(page.findings);
@@ -90,6 +92,7 @@ class AuditSink final : public fetch::CrawlSink {
 
   const AuditOptions& options_;
   report::JsonStore* store_;
+  fetch::ResourceLoader* loader_;  // null when load is not measured
   std::mutex mu_;
   std::vector<report::PageResult> pages_;
   std::map<std::string, std::size_t> per_type_;
@@ -143,7 +146,8 @@ report::AuditResult AuditSite(const std::vector<std::string>& seeds, const Audit
       result.store.reset();
     }
   }
-  AuditSink sink(options, result.store.get());
+  const std::unique_ptr<fetch::ResourceLoader> loader = NewResourceLoader(options);
+  AuditSink sink(options, result.store.get(), loader.get());
   report::SiteSection site;
   site.start_urls = seeds;
   site.settings = crawl;

@@ -770,8 +770,10 @@ void RenderPerformance(const Value* page, std::string& out) {
       out += "<tr" + std::string(over ? " class=\"over\"" : "") + "><td>" + Text(Str(&b, "kind")) + " " +
              Text(Str(&b, "name")) + " <span class=\"url\">" + Text(Str(&b, "path")) + "</span></td><td class=\"num\">" +
              FormatNumber(Num(&b, "budget").value_or(0), 1) + " " + unit + "</td><td class=\"num\">" +
-             FormatNumber(Num(&b, "actual").value_or(0), 1) + " " + unit + "</td><td>" + (over ? "over" : "within") +
-             "</td></tr>\n";
+             FormatNumber(Num(&b, "actual").value_or(0), 1) + " " + unit + "</td><td>" + (over ? "over" : "within");
+      const std::string note = Str(&b, "note");
+      if (!note.empty()) out += " <span class=\"note\">" + Text(note) + "</span>";
+      out += "</td></tr>\n";
     }
     out += "</tbody>\n</table>\n";
   }

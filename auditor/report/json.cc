@@ -696,6 +696,7 @@ void WritePerformance(Out<W>& o, const facts::PagePerformance& p) {
     o.Num("actual", std::round(b.actual * 10) / 10);
     o.Str("unit", b.unit);
     o.Bool("over", b.over);
+    o.Str("note", b.note);
     o.End();
   }
   o.EndArray();
