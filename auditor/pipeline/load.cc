@@ -17,8 +17,9 @@ namespace {
 
 // The refs a fetched stylesheet adds: its @imports (render-blocking when the sheet is and their
 // media can match the device), its url() images and its web fonts. `seen` holds every URL the page
-// already asks for, so a resource named twice is counted once.
-void AddStylesheetRefs(const facts::ResourceRef& sheet, const std::string& css, const std::string& base,
+// already asks for, so a resource named twice is counted once. `sheet` is a copy: `out` may be the
+// vector it lives in.
+void AddStylesheetRefs(facts::ResourceRef sheet, const std::string& css, const std::string& base,
                        const facts::Viewport& vp, std::set<std::string>* seen, std::vector<facts::ResourceRef>* out) {
   const facts::CssRefs refs = facts::ParseCssRefs(css, base);
   auto add = [&](facts::ResourceRef r) {
