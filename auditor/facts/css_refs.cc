@@ -1,6 +1,8 @@
 // ParseCssRefs: one forward scan over a stylesheet for what it loads.
 #include "facts/css_refs.h"
 
+#include <algorithm>
+
 #include <optional>
 
 #include "core/text.h"
@@ -249,6 +251,7 @@ CssRefs ParseCssRefs(std::string_view css, std::string_view base_url) {
   struct Block {
     Kind kind;
     std::size_t body_start;
+    std::string_view selector;  // a style rule's prelude, else the enclosing rule's; "" at top level
   };
   std::vector<Block> blocks;
   std::vector<std::string> media;   // the first kMaxMediaDepth open @media preludes
@@ -261,6 +264,20 @@ CssRefs ParseCssRefs(std::string_view css, std::string_view base_url) {
   std::size_t stmt_known = npos;
   bool stmt_is_import = false;
   std::string property;
+  // The innermost style rule's selector, "" when none is open (each block holds its own, or else
+  // the one around it, so this stays O(1) however deep the nesting).
+  auto selector = [&]() -> std::string_view { return blocks.empty() ? std::string_view() : blocks.back().selector; };
+  // A declaration inside a style rule: font-family and font values are kept.
+  auto note_declaration = [&](std::string_view decl) {
+    if (selector().empty()) return;
+    const std::size_t colon = decl.find(':');
+    if (colon == npos) return;
+    const std::string prop = text::AsciiLower(text::Trim(decl.substr(0, colon)));
+    if (prop != "font-family" && prop != "font") return;
+    if (refs.font_declarations.size() >= kMaxFontDeclarationBytes) return;
+    refs.font_declarations += text::AsciiLower(text::Trim(decl.substr(colon + 1)));
+    refs.font_declarations += ';';
+  };
   auto full = [&] { return refs.imports.size() + refs.urls.size() + refs.font_faces.size() >= kMaxCssRefs; };
   auto statement = [&](std::size_t end) { return text::Trim(css.substr(stmt_start, end - stmt_start)); };
   auto end_statement = [&](std::size_t end) {
@@ -305,7 +322,8 @@ CssRefs ParseCssRefs(std::string_view css, std::string_view base_url) {
         property = colon == npos ? std::string() : text::AsciiLower(text::Trim(stmt.substr(0, colon)));
       }
       if (font_face_depth == 0 && !stmt_is_import && !full())
-        if (auto u = ResolveSubresourceUrl(base_url, t.value)) refs.urls.push_back({std::move(*u), property, media});
+        if (auto u = ResolveSubresourceUrl(base_url, t.value))
+          refs.urls.push_back({std::move(*u), property, media, std::string(selector())});
       i = t.end;
       continue;
     }
@@ -321,12 +339,14 @@ CssRefs ParseCssRefs(std::string_view css, std::string_view base_url) {
         ++font_face_depth;
       }
       if (blocks.empty()) imports_allowed = false;
-      blocks.push_back({kind, i + 1});
+      const bool style_rule = kw.empty() && !prelude.empty() && prelude[0] != '@';
+      blocks.push_back({kind, i + 1, style_rule ? prelude : selector()});
       stmt_start = i + 1;
       ++i;
       continue;
     }
     if (c == '}') {
+      note_declaration(statement(i));
       if (!blocks.empty()) {
         const Block b = blocks.back();
         blocks.pop_back();
@@ -341,6 +361,7 @@ CssRefs ParseCssRefs(std::string_view css, std::string_view base_url) {
       continue;
     }
     if (c == ';') {
+      note_declaration(statement(i));
       end_statement(i);
       stmt_start = i + 1;
     }
@@ -352,6 +373,66 @@ CssRefs ParseCssRefs(std::string_view css, std::string_view base_url) {
     if (b->kind == Kind::kFontFace && !full())
       refs.font_faces.push_back(ReadFontFace(css.substr(std::min(b->body_start, n)), base_url));
   return refs;
+}
+
+namespace {
+
+// Whether every tag, class and id of `compound` (one compound selector, no combinators) is a hook.
+bool CompoundMayMatch(std::string_view compound, const std::vector<std::string>& hooks) {
+  auto has = [&](const std::string& token) { return std::binary_search(hooks.begin(), hooks.end(), token); };
+  std::size_t i = 0;
+  const std::size_t n = compound.size();
+  auto name_end = [&](std::size_t j) {
+    while (j < n && (IsIdentChar(compound[j]) || compound[j] == '\\')) j += compound[j] == '\\' ? 2 : 1;
+    return std::min(j, n);
+  };
+  if (i < n && IsIdentChar(compound[i])) {  // a type selector
+    const std::size_t e = name_end(i);
+    if (!has(text::AsciiLower(compound.substr(i, e - i)))) return false;
+    i = e;
+  }
+  while (i < n) {
+    const char c = compound[i];
+    if (c == '.' || c == '#') {
+      const std::size_t e = name_end(i + 1);
+      if (e > i + 1 && !has(std::string(1, c) + CssUnescape(compound.substr(i + 1, e - i - 1)))) return false;
+      i = e;
+    } else if (c == '[' || c == '(') {  // attribute selectors and pseudo-class arguments: skipped
+      const char close = c == '[' ? ']' : ')';
+      int depth = 0;
+      for (; i < n; ++i) {
+        if (compound[i] == c) ++depth;
+        if (compound[i] == close && --depth == 0) break;
+      }
+      ++i;
+    } else {
+      ++i;  // ':' pseudo-classes and elements, '*', '&'
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+bool SelectorMayMatch(std::string_view selector_list, const std::vector<std::string>& hooks) {
+  // Split the list at top-level commas; in each selector, the compound after the last top-level
+  // combinator (whitespace, >, +, ~) is what must match an element.
+  int depth = 0;
+  std::size_t compound = 0;
+  for (std::size_t i = 0; i <= selector_list.size(); ++i) {
+    const char c = i < selector_list.size() ? selector_list[i] : ',';
+    if (c == '(' || c == '[') ++depth;
+    if ((c == ')' || c == ']') && depth > 0) --depth;
+    if (depth > 0) continue;
+    if (c == ',') {
+      const std::string_view last = text::Trim(selector_list.substr(compound, i - compound));
+      if (!last.empty() && CompoundMayMatch(last, hooks)) return true;
+      compound = i + 1;
+    } else if (c == ' ' || c == '>' || c == '+' || c == '~' || c == '\t' || c == '\n') {
+      compound = i + 1;
+    }
+  }
+  return false;
 }
 
 }  // namespace mmaudit::facts

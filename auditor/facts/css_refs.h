@@ -20,6 +20,9 @@ struct CssUrl {
   // The preludes of the @media rules around it, outermost first (at most the 8 outermost); it
   // loads only when all match.
   std::vector<std::string> media;
+  // The selector list of the style rule holding it (the innermost one when nested), as written;
+  // "" outside a style rule (e.g. in an @page or @font-face-like block).
+  std::string selector;
 };
 
 struct CssFontFace {
@@ -36,6 +39,9 @@ struct CssRefs {
   std::vector<CssImport> imports;        // source order
   std::vector<CssUrl> urls;              // source order, outside @font-face; the same URL may repeat
   std::vector<CssFontFace> font_faces;   // source order
+  // The values of every font-family and font declaration in style rules, lower case, joined with
+  // ";" (capped at kMaxFontDeclarationBytes): which @font-face families the sheet puts to use.
+  std::string font_declarations;
 };
 
 // Reads `css` with a single forward scan (comments, strings, escapes and nesting handled; work and
@@ -47,6 +53,14 @@ struct CssRefs {
 CssRefs ParseCssRefs(std::string_view css, std::string_view base_url);
 
 inline constexpr std::size_t kMaxCssRefs = 4096;
+inline constexpr std::size_t kMaxFontDeclarationBytes = 64u << 10;
+
+// Whether a style rule with `selector_list` may match an element of a page whose elements carry
+// `hooks` (sorted: tag names, ".class" and "#id" tokens; see ExtractSubresources): true when, for
+// some selector of the list, every tag, class and id of its rightmost compound is among the hooks.
+// Pseudo-classes, pseudo-elements and attribute selectors are ignored, so this over-matches rather
+// than under-matches: Chrome fetches a CSS image only when some element uses the rule.
+bool SelectorMayMatch(std::string_view selector_list, const std::vector<std::string>& hooks);
 
 // `ref` resolved against `base` (core/url.h) when the result is an absolute http(s) URL a browser
 // would request; nullopt for "", fragment-only references ("#x": an element of the same document),

@@ -117,5 +117,30 @@ TEST(CssRefs, StaysLinearAndBoundedOnHostileInput) {
   EXPECT_LT(s, 2.0);
 }
 
+TEST(CssRefs, KeepsTheSelectorOfTheRuleAroundEachUrlAndTheFontFamiliesInUse) {
+  const CssRefs refs = ParseCssRefs(
+      "@font-face{font-family:\"Shop Sans\";src:url(/f.woff2) format(\"woff2\")}\n"
+      ".hero, #promo > .banner { background: url(/hero.jpg) }\n"
+      "@media (min-width: 1px) { nav a:hover { background-image: url(/a.png) } }\n"
+      "body { font: 16px/1.5 \"Shop Sans\", sans-serif; }",
+      "https://shop.example/css/main.css");
+  ASSERT_EQ(refs.urls.size(), 2u);
+  EXPECT_EQ(refs.urls[0].selector, ".hero, #promo > .banner");
+  EXPECT_EQ(refs.urls[1].selector, "nav a:hover");
+  EXPECT_NE(refs.font_declarations.find("shop sans"), std::string::npos);
+  EXPECT_EQ(refs.font_declarations.find("f.woff2"), std::string::npos);  // @font-face itself is not a use
+}
+
+TEST(SelectorMayMatch, NeedsEveryTagClassAndIdOfTheRightmostCompoundOnThePage) {
+  const std::vector<std::string> hooks = {"#promo", ".banner", ".card", "a", "div", "nav"};  // sorted
+  EXPECT_TRUE(SelectorMayMatch("#promo > .banner", hooks));
+  EXPECT_TRUE(SelectorMayMatch(".missing, nav a:hover", hooks));  // one selector of the list is enough
+  EXPECT_TRUE(SelectorMayMatch("div.card[data-x=\"a,b\"]::before", hooks));
+  EXPECT_FALSE(SelectorMayMatch(".hero", hooks));
+  EXPECT_FALSE(SelectorMayMatch("div.card.hero", hooks));  // every class must be there
+  EXPECT_FALSE(SelectorMayMatch("section", hooks));
+  EXPECT_TRUE(SelectorMayMatch(".missing .card", hooks));  // ancestors are not checked: over-match
+}
+
 }  // namespace
 }  // namespace mmaudit::facts

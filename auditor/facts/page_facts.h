@@ -316,6 +316,9 @@ struct PageFacts {
   // What a phone browser would request for the page (facts/subresources.h), and what loading it
   // weighs and costs (filled by perf/ after the subresources are fetched; `measured` false until then).
   std::vector<ResourceRef> subresources;
+  // The page's tag names, ".class" and "#id" tokens, sorted and unique, for deciding which CSS
+  // images load (SelectorMayMatch). Dropped with `subresources` once the load is measured.
+  std::vector<std::string> selector_hooks;
   PagePerformance performance;
   std::vector<Note> notes;    // non-fatal oddities met while extracting
   std::string page_type;      // a first guess: "product", "faq", "store-locator", "checkout" ... "other"

@@ -51,6 +51,10 @@ struct ResourceRef {
   bool hero_hint = false;        // fetchpriority=high, og:image, or hero/banner in class/id
   std::string font_display;      // fonts: the @font-face's font-display, "" when not set
   std::string srcset_choice;     // images from a srcset: the chosen candidate's descriptor, e.g. "828w"
+  // css-url refs from a style rule: its selector list (Chrome fetches the image only when some
+  // element matches; see SelectorMayMatch); "" for style attributes and unknown rules.
+  std::string css_selector;
+  std::string font_family;       // font-face refs: the family, lower case
 };
 
 // One resource as measured, for the report and the rules.

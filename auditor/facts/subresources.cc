@@ -2,6 +2,8 @@
 // layout model of subresources.h; and the media query, srcset and sizes readers it needs.
 #include "facts/subresources.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -396,7 +398,8 @@ bool HeroByName(const GumboNode* n) {
 
 class Finder {
  public:
-  Finder(const Context& ctx, const Viewport& vp) : ctx_(ctx), vp_(vp) {}
+  Finder(const Context& ctx, const Viewport& vp, std::vector<std::string>* hooks)
+      : ctx_(ctx), vp_(vp), hooks_(hooks) {}
 
   void Run(const html::Document& doc) {
     html::Walk(doc.root(), [&](const GumboNode* n, std::size_t depth) { return Visit(n, depth); });
@@ -484,7 +487,7 @@ class Finder {
   void SetFold(ResourceRef* r, double top) const {
     r->estimated_top = top;
     r->above_fold = top >= 0 && top < vp_.height;
-    r->deferred = r->lazy && !r->above_fold;
+    r->deferred = r->lazy && (top < 0 || top >= vp_.height + kLazyLoadMarginPx);
   }
 
   // Display size from width/height attributes, scaled to the viewport width.
@@ -630,6 +633,7 @@ class Finder {
       for (const std::string& m : cu.media) matches = matches && MediaMatches(m, vp_);
       if (!matches) continue;
       ResourceRef r = Ref(cu.url, ResourceType::kImage, "css-url");
+      r.css_selector = cu.selector;
       if (element != nullptr) {  // a style attribute: the element's box is here in the layout
         SetFold(&r, Top());
         r.hero_hint = HeroByName(element);
@@ -640,7 +644,25 @@ class Finder {
       if (face.url.empty()) continue;
       ResourceRef r = Ref(face.url, ResourceType::kFont, "font-face");
       r.font_display = face.font_display;
+      r.font_family = text::AsciiLower(face.family);
       Add(std::move(r));
+    }
+  }
+
+  // ".class" and "#id" tokens of an element's class and id attributes.
+  void NoteHooks(const GumboAttribute* a) {
+    if (std::strcmp(a->name, "id") == 0) {
+      const std::string_view id = text::Trim(a->value);
+      if (!id.empty()) hooks_->push_back("#" + std::string(id));
+    } else if (std::strcmp(a->name, "class") == 0) {
+      const std::string_view v = a->value;
+      std::size_t i = 0;
+      while (i < v.size()) {
+        while (i < v.size() && std::isspace(static_cast<unsigned char>(v[i]))) ++i;
+        const std::size_t start = i;
+        while (i < v.size() && !std::isspace(static_cast<unsigned char>(v[i]))) ++i;
+        if (i > start) hooks_->push_back("." + std::string(v.substr(start, i - start)));
+      }
     }
   }
 
@@ -690,8 +712,10 @@ class Finder {
     }
     // One pass over the attributes (Gumbo lower-cases their names) for `style` and `hidden`.
     const GumboVector& attrs = n->v.element.attributes;
+    if (hooks_ != nullptr) hooks_->emplace_back(html::TagName(n));
     for (unsigned k = 0; k < attrs.length; ++k) {
       const auto* a = static_cast<const GumboAttribute*>(attrs.data[k]);
+      if (hooks_ != nullptr) NoteHooks(a);
       if (std::strcmp(a->name, "hidden") == 0 && !Hidden()) hidden_depth_ = depth;
       if (std::strcmp(a->name, "style") != 0) continue;
       if (!Hidden() && html::IsHiddenSelf(n)) hidden_depth_ = depth;
@@ -752,6 +776,7 @@ class Finder {
   std::vector<ResourceRef> out_;
   std::unordered_map<std::string, std::size_t> index_;
   std::string og_image_;
+  std::vector<std::string>* hooks_;  // not owned; null when not wanted
   bool icon_seen_ = false;
   std::size_t head_depth_ = kNone, header_depth_ = kNone, hidden_depth_ = kNone;
   double y_ = 0, header_top_ = 0;
@@ -760,9 +785,14 @@ class Finder {
 
 }  // namespace
 
-std::vector<ResourceRef> ExtractSubresources(const html::Document& doc, const Context& ctx, const Viewport& vp) {
-  Finder f(ctx, vp);
+std::vector<ResourceRef> ExtractSubresources(const html::Document& doc, const Context& ctx, const Viewport& vp,
+                                             std::vector<std::string>* selector_hooks) {
+  Finder f(ctx, vp, selector_hooks);
   f.Run(doc);
+  if (selector_hooks != nullptr) {
+    std::sort(selector_hooks->begin(), selector_hooks->end());
+    selector_hooks->erase(std::unique(selector_hooks->begin(), selector_hooks->end()), selector_hooks->end());
+  }
   return f.Take();
 }
 

@@ -61,9 +61,11 @@ std::size_t ChooseSrcsetCandidate(const std::vector<SrcsetCandidate>& candidates
 //   kHeaderHeightPx once, and its images sit at its top;
 // - subtrees hidden by markup (hidden, display:none, aria-hidden, <template>, <noscript>) add
 //   nothing and their images are not above the fold.
-// An image is above the fold when its top < the viewport height; `deferred` = loading=lazy and not
-// above the fold (Chrome in fact starts lazy images 1250-2500 px before they scroll into view;
-// the model keeps Lighthouse's simpler reading).
+// An image is above the fold when its top < the viewport height. `deferred` = loading=lazy and
+// hidden, or its top at least kLazyLoadMarginPx below the fold: Chrome starts a lazy image that
+// close to the viewport at once (its LazyImageLoadingDistanceThresholdPx on a fast, "4G" network,
+// which is what Lighthouse's unthrottled load is), so such images load with the page.
+inline constexpr double kLazyLoadMarginPx = 1250;
 inline constexpr double kLineHeightPx = 24;     // 16 px text at line-height 1.5
 inline constexpr double kGlyphWidthPx = 8;      // average glyph width of 16 px sans-serif text
 inline constexpr double kPagePaddingPx = 16;    // each side of body text
@@ -89,6 +91,9 @@ inline constexpr double kUnknownImageAspect = 0.75;  // height / width of an ima
 // ParseCssRefs (@import, url() whose @media match, @font-face sources). Not followed: external
 // stylesheets' own references (the loader parses those with ParseCssRefs once fetched),
 // <video>/<audio> media, prefetch, and the implicit /favicon.ico. One walk over the DOM.
-std::vector<ResourceRef> ExtractSubresources(const html::Document& doc, const Context& ctx, const Viewport& vp = {});
+// With `selector_hooks` set, also fills it with the page's tag names and ".class"/"#id" tokens,
+// sorted and unique (for SelectorMayMatch); the caller owns it.
+std::vector<ResourceRef> ExtractSubresources(const html::Document& doc, const Context& ctx, const Viewport& vp = {},
+                                             std::vector<std::string>* selector_hooks = nullptr);
 
 }  // namespace mmaudit::facts

@@ -65,6 +65,8 @@ void MeasurePageLoad(facts::PageFacts* page, const AuditOptions& options, fetch:
   }
   page->subresources.clear();
   page->subresources.shrink_to_fit();
+  page->selector_hooks.clear();
+  page->selector_hooks.shrink_to_fit();
 }
 
 report::PageResult AuditResponse(const fetch::Response& response, const AuditOptions& options,

@@ -3,6 +3,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "core/text.h"
 #include "core/url.h"
 #include "facts/css_refs.h"
 #include "facts/image_header.h"
@@ -20,8 +21,10 @@ namespace {
 // already asks for, so a resource named twice is counted once. `sheet` is a copy: `out` may be the
 // vector it lives in.
 void AddStylesheetRefs(facts::ResourceRef sheet, const std::string& css, const std::string& base,
-                       const facts::Viewport& vp, std::set<std::string>* seen, std::vector<facts::ResourceRef>* out) {
+                       const facts::Viewport& vp, std::set<std::string>* seen, std::vector<facts::ResourceRef>* out,
+                       std::string* font_declarations) {
   const facts::CssRefs refs = facts::ParseCssRefs(css, base);
+  *font_declarations += refs.font_declarations;
   auto add = [&](facts::ResourceRef r) {
     if (!seen->insert(r.url).second) return;
     r.initiator = sheet.url;
@@ -44,6 +47,7 @@ void AddStylesheetRefs(facts::ResourceRef sheet, const std::string& css, const s
     r.type = facts::ResourceType::kFont;
     r.via = "font-face";
     r.font_display = font.font_display;
+    r.font_family = text::AsciiLower(font.family);
     add(std::move(r));
   }
   for (const facts::CssUrl& u : refs.urls) {
@@ -54,8 +58,31 @@ void AddStylesheetRefs(facts::ResourceRef sheet, const std::string& css, const s
     r.url = u.url;
     r.type = facts::ResourceType::kImage;
     r.via = "css-url";
+    r.css_selector = u.selector;
     add(std::move(r));
   }
+}
+
+// Chrome fetches a CSS image only when an element uses its rule, and a web font only when some
+// text is set in its family (a preload fetches it anyway). Refs that fail those tests are dropped
+// with their measurements: they were fetched to be read, but a browser would not load them.
+void DropUnused(const std::vector<std::string>& hooks, const std::string& font_declarations,
+                std::vector<facts::ResourceRef>* refs, std::vector<std::shared_ptr<const fetch::LoadedResource>>* loaded) {
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < refs->size(); ++i) {
+    const facts::ResourceRef& r = (*refs)[i];
+    const bool unused_image = r.via == "css-url" && !r.css_selector.empty() && !facts::SelectorMayMatch(r.css_selector, hooks);
+    const bool unused_font = r.via == "font-face" && !r.font_family.empty() &&
+                             font_declarations.find(r.font_family) == std::string::npos;
+    if (unused_image || unused_font) continue;
+    if (kept != i) {
+      (*refs)[kept] = std::move((*refs)[i]);
+      (*loaded)[kept] = std::move((*loaded)[i]);
+    }
+    ++kept;
+  }
+  refs->resize(kept);
+  loaded->resize(kept);
 }
 
 }  // namespace
@@ -105,6 +132,7 @@ void MeasureLoad(facts::PageFacts* page, fetch::ResourceLoader& loader, const Lo
 
   // Fetch in rounds: the page's own refs, then what its stylesheets name, then what imported
   // stylesheets name, up to max_import_depth.
+  std::string font_declarations = facts::ParseCssRefs(page->styles.inline_css, page->http.final_url).font_declarations;
   std::vector<std::shared_ptr<const fetch::LoadedResource>> loaded;
   std::size_t round_start = 0;
   for (int depth = 0; round_start < refs.size() && depth <= options.max_import_depth; ++depth) {
@@ -118,11 +146,12 @@ void MeasureLoad(facts::PageFacts* page, fetch::ResourceLoader& loader, const Lo
       if (refs[i].type != facts::ResourceType::kStylesheet || !l || !l->response.ok() || l->response.body.empty()) continue;
       if (refs.size() >= options.max_resources) break;
       const std::string& base = l->response.final_url.empty() ? refs[i].url : l->response.final_url;
-      AddStylesheetRefs(refs[i], l->response.body, base, vp, &seen, &refs);
+      AddStylesheetRefs(refs[i], l->response.body, base, vp, &seen, &refs, &font_declarations);
     }
     round_start = round_end;
   }
   loaded.resize(refs.size());  // refs past the last round (too deep) are records without a fetch
+  DropUnused(page->selector_hooks, font_declarations, &refs, &loaded);
 
   const std::string party = perf::PartyKey(page->http.final_url.empty() ? page->http.requested_url : page->http.final_url);
   std::vector<facts::ResourceRecord> records;
