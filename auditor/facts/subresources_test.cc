@@ -112,10 +112,10 @@ TEST(Subresources, FindsEveryKindOfReferenceOnceInDocumentOrder) {
       {"/img/side-2x.webp", T::kImage, "picture-source", false, false, "2x"},
       {"/img/og-hero.jpg", T::kImage, "img", false, false, ""},
       {"/img/inline-bg.jpg", T::kImage, "css-url", false, false, ""},
-      {"/img/lazy-below.jpg", T::kImage, "img", false, false, ""},  // lazy, but within Chrome's 1250 px margin
+      {"/img/lazy-below.jpg", T::kImage, "img", false, false, ""},  // lazy, but within Chrome's lazy-load margin
       {"/img/unsized.png", T::kImage, "img", false, false, ""},
       {"/img/lazy-far.jpg", T::kImage, "img", false, false, ""},  // also loaded eagerly further down
-      {"https://www.youtube.com/embed/abc", T::kOther, "iframe", false, true, ""},
+      {"https://www.youtube.com/embed/abc", T::kOther, "iframe", false, false, ""},  // lazy, within the 3000 px margin
       {"/img/poster.jpg", T::kImage, "video-poster", false, false, ""},
       {"/css/late.css", T::kStylesheet, "stylesheet", false, false, ""},
       {"/js/footer.js", T::kScript, "script", false, false, ""},

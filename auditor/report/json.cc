@@ -731,6 +731,7 @@ void WritePerformance(Out<W>& o, const facts::PagePerformance& p) {
       o.Num("display_width", r.display_width);
       o.Num("display_height", r.display_height);
       o.Bool("sized", r.sized);
+      o.Num("estimated_top", std::round(r.estimated_top));
       o.Num("bytes_per_pixel", r.bytes_per_pixel);
       o.Str("srcset_choice", r.srcset_choice);
       o.End();
