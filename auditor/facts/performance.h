@@ -113,7 +113,7 @@ struct WeightSummary {
   WeightBucket first_party, third_party;
   WeightBucket deferred;
   std::size_t third_party_origins = 0;
-  std::size_t failed = 0;        // resources that could not be fetched
+  std::size_t failed = 0;        // resources that could not be fetched or answered 4xx/5xx
 };
 
 // A simulated metric: Lantern's estimate is the mean of an optimistic and a pessimistic graph.

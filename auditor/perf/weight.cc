@@ -193,7 +193,7 @@ facts::WeightSummary Summarize(const std::vector<facts::ResourceRecord>& records
   for (const auto& r : records) {
     if (r.deferred && loaded_now.count(r.url)) continue;  // counted with its non-deferred record
     if (!seen.insert(r.url).second) continue;
-    if (!r.error.empty()) ++s.failed;
+    if (!r.error.empty() || r.status >= 400) ++s.failed;
     if (r.deferred) {
       Add(&s.deferred, r);
       continue;

@@ -70,8 +70,9 @@ void SetImageSize(facts::ResourceRecord* record, int intrinsic_w, int intrinsic_
 //   ResourceTypeName order, empty ones too) and first_party or third_party; deferred ones only to
 //   `deferred`.
 // - third_party_origins: distinct origins of the non-deferred third-party records.
-// - failed: records (counted once per URL, deferred ones too) with a non-empty error; they still
-//   count as requests, with their (usually zero) bytes.
+// - failed: records (counted once per URL, deferred ones too) with a non-empty error or an HTTP
+//   error status (400 and up: a 404 image is broken); they still count as requests, with their
+//   (usually small) bytes.
 facts::WeightSummary Summarize(const std::vector<facts::ResourceRecord>& records);
 
 }  // namespace mmaudit::perf

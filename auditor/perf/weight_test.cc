@@ -232,6 +232,16 @@ TEST(Summarize, CountsEachUrlOnceAndKeepsDeferredOutOfTheTotal) {
   EXPECT_EQ(s.by_type[4].second.count, 0u);
 }
 
+TEST(Summarize, CountsAnHttpErrorStatusAsFailedButStillAsARequest) {
+  std::vector<ResourceRecord> rs = {Rec("https://s.com/", ResourceType::kDocument, 10000),
+                                    Rec("https://s.com/gone.png", ResourceType::kImage, 180)};
+  rs[1].status = 404;
+  const facts::WeightSummary s = Summarize(rs);
+  EXPECT_EQ(s.failed, 1u);
+  EXPECT_EQ(s.total.count, 2u);
+  EXPECT_EQ(s.total.transfer_bytes, 10180u);
+}
+
 TEST(Summarize, CountsAUrlLoadedBothLazilyAndEagerlyAsLoaded) {
   std::vector<ResourceRecord> rs = {Rec("https://s.com/p.jpg", ResourceType::kImage, 8000),
                                     Rec("https://s.com/p.jpg", ResourceType::kImage, 8000)};

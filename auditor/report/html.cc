@@ -730,7 +730,7 @@ void RenderPerformance(const Value* page, std::string& out) {
   bucket_row("<strong>total</strong>", Obj(weight, "total"));
   out += "</tfoot>\n</table>\n";
   if (Num(weight, "failed").value_or(0) > 0)
-    out += "<p class=\"note\">" + Plural(*Num(weight, "failed"), "resource", "resources") + " could not be fetched.</p>\n";
+    out += "<p class=\"note\">" + Plural(*Num(weight, "failed"), "resource", "resources") + " failed to load (a network error or an HTTP error status).</p>\n";
 
   const Value* chain = Obj(p, "critical_chain");
   if (const Value* longest = Arr(chain, "longest"); longest && !longest->Empty()) {

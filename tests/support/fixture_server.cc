@@ -3,6 +3,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "core/text.h"
@@ -34,7 +35,18 @@ void ApplyCanned(const std::string& canned, httplib::Response& res) {
     if (text::AsciiLower(name) == "content-type") content_type = value;
     else res.set_header(name, value);
   }
-  res.set_content(pos < canned.size() ? canned.substr(pos) : std::string(), content_type);
+  // Sent byte for byte as written: cpp-httplib compresses a text body set with set_content when the
+  // client accepts br or gzip (a canned gzip body would go out encoded twice), but never a body
+  // given by a content provider of known length.
+  auto body = std::make_shared<const std::string>(pos < canned.size() ? canned.substr(pos) : std::string());
+  if (body->empty()) {
+    res.set_content(std::string(), content_type);
+    return;
+  }
+  res.set_content_provider(body->size(), content_type,
+                           [body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                             return sink.write(body->data() + offset, length);
+                           });
 }
 
 }  // namespace
