@@ -3,10 +3,12 @@
 // concurrency 8, and compares the throughput with Gumbo alone parsing the same pages on the same
 // number of threads, measured in the same run. Prints pages/s, MB/s, peak RSS and the ratio.
 //
-//   mmaudit_crawl_bench [--pages N] [--concurrency N] [--json]
+//   mmaudit_crawl_bench [--pages N] [--concurrency N] [--json] [--resources]
 //
 // --json also writes the report JSON (streamed to a temporary file, as the CLI does), to include
-// its cost and memory.
+// its cost and memory. The crawl audits the HTML as `mmaudit audit --no-resources` does (the
+// crawler's own target); --resources also measures each page's load (issue 5): its stylesheet,
+// script and images are fetched, once per run, from the same server.
 #include <gumbo.h>
 #include <httplib.h>
 #include <zlib.h>
@@ -182,11 +184,12 @@ long PeakRssKb() {
 
 int main(int argc, char** argv) {
   int pages = 5000, concurrency = 8;
-  bool json = false;
+  bool json = false, resources = false;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--pages") && i + 1 < argc) pages = std::atoi(argv[++i]);
     else if (!std::strcmp(argv[i], "--concurrency") && i + 1 < argc) concurrency = std::atoi(argv[++i]);
     else if (!std::strcmp(argv[i], "--json")) json = true;
+    else if (!std::strcmp(argv[i], "--resources")) resources = true;
   }
   Site site;
   site.categories = std::max(1, (pages - 1) / (kPerCategory + 2));
@@ -305,6 +308,7 @@ int main(int argc, char** argv) {
   o.crawl.max_query_variants = 1000;
   o.crawl.use_sitemaps = false;
   o.store_pages = true;  // as the CLI does
+  o.measure_load = resources;
   mmaudit::NullProgress progress;
   const double cpu0 = CpuSeconds(), server_cpu0 = CpuSeconds(child);
   const auto a0 = std::chrono::steady_clock::now();

@@ -415,21 +415,25 @@ bool CompoundMayMatch(std::string_view compound, const std::vector<std::string>&
 }  // namespace
 
 bool SelectorMayMatch(std::string_view selector_list, const std::vector<std::string>& hooks) {
-  // Split the list at top-level commas; in each selector, the compound after the last top-level
-  // combinator (whitespace, >, +, ~) is what must match an element.
+  // Split the list at top-level commas and each selector at top-level combinators (whitespace, >,
+  // +, ~); a selector may match when every one of its compounds may.
   int depth = 0;
   std::size_t compound = 0;
+  bool all = true;  // every compound of the current selector so far
   for (std::size_t i = 0; i <= selector_list.size(); ++i) {
     const char c = i < selector_list.size() ? selector_list[i] : ',';
     if (c == '(' || c == '[') ++depth;
     if ((c == ')' || c == ']') && depth > 0) --depth;
     if (depth > 0) continue;
-    if (c == ',') {
-      const std::string_view last = text::Trim(selector_list.substr(compound, i - compound));
-      if (!last.empty() && CompoundMayMatch(last, hooks)) return true;
+    const bool comma = c == ',';
+    if (comma || c == ' ' || c == '>' || c == '+' || c == '~' || c == '\t' || c == '\n') {
+      const std::string_view part = text::Trim(selector_list.substr(compound, i - compound));
+      if (!part.empty() && !CompoundMayMatch(part, hooks)) all = false;
       compound = i + 1;
-    } else if (c == ' ' || c == '>' || c == '+' || c == '~' || c == '\t' || c == '\n') {
-      compound = i + 1;
+      if (comma) {
+        if (all) return true;
+        all = true;
+      }
     }
   }
   return false;

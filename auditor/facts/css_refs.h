@@ -57,9 +57,10 @@ inline constexpr std::size_t kMaxFontDeclarationBytes = 64u << 10;
 
 // Whether a style rule with `selector_list` may match an element of a page whose elements carry
 // `hooks` (sorted: tag names, ".class" and "#id" tokens; see ExtractSubresources): true when, for
-// some selector of the list, every tag, class and id of its rightmost compound is among the hooks.
-// Pseudo-classes, pseudo-elements and attribute selectors are ignored, so this over-matches rather
-// than under-matches: Chrome fetches a CSS image only when some element uses the rule.
+// some selector of the list, every tag, class and id of every compound (the element's and its
+// ancestors' and siblings') is among the hooks. The structure between them, pseudo-classes,
+// pseudo-elements and attribute selectors are not checked, so this over-matches rather than
+// under-matches: Chrome fetches a CSS image only when some element uses the rule.
 bool SelectorMayMatch(std::string_view selector_list, const std::vector<std::string>& hooks);
 
 // `ref` resolved against `base` (core/url.h) when the result is an absolute http(s) URL a browser

@@ -131,7 +131,7 @@ TEST(CssRefs, KeepsTheSelectorOfTheRuleAroundEachUrlAndTheFontFamiliesInUse) {
   EXPECT_EQ(refs.font_declarations.find("f.woff2"), std::string::npos);  // @font-face itself is not a use
 }
 
-TEST(SelectorMayMatch, NeedsEveryTagClassAndIdOfTheRightmostCompoundOnThePage) {
+TEST(SelectorMayMatch, NeedsEveryTagClassAndIdOfEveryCompoundOnThePage) {
   const std::vector<std::string> hooks = {"#promo", ".banner", ".card", "a", "div", "nav"};  // sorted
   EXPECT_TRUE(SelectorMayMatch("#promo > .banner", hooks));
   EXPECT_TRUE(SelectorMayMatch(".missing, nav a:hover", hooks));  // one selector of the list is enough
@@ -139,7 +139,8 @@ TEST(SelectorMayMatch, NeedsEveryTagClassAndIdOfTheRightmostCompoundOnThePage) {
   EXPECT_FALSE(SelectorMayMatch(".hero", hooks));
   EXPECT_FALSE(SelectorMayMatch("div.card.hero", hooks));  // every class must be there
   EXPECT_FALSE(SelectorMayMatch("section", hooks));
-  EXPECT_TRUE(SelectorMayMatch(".missing .card", hooks));  // ancestors are not checked: over-match
+  EXPECT_FALSE(SelectorMayMatch(".missing .card", hooks));  // an ancestor's class is missing
+  EXPECT_TRUE(SelectorMayMatch(".card nav", hooks));         // both present: how they nest is not checked
 }
 
 }  // namespace
