@@ -725,7 +725,7 @@ void RenderPerformance(const Value* page, std::string& out) {
         bucket_row(Text(std::string_view(it->name.GetString(), it->name.GetStringLength())), &it->value);
   bucket_row("first-party", Obj(weight, "first_party"));
   bucket_row("third-party (" + CountText(weight, "third_party_origins") + " origins)", Obj(weight, "third_party"));
-  bucket_row("deferred (lazy, below the fold)", Obj(weight, "deferred"));
+  bucket_row("deferred (lazy, far below the fold)", Obj(weight, "deferred"));
   out += "</tbody>\n<tfoot>";
   bucket_row("<strong>total</strong>", Obj(weight, "total"));
   out += "</tfoot>\n</table>\n";
