@@ -112,7 +112,7 @@ PageFacts ExtractPage(const fetch::Response& response, const ExtractOptions& opt
   f.images = ExtractImages(doc, ctx);
   f.scripts = ExtractScripts(doc, ctx);
   f.styles = ExtractStyles(doc, ctx);
-  f.subresources = ExtractSubresources(doc, ctx, options.viewport, &f.selector_hooks);
+  if (options.find_subresources) f.subresources = ExtractSubresources(doc, ctx, options.viewport, &f.selector_hooks);
   f.links = ExtractLinks(doc, ctx);
   f.forms = ExtractForms(doc, ctx);
   f.structured_data = ExtractStructuredData(doc, ctx, options);

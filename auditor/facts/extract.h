@@ -62,6 +62,9 @@ struct ExtractOptions {
   std::size_t max_json_ld_bytes = 2u << 20;  // larger JSON-LD blocks are skipped with an error
   std::size_t max_sd_depth = 64;             // deeper nesting is cut with an error
   Viewport viewport;                         // for PageFacts::subresources (facts/subresources.h)
+  // Fill PageFacts::subresources and selector_hooks; off when the load will not be measured, to
+  // spare the walk.
+  bool find_subresources = true;
   // Called once the page is parsed and every extractor has run, with the page's DOM and the
   // extractors' context, for callers that read more from the same parse (the checkout walk reads
   // its controls and forms). Not called for pages that are not parsed. Must not keep pointers into

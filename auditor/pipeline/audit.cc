@@ -41,6 +41,12 @@ void Finish(report::AuditResult* r, std::chrono::steady_clock::time_point starte
   r->duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
 }
 
+facts::ExtractOptions ExtractOptionsFor(const AuditOptions& options) {
+  facts::ExtractOptions e = options.extract;
+  e.find_subresources = e.find_subresources && options.measure_load;
+  return e;
+}
+
 std::unique_ptr<fetch::ResourceLoader> NewResourceLoader(const AuditOptions& options) {
   if (!options.measure_load) return nullptr;
   fetch::ResourceLoaderOptions lo;
@@ -72,7 +78,7 @@ void MeasurePageLoad(facts::PageFacts* page, const AuditOptions& options, fetch:
 report::PageResult AuditResponse(const fetch::Response& response, const AuditOptions& options,
                                  fetch::ResourceLoader* loader) {
   report::PageResult page;
-  page.facts = facts::ExtractPage(response, options.extract);
+  page.facts = facts::ExtractPage(response, ExtractOptionsFor(options));
   page.audited = page.facts.parsed;
   MeasurePageLoad(&page.facts, options, loader);
   if (page.audited) {

@@ -53,6 +53,8 @@ struct AuditOptions {
 report::PageResult AuditResponse(const fetch::Response& response, const AuditOptions& options,
                                  fetch::ResourceLoader* loader = nullptr);
 
+// options.extract with subresource discovery off when the load is not measured.
+facts::ExtractOptions ExtractOptionsFor(const AuditOptions& options);
 // The subresource loader for a run with `options`, or null when options.measure_load is off.
 std::unique_ptr<fetch::ResourceLoader> NewResourceLoader(const AuditOptions& options);
 // Measures the load of an audited page (pipeline/load.h) when `loader` is set; otherwise records

@@ -31,12 +31,12 @@ void Compact(facts::PageFacts* f) {
 class AuditSink final : public fetch::CrawlSink {
  public:
   AuditSink(const AuditOptions& options, report::JsonStore* store, fetch::ResourceLoader* loader)
-      : options_(options), store_(store), loader_(loader) {}
+      : options_(options), extract_(ExtractOptionsFor(options)), store_(store), loader_(loader) {}
 
   fetch::SinkResult OnResponse(const fetch::Response& response, const fetch::CrawlEntry&) override {
     fetch::SinkResult out;
     report::PageResult page;
-    page.facts = facts::ExtractPage(response, options_.extract);
+    page.facts = facts::ExtractPage(response, extract_);
     ApplyOverrides(&page.facts);
     out.page_type = page.facts.page_type;
     for (const facts::Link& l : page.facts.links.links)
@@ -91,6 +91,7 @@ class AuditSink final : public fetch::CrawlSink {
   }
 
   const AuditOptions& options_;
+  const facts::ExtractOptions extract_;
   report::JsonStore* store_;
   fetch::ResourceLoader* loader_;  // null when load is not measured
   std::mutex mu_;
