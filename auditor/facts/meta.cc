@@ -57,6 +57,8 @@ HttpFacts ExtractHttp(const fetch::Response& r) {
   h.body_transfer_bytes = r.body_transfer_bytes;
   h.decoded_bytes = r.decoded_bytes;
   h.ttfb_ms = r.ttfb_ms;
+  h.wait_ms = r.wait_ms;
+  h.connect_ms = r.connect_ms;
   h.total_ms = r.total_ms;
   h.from_file = r.from_file;
   return h;

@@ -31,6 +31,7 @@ struct HttpFacts {
   std::uint64_t body_transfer_bytes = 0;
   std::uint64_t decoded_bytes = 0;
   double ttfb_ms = 0;
+  double wait_ms = 0, connect_ms = 0;  // see fetch::Response
   double total_ms = 0;
   // The decoded body's size after deflate at level 6 (what gzip would send), computed only when the
   // response came without content encoding; 0 otherwise. For the text-compression rule.

@@ -73,6 +73,9 @@ struct ResourceRecord {
   std::uint64_t transfer_bytes = 0;  // headers plus body as sent on the wire
   std::uint64_t decoded_bytes = 0;   // the body after content decoding
   double ttfb_ms = 0;
+  // Request sent to first byte (server time plus one round trip), and the TCP handshake (one round
+  // trip; 0 on a reused connection), as measured (fetch::Response); 0 when unknown.
+  double wait_ms = 0, connect_ms = 0;
   std::string origin;            // scheme://host[:port]
   bool third_party = false;      // another registrable domain (libpsl) than the document's
   bool render_blocking = false;

@@ -115,19 +115,24 @@ void ConfigureEasy(CURL* easy, const std::string& url, const FetchOptions& o, Tr
 
 std::string ReadTransfer(CURL* easy, CURLcode code, Transfer* t, const FetchOptions& o, Response* r) {
   long status = 0, version = 0, header_bytes = 0;
-  curl_off_t body_bytes = 0, ttfb_us = 0, total_us = 0;
+  curl_off_t body_bytes = 0, ttfb_us = 0, total_us = 0, pretransfer_us = 0, connect_us = 0, lookup_us = 0;
   curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
   curl_easy_getinfo(easy, CURLINFO_HTTP_VERSION, &version);
   curl_easy_getinfo(easy, CURLINFO_SIZE_DOWNLOAD_T, &body_bytes);
   curl_easy_getinfo(easy, CURLINFO_HEADER_SIZE, &header_bytes);
   curl_easy_getinfo(easy, CURLINFO_STARTTRANSFER_TIME_T, &ttfb_us);
   curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME_T, &total_us);
+  curl_easy_getinfo(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer_us);
+  curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connect_us);
+  curl_easy_getinfo(easy, CURLINFO_NAMELOOKUP_TIME_T, &lookup_us);
   r->status = static_cast<int>(status);
   r->http_version = HttpVersionName(version);
   r->headers = std::move(t->headers);
   r->transfer_bytes += static_cast<std::uint64_t>(header_bytes) + static_cast<std::uint64_t>(body_bytes);
   r->body_transfer_bytes = static_cast<std::uint64_t>(body_bytes);
   r->ttfb_ms = static_cast<double>(ttfb_us) / 1000.0;
+  r->wait_ms = ttfb_us > pretransfer_us ? static_cast<double>(ttfb_us - pretransfer_us) / 1000.0 : 0;
+  r->connect_ms = connect_us > lookup_us ? static_cast<double>(connect_us - lookup_us) / 1000.0 : 0;
   r->total_ms += static_cast<double>(total_us) / 1000.0;
   r->body = std::move(t->body);
   r->decoded_bytes = std::max<std::uint64_t>(t->received, r->body.size());

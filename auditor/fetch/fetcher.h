@@ -61,6 +61,10 @@ struct Response {
   std::uint64_t body_transfer_bytes = 0;  // encoded body bytes of the final response
   std::uint64_t decoded_bytes = 0;        // == body.size() unless the body was cut
   double ttfb_ms = 0;                     // final response: request start to first byte
+  // Final response: from the request sent to its first byte (the server's time plus one round
+  // trip), and the TCP handshake (one round trip; 0 on a reused connection). 0 when unknown.
+  double wait_ms = 0;
+  double connect_ms = 0;
   double total_ms = 0;                    // all hops, end to end
   bool from_file = false;                 // read from disk (--file): no network facts
   // What robots.txt said of this URL, when the crawler checked: nullopt when not checked.

@@ -461,13 +461,20 @@ Throttling ObservedLoad() {
 
 std::vector<std::pair<std::string, double>> ServerTimes(const std::vector<ResourceRecord>& records,
                                                         double observed_rtt_ms) {
+  std::vector<double> handshakes;
+  for (const ResourceRecord& r : records)
+    if (!Failed(r) && r.connect_ms > 0) handshakes.push_back(r.connect_ms);
+  const double rtt = handshakes.empty() ? observed_rtt_ms : Median(handshakes);
   std::map<std::string, std::vector<double>> samples;
   for (const ResourceRecord& r : records) {
     if (Failed(r)) continue;
     auto& s = samples[r.origin];
-    if (r.ttfb_ms <= 0) continue;
-    const double connection_rtts = IsHttps(r) ? 3 : 2;
-    s.push_back(std::max(r.ttfb_ms - observed_rtt_ms * connection_rtts, 0.0));
+    if (r.wait_ms > 0) {
+      s.push_back(std::max(r.wait_ms - rtt, 0.0));
+    } else if (r.ttfb_ms > 0) {
+      const double connection_rtts = IsHttps(r) ? 3 : 2;
+      s.push_back(std::max(r.ttfb_ms - observed_rtt_ms * connection_rtts, 0.0));
+    }
   }
   std::vector<std::pair<std::string, double>> out;
   for (auto& [origin, s] : samples) {

@@ -92,9 +92,12 @@ struct Graph {
 };
 
 // The server response time of each origin of `records` (origin -> ms), as Lantern's network
-// analysis: the median over the origin's records with a measured TTFB of (TTFB − the RTTs of a
-// fresh connection: observed_rtt_ms × (2, or 3 with TLS)), floored at 0; 30 ms (Lantern's
-// DEFAULT_SERVER_RESPONSE_TIME) for an origin without a measured TTFB or with a result of 0.
+// analysis: the median over the origin's measured records of their server time, floored at 0;
+// 30 ms (Lantern's DEFAULT_SERVER_RESPONSE_TIME) for an origin without one or with a result of 0.
+// A record's server time is its wait (request sent to first byte, ResourceRecord::wait_ms) minus
+// one round trip, the round trip being the median TCP handshake (connect_ms) of the page's fresh
+// connections, else observed_rtt_ms; for a record without a measured wait, its TTFB minus the
+// round trips of a fresh connection: observed_rtt_ms × (2, or 3 with TLS).
 std::vector<std::pair<std::string, double>> ServerTimes(
     const std::vector<facts::ResourceRecord>& records, double observed_rtt_ms);
 

@@ -141,6 +141,8 @@ facts::ResourceRecord RecordFor(const facts::ResourceRef& ref, const fetch::Load
   r.transfer_bytes = resp.transfer_bytes;
   r.decoded_bytes = resp.decoded_bytes;
   r.ttfb_ms = resp.ttfb_ms;
+  r.wait_ms = resp.wait_ms;
+  r.connect_ms = resp.connect_ms;
   r.gzip_estimate_bytes = loaded->gzip_estimate_bytes;
   if (r.type == facts::ResourceType::kOther)
     if (const auto t = TypeFromMediaType(r.media_type)) r.type = *t;
@@ -162,6 +164,8 @@ facts::ResourceRecord DocumentRecord(const facts::HttpFacts& http) {
   r.transfer_bytes = http.transfer_bytes;
   r.decoded_bytes = http.decoded_bytes;
   r.ttfb_ms = http.ttfb_ms;
+  r.wait_ms = http.wait_ms;
+  r.connect_ms = http.connect_ms;
   r.origin = OriginOf(r.url);
   r.third_party = false;
   r.render_blocking = true;
