@@ -449,6 +449,32 @@ TEST(LoadCli, ABudgetFailsThePageOverItAndPassesThePageWithinIt) {
   EXPECT_TRUE(server.OrderAttempts().empty());
 }
 
+TEST(LoadCli, TheDesktopPresetSimulatesTheFasterNetworkAndScoresOnTheDesktopCurve) {
+  testing::FixtureServer server(testing::SourcePath("fixtures/shops/weight/site"));
+  std::string error;
+  ASSERT_TRUE(server.Start(&error)) << error;
+  CliRun phone = Audit(server, {});
+  CliRun desktop = Audit(server, {"--device", "desktop"});
+  ASSERT_EQ(phone.run.exit_code, 0) << phone.run.output;
+  ASSERT_EQ(desktop.run.exit_code, 0) << desktop.run.output;
+  const rapidjson::Value* p = PageJson(phone.report, server.Url("/"));
+  const rapidjson::Value* d = PageJson(desktop.report, server.Url("/"));
+  ASSERT_NE(p, nullptr);
+  ASSERT_NE(d, nullptr);
+  EXPECT_STREQ((*p)["performance"]["device"].GetString(), "mobile");
+  EXPECT_STREQ((*d)["performance"]["device"].GetString(), "desktop");
+  // 40 ms round trips and 10 Mbit/s against 150 ms and 1.6 Mbit/s: several times faster.
+  const double fcp_phone = (*p)["performance"]["metrics"]["fcp"]["value_ms"].GetDouble();
+  const double fcp_desktop = (*d)["performance"]["metrics"]["fcp"]["value_ms"].GetDouble();
+  EXPECT_LT(fcp_desktop * 2, fcp_phone);
+  // The finding's threshold is the desktop curve's p10 (934 ms), not the phone's (1800 ms).
+  EXPECT_NE(std::string((*FindingJson(*d, "first-contentful-paint"))["threshold"].GetString()).find("934"),
+            std::string::npos);
+  EXPECT_NE(std::string((*FindingJson(*p, "first-contentful-paint"))["threshold"].GetString()).find("1800"),
+            std::string::npos);
+  EXPECT_EQ(testing::ReportSchemaError(desktop.json), "");
+}
+
 TEST(LoadCli, ABrokenBudgetFileStopsTheCliWithExitCode2AndSaysWhy) {
   testing::FixtureServer server(testing::SourcePath("fixtures/shops/weight/site"));
   std::string error;

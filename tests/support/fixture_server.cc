@@ -110,6 +110,11 @@ bool FixtureServer::Start(std::string* error, int port) {
   server_.Delete(".*", handler);
   server_.Options(".*", handler);
   server_.set_keep_alive_max_count(1000);
+  // httplib serves each keep-alive connection on one pool thread until the connection idles out
+  // (5 s). A crawl plus its subresource loader keeps more connections open than httplib's default
+  // pool of 8 threads, and a ninth connection would wait those 5 s: give it room, as a production
+  // server has.
+  server_.new_task_queue = [] { return new httplib::ThreadPool(64); };
   if (port == 0) {
     port_ = server_.bind_to_any_port("127.0.0.1");
   } else {
