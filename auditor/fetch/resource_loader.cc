@@ -225,10 +225,18 @@ struct ResourceLoader::Impl {
     std::deque<Owned*> ready;
     for (auto& job : jobs) ready.push_back(job.get());
     int active = 0;
+    const auto deadline = internal::Clock::now() + std::chrono::milliseconds(options.call_budget_ms);
     while (!ready.empty() || active > 0) {
       while (active < Concurrency() && !ready.empty()) {
         Owned* job = ready.front();
         ready.pop_front();
+        if (options.call_budget_ms > 0 && internal::Clock::now() >= deadline) {
+          job->response.error = FetchError::kTimeout;
+          job->response.error_message = "not fetched: the page's resources took longer than " +
+                                        std::to_string(options.call_budget_ms / 1000) + " s in all";
+          Complete(job, out);
+          continue;
+        }
         if (Start(multi, job, out)) ++active;
       }
       if (active == 0) continue;

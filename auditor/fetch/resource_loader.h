@@ -18,6 +18,10 @@ struct ResourceLoaderOptions {
   std::uint64_t keep_css_bytes = 1u << 20;     // stylesheets keep their decoded body up to this
   std::uint64_t keep_image_bytes = 64u << 10;  // images keep this much of the body start (for size headers)
   std::size_t max_entries = 20000;       // cached measurements; beyond this, new URLs are fetched but not kept
+  // A LoadAll call starts no transfer after this long (ms): what is left fails at once with
+  // kTimeout, so a page of hundreds of slow resources cannot hold a crawl worker for long. 0: no
+  // limit. Transfers already started finish within fetch.total_timeout_ms.
+  long call_budget_ms = 60'000;
 };
 
 // One subresource as fetched.

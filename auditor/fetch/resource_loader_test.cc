@@ -249,6 +249,24 @@ TEST_F(ResourceLoaderTest, GivesUpOnASlowUrlWithinTheTimeoutAndFinishesTheOthers
   EXPECT_LT(elapsed, std::chrono::milliseconds(2000));
 }
 
+TEST_F(ResourceLoaderTest, StartsNothingMoreOnceTheCallsBudgetIsSpent) {
+  // One transfer at a time and a 200 ms budget: the slow URL holds the only slot past the budget
+  // (its own timeout is 400 ms), so the two URLs queued behind it are never started.
+  options.concurrency = 1;
+  options.fetch.total_timeout_ms = 400;
+  options.call_budget_ms = 200;
+  ResourceLoader loader(options);
+  const auto entries = loader.LoadAll({server.Url("/slow"), server.Url("/style.css"), server.Url("/font.woff2")});
+  OpenGate();
+  EXPECT_EQ(entries.at(0)->response.error, FetchError::kTimeout);
+  for (std::size_t i = 1; i < 3; ++i) {
+    EXPECT_EQ(entries.at(i)->response.error, FetchError::kTimeout);
+    EXPECT_NE(entries.at(i)->response.error_message.find("not fetched"), std::string::npos)
+        << entries[i]->response.error_message;
+  }
+  EXPECT_EQ(loader.transfers(), 1u);
+}
+
 TEST_F(ResourceLoaderTest, FollowsRedirectsAndRecordsEachHop) {
   ResourceLoader loader(options);
   const auto entries = loader.LoadAll({server.Url("/old")});

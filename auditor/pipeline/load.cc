@@ -1,5 +1,6 @@
 #include "pipeline/load.h"
 
+#include <chrono>
 #include <set>
 #include <unordered_map>
 
@@ -135,7 +136,14 @@ void MeasureLoad(facts::PageFacts* page, fetch::ResourceLoader& loader, const Lo
   std::string font_declarations = facts::ParseCssRefs(page->styles.inline_css, page->http.final_url).font_declarations;
   std::vector<std::shared_ptr<const fetch::LoadedResource>> loaded;
   std::size_t round_start = 0;
-  for (int depth = 0; round_start < refs.size() && depth <= options.max_import_depth; ++depth) {
+  // Rounds after the first start only while the page's load budget lasts (the loader bounds each
+  // round on its own: fetch::ResourceLoaderOptions::call_budget_ms).
+  const auto started = std::chrono::steady_clock::now();
+  auto budget_left = [&] {
+    return std::chrono::steady_clock::now() - started < std::chrono::milliseconds(options.budget_ms);
+  };
+  for (int depth = 0; round_start < refs.size() && depth <= options.max_import_depth && (depth == 0 || budget_left());
+       ++depth) {
     std::vector<std::string> urls;
     for (std::size_t i = round_start; i < refs.size(); ++i) urls.push_back(refs[i].url);
     auto got = loader.LoadAll(urls);

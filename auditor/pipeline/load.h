@@ -20,6 +20,7 @@ struct LoadOptions {
   const perf::Budgets* budgets = nullptr;  // --budget; not owned; null when none
   std::size_t max_resources = 400;       // per page, the document excluded; more are left out with a note
   int max_import_depth = 4;              // @import chains followed this deep
+  long budget_ms = 60'000;               // no further round of fetches (imports, fonts, CSS images) after this
 };
 
 // Fills page->performance for a parsed page (page->parsed) and sets `measured`. A resource that
