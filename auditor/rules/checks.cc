@@ -668,12 +668,26 @@ CheckResult TotalByteWeight(const PageFacts& p, const Options&) {
 
 // One opportunity of perf/opportunities.h, named by the rule's option "opportunity": passes when
 // the page has none of it; otherwise fails with its estimated saving and the resources concerned.
+// With option "skip_document": 1 the page's own document is left out (another rule judges it).
 CheckResult LoadOpportunity(const PageFacts& p, const Options& o) {
   if (auto na = NotMeasured(p)) return *na;
   const std::string id = o.String("opportunity", "");
   if (id.empty()) throw std::invalid_argument("the rule names no \"opportunity\" option");
-  for (const facts::Opportunity& op : p.performance.opportunities) {
+  const bool skip_document = o.Number("skip_document", 0) != 0;
+  const std::string& document = p.http.final_url.empty() ? p.http.requested_url : p.http.final_url;
+  for (facts::Opportunity op : p.performance.opportunities) {
     if (op.id != id) continue;
+    if (skip_document) {
+      std::uint64_t document_bytes = 0;
+      for (const auto& it : op.items)
+        if (it.url == document) document_bytes += it.bytes_saved;
+      op.items.erase(std::remove_if(op.items.begin(), op.items.end(), [&](const auto& it) { return it.url == document; }),
+                     op.items.end());
+      if (op.items.empty()) break;
+      const double before = static_cast<double>(op.bytes_saved);
+      op.bytes_saved -= std::min(op.bytes_saved, document_bytes);
+      if (before > 0) op.ms_saved *= static_cast<double>(op.bytes_saved) / before;  // its share of the time
+    }
     std::string saving;
     if (op.ms_saved >= 1) saving = "~" + Ms(op.ms_saved);
     if (op.bytes_saved > 0)
