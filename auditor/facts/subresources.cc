@@ -722,6 +722,7 @@ class Finder {
       if (MayHoldRefs(a->value)) OnCss(a->value, false, n);
     }
     if (html::IsBlock(n)) FlushText();
+    Place(BlockExtraPx(tag));
     switch (tag) {
       case GUMBO_TAG_HEADER:
       case GUMBO_TAG_NAV:
@@ -784,6 +785,18 @@ class Finder {
 };
 
 }  // namespace
+
+double BlockExtraPx(GumboTag tag) {
+  switch (tag) {
+    case GUMBO_TAG_H1: return 34;  // 32 px font (37 px line) + one 21 px margin - a 24 px line
+    case GUMBO_TAG_H2: return 24;  // 24 px font (28 px line) + 20 px
+    case GUMBO_TAG_H3: return 17;  // 19 px font (22 px line) + 19 px
+    case GUMBO_TAG_H4: case GUMBO_TAG_H5: case GUMBO_TAG_H6: return 16;
+    case GUMBO_TAG_P: case GUMBO_TAG_UL: case GUMBO_TAG_OL: case GUMBO_TAG_DL: case GUMBO_TAG_BLOCKQUOTE:
+    case GUMBO_TAG_FIGURE: case GUMBO_TAG_TABLE: return 16;
+    default: return 0;
+  }
+}
 
 std::vector<ResourceRef> ExtractSubresources(const html::Document& doc, const Context& ctx, const Viewport& vp,
                                              std::vector<std::string>* selector_hooks) {

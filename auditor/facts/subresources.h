@@ -57,6 +57,8 @@ std::size_t ChooseSrcsetCandidate(const std::vector<SrcsetCandidate>& candidates
 //   rounded up, x kLineHeightPx, for each run of text between block elements;
 // - <input>, <select>, <textarea> add kControlHeightPx; inline <svg> its height attribute or
 //   kIconHeightPx;
+// - headings, paragraphs, lists and tables add the extra height Chrome's default stylesheet gives
+//   them (BlockExtraPx: the margins, and a heading's larger font);
 // - everything inside <header> or <nav> adds nothing by itself: each outermost header/nav adds
 //   kHeaderHeightPx once, and its images sit at its top;
 // - subtrees hidden by markup (hidden, display:none, aria-hidden, <template>, <noscript>) add
@@ -74,6 +76,10 @@ inline constexpr double kPagePaddingPx = 16;    // each side of body text
 inline constexpr double kHeaderHeightPx = 56;   // a phone header or nav bar
 inline constexpr double kControlHeightPx = 44;  // a form control (a tap target)
 inline constexpr double kIconHeightPx = 24;     // an inline SVG icon without a height
+// Chrome's default stylesheet (html.css) beyond one kLineHeightPx line: h1 2em font with 0.67em
+// margins, h2 1.5em/0.83em, h3 1.17em/1em, h4-h6 1.33em margins, p, ul, ol, dl, blockquote,
+// figure and table 1em margins (16 px), collapsed with their neighbours' to one margin.
+double BlockExtraPx(GumboTag tag);
 inline constexpr double kUnknownImageAspect = 0.75;  // height / width of an image of unknown size
 
 // --- the entry point ------------------------------------------------------------------------------
