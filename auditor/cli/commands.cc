@@ -264,6 +264,7 @@ po::options_description RulesOptions() {
       ("help,h", "show this help")
       ("doc", po::value<std::string>(), "print the documentation of rule ID")
       ("checks", "list the registered check functions instead of the rules")
+      ("markdown", "print the whole rule reference as Markdown (docs/rules.md)")
       ("rules-dir", po::value<std::string>(), "read rules from DIR instead of the built-in catalogue");
   return o;
 }
@@ -283,6 +284,10 @@ int RunRules(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
   }
   for (const auto& p : catalogue.problems)
     err << "mmaudit: warning: " << p.file << ": rule \"" << p.rule_id << "\": " << p.message << "\n";
+  if (vm.count("markdown")) {
+    out << rules::RuleReferenceMarkdown(catalogue);
+    return pipeline::kExitOk;
+  }
   if (vm.count("doc")) {
     const rules::RuleSpec* r = catalogue.Find(vm["doc"].as<std::string>());
     if (r == nullptr) throw UsageError("no rule with id \"" + vm["doc"].as<std::string>() + "\"");
@@ -327,7 +332,7 @@ const std::vector<Command>& Commands() {
       {"audit", "URL... | --file PAGE.html [--base-url URL]",
        "crawl a shop from its start URLs (or audit just them, or a saved page) and write JSON and HTML reports",
        AuditOptions, RunAudit},
-      {"rules", "[--doc ID | --checks]", "list the rules, or print one rule's documentation", RulesOptions, RunRules},
+      {"rules", "[--doc ID | --checks | --markdown]", "list the rules, or print one rule's documentation", RulesOptions, RunRules},
       {"version", "", "print the version", VersionOptions, RunVersion},
   };
   return commands;

@@ -4,6 +4,8 @@
 #include <rapidjson/error/en.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -225,6 +227,82 @@ bool LoadCatalogueDir(const std::string& dir, Catalogue* out, std::string* error
     return false;
   }
   return true;
+}
+
+namespace {
+
+const char* MomentHeading(const std::string& moment) {
+  if (moment == "know") return "know: I want to know";
+  if (moment == "go") return "go: I want to go";
+  if (moment == "do") return "do: I want to do";
+  if (moment == "buy") return "buy: I want to buy";
+  if (moment == "mobile") return "mobile: works on a phone";
+  if (moment == "speed") return "speed: loads fast on a phone";
+  if (moment == "discoverability") return "discoverability: can be found";
+  return nullptr;
+}
+
+// A number as the rule files write it: integers without decimals.
+std::string NumberText(double v) {
+  char buf[32];
+  if (std::abs(v - std::round(v)) < 1e-9) std::snprintf(buf, sizeof buf, "%.0f", v);
+  else std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+// Table cells hold no pipes or line breaks.
+std::string Cell(std::string s) {
+  for (char& c : s)
+    if (c == '|' || c == '\n') c = ' ';
+  return s;
+}
+
+}  // namespace
+
+std::string RuleReferenceMarkdown(const Catalogue& catalogue) {
+  std::string out =
+      "# Rule reference\n\n"
+      "Generated from `rules/*.json` by `mmaudit rules --markdown > docs/rules.md`; do not edit by hand "
+      "(a test fails when this file is stale). How findings become scores: README.md, \"Scores\".\n";
+  std::vector<std::string> moments = Moments();
+  for (const RuleSpec& r : catalogue.rules)
+    if (std::find(moments.begin(), moments.end(), r.moment) == moments.end()) moments.push_back(r.moment);
+  std::size_t n = 0;
+  for (const std::string& m : moments) {
+    std::vector<const RuleSpec*> rules;
+    for (const RuleSpec& r : catalogue.rules)
+      if (r.moment == m) rules.push_back(&r);
+    if (rules.empty()) continue;
+    const char* heading = MomentHeading(m);
+    out += "\n## " + (heading ? std::string(heading) : m) + " (" + std::to_string(rules.size()) + " rules)\n\n";
+    out += "| rule | passes when | score | weight |\n| --- | --- | --- | --- |\n";
+    for (const RuleSpec* r : rules)
+      out += "| [`" + r->id + "`](#" + r->id + ") | " + Cell(r->title) + " | " + ScoreModeName(r->score_mode) + " | " +
+             NumberText(r->weight) + " |\n";
+    for (const RuleSpec* r : rules) {
+      ++n;
+      out += "\n### " + r->id + "\n\n";
+      out += "**" + r->title + "** (fails as: " + r->failure_title + ")\n\n";
+      std::string pages;
+      for (const auto& t : r->page_types) pages += (pages.empty() ? "" : ", ") + t;
+      out += "- scope: " + r->scope + (r->scope == "page" ? "; pages: " + (pages.empty() ? std::string("all") : pages) : "") +
+             "\n";
+      out += "- check: `" + r->check + "`, " + ScoreModeName(r->score_mode) + ", weight " + NumberText(r->weight) + "\n";
+      if (!r->options.numbers.empty() || !r->options.strings.empty()) {
+        out += "- options:";
+        for (const auto& [k, v] : r->options.numbers) out += " `" + k + "` = " + NumberText(v) + ";";
+        for (const auto& [k, v] : r->options.strings) out += " `" + k + "` = \"" + v + "\";";
+        out.pop_back();
+        out += "\n";
+      }
+      out += "- defined in: `" + r->source_file + "`\n\n";
+      out += r->description + "\n";
+      if (!r->threshold_source.empty()) out += "\nThreshold: " + r->threshold_source + "\n";
+      out += "\nLearn more: <" + r->learn_more + ">\n";
+    }
+  }
+  out += "\n---\n" + std::to_string(n) + " rules.\n";
+  return out;
 }
 
 }  // namespace mmaudit::rules

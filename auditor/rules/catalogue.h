@@ -39,6 +39,12 @@ Catalogue DefaultCatalogue();
 // True for a cue file (a name ending in "lexicon.json"), which the catalogue loaders skip.
 bool IsCueFile(std::string_view path);
 
+// The rule reference as Markdown (docs/rules.md is this for the built-in catalogue, written by
+// `mmaudit rules --markdown`): a table of contents per moment, then each rule's titles, scope,
+// check, score mode, weight, options, description, threshold source and learn-more link, in
+// catalogue order. Deterministic; every string comes from the rule files.
+std::string RuleReferenceMarkdown(const Catalogue& catalogue);
+
 // Every rule file in `dir` (sorted by name). Returns false with *error on an unreadable directory or
 // an invalid file.
 bool LoadCatalogueDir(const std::string& dir, Catalogue* out, std::string* error);

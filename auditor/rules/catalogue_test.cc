@@ -88,6 +88,14 @@ TEST(Lexicon, EmbeddedLexiconCoversEveryConceptInNineLanguages) {
   EXPECT_EQ(lex.PaymentMethods("płać blikiem lub przelewy24"), (std::vector<std::string>{"BLIK", "Przelewy24"}));
 }
 
+TEST(RuleReference, DocsRulesMdIsTheReferenceGeneratedFromTheRuleFiles) {
+  const std::string generated = RuleReferenceMarkdown(DefaultCatalogue());
+  EXPECT_TRUE(generated == testing::ReadFixture("docs/rules.md"))
+      << "docs/rules.md is stale: regenerate it with `build/mmaudit rules --markdown > docs/rules.md`";
+  for (const RuleSpec& r : DefaultCatalogue().rules)
+    EXPECT_NE(generated.find("\n### " + r.id + "\n"), std::string::npos) << r.id;
+}
+
 }  // namespace
 }  // namespace mmaudit::rules
 
@@ -149,6 +157,7 @@ TEST(Lexicon, MatchesWholeWordsOnlySoShortCuesDoNotFireInsideOtherWords) {
   EXPECT_FALSE(lex.Matches("faq_heading", "faqtory outlet"));
   EXPECT_TRUE(lex.PaymentMethods("sp24x visa").size() == 1);  // "p24" is not inside "sp24x"
 }
+
 
 }  // namespace
 }  // namespace mmaudit::facts
