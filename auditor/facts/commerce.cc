@@ -27,6 +27,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <unordered_set>
 #include <vector>
 
@@ -74,10 +75,10 @@ std::size_t SpaceBefore(std::string_view s, std::size_t i) {
   return 0;
 }
 
-}  // namespace
-
-bool HasPrice(std::string_view s) {
-  // Signs may touch letters ("us$"); codes and abbreviations may not.
+// The earliest currency sign or code in `s` with a digit beside it (one space allowed between), as
+// (position, length); nullopt when none. Signs may touch letters ("us$"); codes and abbreviations
+// may not.
+std::optional<std::pair<std::size_t, std::size_t>> FirstPriceMark(std::string_view s) {
   static constexpr std::string_view kSigns[] = {"€", "$", "£", "¥", "₽", "₴", "₹", "₺", "₪", "₩", "₸"};
   static constexpr std::string_view kCodes[] = {"zł", "zl", "pln", "eur", "usd", "gbp", "rub", "руб", "р.",
                                                 "грн", "uah", "chf", "czk", "kč", "sek", "nok", "dkk",
@@ -87,14 +88,76 @@ bool HasPrice(std::string_view s) {
     const std::size_t after = pos + len + SpaceAt(s, pos + len);
     return (before > 0 && IsDigit(s[before - 1])) || (after < s.size() && IsDigit(s[after]));
   };
+  std::optional<std::pair<std::size_t, std::size_t>> best;
+  auto consider = [&](std::size_t pos, std::size_t len) {
+    if (!best || pos < best->first) best = std::make_pair(pos, len);
+  };
   for (std::string_view sign : kSigns)
     for (std::size_t pos = s.find(sign); pos != std::string_view::npos; pos = s.find(sign, pos + 1))
-      if (has_digit_beside(pos, sign.size())) return true;
+      if (has_digit_beside(pos, sign.size())) {
+        consider(pos, sign.size());
+        break;
+      }
   for (std::string_view code : kCodes)
     for (std::size_t pos = s.find(code); pos != std::string_view::npos; pos = s.find(code, pos + 1))
-      if (!LetterBefore(s, pos) && !LetterAt(s, pos + code.size()) && has_digit_beside(pos, code.size()))
-        return true;
-  return false;
+      if (!LetterBefore(s, pos) && !LetterAt(s, pos + code.size()) && has_digit_beside(pos, code.size())) {
+        consider(pos, code.size());
+        break;
+      }
+  return best;
+}
+
+std::optional<double> ParsePrice(std::string_view s);
+
+// True when s[k, k+3) are digits not followed by another digit: a thousands group after a space.
+bool GroupAt(std::string_view s, std::size_t k) {
+  if (k + 3 > s.size()) return false;
+  for (std::size_t i = k; i < k + 3; ++i)
+    if (!IsDigit(s[i])) return false;
+  return k + 3 == s.size() || !IsDigit(s[k + 3]);
+}
+
+// True when 1-3 digits end at `end` and stand alone before it (not part of "CZ-17" or "x17"): the
+// leading group of a number written with spaces, as in "1 299,00".
+bool LeadingGroupBefore(std::string_view s, std::size_t end) {
+  std::size_t start = end;
+  while (start > 0 && IsDigit(s[start - 1]) && end - start < 4) --start;
+  if (start == end || end - start > 3) return false;
+  return start == 0 || (s[start - 1] != '-' && !LetterBefore(s, start) && !IsDigit(s[start - 1]));
+}
+
+bool NumberChar(char c) { return IsDigit(c) || c == '.' || c == ',' || c == '\''; }
+
+}  // namespace
+
+bool HasPrice(std::string_view s) { return FirstPriceMark(s).has_value(); }
+
+std::optional<double> FirstPriceValue(std::string_view s) {
+  const auto mark = FirstPriceMark(s);
+  if (!mark) return std::nullopt;
+  const auto [pos, len] = *mark;
+  std::size_t begin = 0, end = 0;
+  if (const std::size_t after = pos + len + SpaceAt(s, pos + len); after < s.size() && IsDigit(s[after])) {
+    // "€ 1 299,00": forward over digits, separators and spaces before a group of three digits.
+    begin = end = after;
+    while (end < s.size()) {
+      if (NumberChar(s[end])) ++end;
+      else if (const std::size_t sp = SpaceAt(s, end); sp > 0 && IsDigit(s[end - 1]) && GroupAt(s, end + sp)) end += sp;
+      else break;
+    }
+  } else {
+    // "1 299,00 zł": backward the same way.
+    begin = end = pos - SpaceBefore(s, pos);
+    while (begin > 0) {
+      if (NumberChar(s[begin - 1])) --begin;
+      else if (const std::size_t sp = SpaceBefore(s, begin); sp > 0 && GroupAt(s, begin) && LeadingGroupBefore(s, begin - sp))
+        begin -= sp;
+      else break;
+    }
+  }
+  while (begin < end && !IsDigit(s[begin])) ++begin;
+  while (end > begin && !IsDigit(s[end - 1])) --end;
+  return ParsePrice(s.substr(begin, end - begin));
 }
 
 namespace {
@@ -363,6 +426,8 @@ CommerceFacts ExtractCommerce(const html::Document& doc, const StructuredData& s
   std::string storage;
   const std::string& folded = FoldedVisibleText(doc, ctx, &storage);
   f.visible_price = HasPrice(folded);
+  f.visible_price_value = FirstPriceValue(ctx.folded_visible_text != nullptr && !ctx.folded_main_text.empty()
+                                              ? ctx.folded_main_text : std::string_view(folded));
   f.shipping_info = !sd.FindAll("OfferShippingDetails").empty() || AnyItemHas(sd, "shippingDetails") ||
                     PageMentions(doc, ctx, "shipping");
   f.returns_info = !sd.FindAll("MerchantReturnPolicy").empty() || AnyItemHas(sd, "hasMerchantReturnPolicy") ||

@@ -5,6 +5,7 @@
 #include "facts/charset.h"
 #include "facts/extract.h"
 #include "facts/page_type.h"
+#include "facts/sd_validation.h"
 #include "facts/subresources.h"
 #include "fetch/gzip_estimate.h"
 #include "html/query.h"
@@ -122,6 +123,9 @@ PageFacts ExtractPage(const fetch::Response& response, const ExtractOptions& opt
   f.local = ExtractLocal(doc, f.structured_data, f.links, ctx);
   f.media = ExtractMedia(doc, f.structured_data, f.links, ctx);
   f.navigation = ExtractNavigation(doc, f.structured_data, f.forms, ctx);
+  f.structured_data.issues = ValidateStructuredData(f.structured_data);
+  for (SdIssue& issue : CheckSdConsistency(f.structured_data, f.commerce, f.reviews))
+    f.structured_data.issues.push_back(std::move(issue));
   const PageTypeGuess guess = ClassifyPage(doc, f, ctx);
   f.page_type = guess.type;
   f.page_type_confidence = guess.confidence;

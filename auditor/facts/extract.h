@@ -51,6 +51,14 @@ const std::string& FoldedVisibleText(const html::Document& doc, const Context& c
 // "chf 49". Letter codes must stand alone ("5 kroków" is no price in "kr").
 bool HasPrice(std::string_view folded_text);
 
+// The first price in case-folded text (see HasPrice) as a number: "€1,299.00" -> 1299, "129,90 zł"
+// -> 129.9, "1 299 ₽" -> 1299; nullopt when the text holds no price.
+std::optional<double> FirstPriceValue(std::string_view folded_text);
+
+// The first rating in case-folded visible text written as "4.5 out of 5", "4,5/5", "4 von 5",
+// "4,5 из 5" (scales 5, 10 and 100) or "★ 4.5" (scale 5), as (value, scale); nullopt when none.
+std::optional<std::pair<double, double>> FindVisibleRating(std::string_view folded_text);
+
 // The device a page is looked at on, in CSS px (Lighthouse's mobile preset: a Moto G Power).
 struct Viewport {
   int width = 412, height = 823;

@@ -4,6 +4,7 @@
 #include "core/text.h"
 #include "core/url.h"
 #include "facts/extract.h"
+#include "facts/sd_validation.h"
 #include "html/query.h"
 
 namespace mmaudit::facts {
@@ -59,19 +60,6 @@ void FindPhones(std::string_view s, std::vector<std::string>* out) {
     i = std::max(j, i + 1);
   }
 }
-
-bool IsLocalBusinessType(const std::string& t) {
-  static const char* kTypes[] = {"LocalBusiness", "Store", "ClothingStore", "ShoeStore", "SportingGoodsStore",
-                                 "ElectronicsStore", "HardwareStore", "HomeGoodsStore", "FurnitureStore",
-                                 "GroceryStore", "DepartmentStore", "BikeStore", "BookStore", "ComputerStore",
-                                 "ConvenienceStore", "GardenStore", "JewelryStore", "MobilePhoneStore",
-                                 "OutletStore", "PetStore", "ToyStore", "AutoPartsStore", "Pharmacy",
-                                 "Restaurant", "AutomotiveBusiness", "HealthAndBeautyBusiness"};
-  for (const char* k : kTypes)
-    if (t == k) return true;
-  return false;
-}
-
 
 }  // namespace
 

@@ -184,6 +184,10 @@ struct SdItem {
   std::vector<std::string> types;  // short names, e.g. "Product" (schema.org prefix removed)
   std::string id;                  // @id or itemid
   std::string source;              // "json-ld" or "microdata"
+  // Where the item was written, 1-based: for JSON-LD the <script> block number (as in
+  // StructuredData::errors), for microdata the top-level itemscope number in document order.
+  // Nested items carry their top-level item's number; 0 when unknown (items built by hand).
+  std::size_t block = 0;
   std::vector<std::pair<std::string, std::vector<SdValue>>> properties;  // in document order
 
   bool IsA(const std::string& type) const;
@@ -208,10 +212,24 @@ struct SdError {
   std::string message;  // e.g. "JSON-LD block 2: Missing a comma or '}' at offset 120"
 };
 
+// One finding of structured-data validation (facts/sd_validation.h) against Google's required and
+// recommended properties. All texts may quote the page: escape them on output.
+struct SdIssue {
+  std::string severity;  // "error" (a required property missing or invalid) or "warning"
+  std::string type;      // the validated item's type, e.g. "Product"
+  std::string property;  // dotted path from that item, e.g. "offers.price"; "" for the item itself
+  std::string where;     // "JSON-LD block 2" or "microdata item 1", plus the item's @id or name
+  std::string message;   // for people
+};
+
 struct StructuredData {
   std::vector<std::shared_ptr<SdItem>> items;  // top-level items (after @graph flattening)
   std::size_t json_ld_blocks = 0;
-  std::vector<SdError> errors;
+  std::size_t microdata_items = 0;  // top-level microdata items
+  std::vector<SdError> errors;      // blocks that could not be read
+  // Validation of the items that were read, in block order, then property order; then the
+  // consistency warnings of markup against the visible page (ExtractPage fills both).
+  std::vector<SdIssue> issues;
 
   // Every item (top-level and nested, depth-first) with type `type`.
   std::vector<const SdItem*> FindAll(const std::string& type) const;
@@ -241,6 +259,10 @@ struct ReviewFacts {
   std::size_t visible_blocks = 0;      // review blocks found in the DOM
   bool has_review_heading = false;     // a heading such as "Reviews", "Отзывы", "Opinie"
   bool no_reviews_text = false;        // "No reviews yet" and its translations
+  // The first visible rating written as "4.5 out of 5", "4,5/5" or "★ 4.5" (its value and scale:
+  // 5 when the text gives none); nullopt when the visible text has none.
+  std::optional<double> visible_rating_value;
+  std::optional<double> visible_rating_scale;
 };
 
 struct CommerceFacts {
@@ -251,6 +273,9 @@ struct CommerceFacts {
   std::string availability;            // short name, e.g. "InStock"
   std::size_t offers = 0;
   bool visible_price = false;          // a currency-shaped price in the visible text
+  // The number of the first currency-shaped price in the main landmark's visible text (the whole
+  // visible text when the page has no <main>), e.g. 1299.0 for "1 299,00 zł"; nullopt when none.
+  std::optional<double> visible_price_value;
   bool add_to_cart = false;            // an add-to-cart control in the initial HTML
   std::string add_to_cart_evidence;    // the control's text or form action
   bool buy_now_control = false;        // a "buy now" control (may still only add to cart)

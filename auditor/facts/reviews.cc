@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <unordered_set>
 #include <vector>
 
@@ -113,6 +114,58 @@ std::optional<long> ParseCount(std::string_view s) {
   return v;
 }
 
+// A rating number at s[i]: "4", "4.5", "4,5" (one or two digits, one decimal part). Sets *end.
+std::optional<double> RatingNumberAt(std::string_view s, std::size_t i, std::size_t* end) {
+  auto digit = [&](std::size_t k) { return k < s.size() && s[k] >= '0' && s[k] <= '9'; };
+  if (!digit(i) || (i > 0 && (digit(i - 1) || s[i - 1] == '.' || s[i - 1] == ','))) return std::nullopt;
+  std::size_t j = i;
+  while (digit(j)) ++j;
+  if (j - i > 3) return std::nullopt;
+  std::string num(s.substr(i, j - i));
+  if (j + 1 < s.size() && (s[j] == '.' || s[j] == ',') && digit(j + 1)) {
+    num += '.';
+    for (++j; digit(j); ++j) num += s[j];
+  }
+  double v = 0;
+  if (std::from_chars(num.data(), num.data() + num.size(), v).ec != std::errc()) return std::nullopt;
+  *end = j;
+  return v;
+}
+
+}  // namespace
+
+std::optional<std::pair<double, double>> FindVisibleRating(std::string_view s) {
+  static constexpr std::string_view kStars[] = {"\xE2\x98\x85", "\xE2\x98\x86"};  // ★ ☆
+  static constexpr std::string_view kOf[] = {"/", "out of", "von", "sur", "из", "na", "de"};
+  auto skip_space = [&](std::size_t k) { return k < s.size() && s[k] == ' ' ? k + 1 : k; };
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    std::size_t end = 0;
+    const auto value = RatingNumberAt(s, i, &end);
+    if (!value) continue;
+    // "4.5 out of 5", "4,5/5"
+    const std::size_t after = skip_space(end);
+    for (std::string_view of : kOf) {
+      if (s.substr(after, of.size()) != of) continue;
+      std::size_t scale_end = 0;
+      const std::size_t at = skip_space(after + of.size());
+      const auto scale = RatingNumberAt(s, at, &scale_end);
+      const bool followed = scale_end < s.size() && (s[scale_end] == '/' || s[scale_end] == '.' || s[scale_end] == ',') &&
+                            scale_end + 1 < s.size() && s[scale_end + 1] >= '0' && s[scale_end + 1] <= '9';
+      if (scale && !followed && (*scale == 5 || *scale == 10 || *scale == 100) && *value <= *scale)
+        return std::make_pair(*value, *scale);
+    }
+    // "★ 4.5"
+    std::size_t before = i > 0 && s[i - 1] == ' ' ? i - 1 : i;
+    for (std::string_view star : kStars)
+      if (before >= star.size() && s.substr(before - star.size(), star.size()) == star && *value <= 5)
+        return std::make_pair(*value, 5.0);
+    i = end - 1;
+  }
+  return std::nullopt;
+}
+
+namespace {
+
 const SdItem* MainAggregateRating(const StructuredData& sd) {
   for (const SdItem* product : sd.FindAll("Product"))
     if (const SdItem* rating = product->Item("aggregateRating")) return rating;
@@ -182,6 +235,11 @@ ReviewFacts ExtractReviews(const html::Document& doc, const StructuredData& sd, 
   // PageMentions reads the text with a break at every text node, so texts set side by side by CSS
   // ("<span>Reviews</span><span>No reviews yet</span>" in a flex row) do not run together.
   f.no_reviews_text = PageMentions(doc, ctx, "no_reviews");
+  std::string storage;
+  if (const auto shown = FindVisibleRating(FoldedVisibleText(doc, ctx, &storage))) {
+    f.visible_rating_value = shown->first;
+    f.visible_rating_scale = shown->second;
+  }
   return f;
 }
 

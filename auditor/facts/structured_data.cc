@@ -135,7 +135,7 @@ std::string_view StringOf(const rapidjson::Value& v) { return {v.GetString(), v.
 // frames below hold (into items and property vectors) stay valid.
 class JsonLdConverter {
  public:
-  explicit JsonLdConverter(std::size_t max_depth) : max_depth_(max_depth) {}
+  JsonLdConverter(std::size_t max_depth, std::size_t block) : max_depth_(max_depth), block_(block) {}
 
   // Appends the items of `root` (object or array, @graph flattened) to `out`.
   void ConvertTopLevel(const rapidjson::Value& root, std::vector<std::shared_ptr<SdItem>>* out) {
@@ -222,6 +222,7 @@ class JsonLdConverter {
     }
     auto item = std::make_shared<SdItem>();
     item->source = "json-ld";
+    item->block = block_;
     if (const auto type = cur->FindMember("@type"); type != cur->MemberEnd()) {
       if (type->value.IsString()) {
         item->types.push_back(ShortName(StringOf(type->value)));
@@ -266,6 +267,7 @@ class JsonLdConverter {
   }
 
   std::size_t max_depth_;
+  std::size_t block_;  // the <script> block number every item of this conversion gets
   std::vector<Frame> stack_;
   bool cut_ = false;
 };
@@ -301,7 +303,7 @@ void ExtractJsonLd(const GumboNode* script, std::size_t block, const ExtractOpti
     sd->errors.push_back({"json-ld", label + "the top level is neither an object nor an array"});
     return;
   }
-  JsonLdConverter converter(options.max_sd_depth);
+  JsonLdConverter converter(options.max_sd_depth, block);
   converter.ConvertTopLevel(d, &sd->items);
   if (converter.cut())
     sd->errors.push_back({"json-ld", label + "values nested deeper than " + std::to_string(options.max_sd_depth) +
@@ -433,6 +435,8 @@ void ExtractMicrodata(const html::Document& doc, const Context& ctx, const Extra
     }
     auto item = std::make_shared<SdItem>();
     item->source = "microdata";
+    // Nested items take their top-level item's number; a stray itemprop item counts as top-level.
+    item->block = parent != nullptr && !names.empty() ? parent->block : ++sd->microdata_items;
     for (const std::string& type : SplitSpaces(html::AttrOr(n, "itemtype"))) item->types.push_back(ShortName(type));
     item->id = std::string(text::Trim(html::AttrOr(n, "itemid")));
     scopes.push_back(Scope{depth, item.get()});

@@ -308,6 +308,18 @@ void WriteFacts(Out<W>& o, const facts::PageFacts& f) {
     o.End();
   }
   o.EndArray();
+  o.UInt("microdata_items", sd.microdata_items);
+  o.BeginArray("issues");
+  for (const auto& issue : sd.issues) {
+    o.Begin();
+    o.Str("severity", issue.severity);
+    o.Str("type", issue.type);
+    o.Str("property", issue.property);
+    o.Str("where", issue.where);
+    o.Str("message", issue.message);
+    o.End();
+  }
+  o.EndArray();
   o.BeginArray("items");
   for (std::size_t i = 0; i < sd.items.size() && i < 50; ++i) WriteSd(o, *sd.items[i], 0);
   o.EndArray();
@@ -342,6 +354,8 @@ void WriteFacts(Out<W>& o, const facts::PageFacts& f) {
   o.UInt("visible_blocks", rv.visible_blocks);
   o.Bool("has_review_heading", rv.has_review_heading);
   o.Bool("no_reviews_text", rv.no_reviews_text);
+  o.Opt("visible_rating_value", rv.visible_rating_value);
+  o.Opt("visible_rating_scale", rv.visible_rating_scale);
   o.End();
 
   const auto& c = f.commerce;
@@ -353,6 +367,7 @@ void WriteFacts(Out<W>& o, const facts::PageFacts& f) {
   o.Str("availability", c.availability);
   o.UInt("offers", c.offers);
   o.Bool("visible_price", c.visible_price);
+  o.Opt("visible_price_value", c.visible_price_value);
   o.Bool("add_to_cart", c.add_to_cart);
   o.Str("add_to_cart_evidence", c.add_to_cart_evidence);
   o.Bool("buy_now_control", c.buy_now_control);

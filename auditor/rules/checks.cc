@@ -455,6 +455,46 @@ CheckResult StructuredDataErrors(const PageFacts& p, const Options&) {
   return r;
 }
 
+// The validation issues of `severity` (facts/sd_validation.h) as details, "JSON-LD block 2
+// (\"Boots\"): offers.price: \"12,50\" uses a decimal comma ...", at most option max_details of
+// them; `*count` says how many there were. N/A on a page without structured data.
+CheckResult SdIssueDetails(const PageFacts& p, const Options& o, const std::string& severity, std::size_t* count) {
+  *count = 0;
+  if (p.structured_data.items.empty()) return NotApplicable("no structured data");
+  const auto max_details = static_cast<std::size_t>(o.Number("max_details", 30));
+  CheckResult r;
+  for (const facts::SdIssue& i : p.structured_data.issues) {
+    if (i.severity != severity) continue;
+    ++*count;
+    if (r.details.size() < max_details)
+      r.details.push_back(i.where + ": " + (i.property.empty() ? "" : i.property + ": ") + i.message);
+  }
+  return r;
+}
+
+// Fails on any validation error (a required property missing or invalid).
+CheckResult StructuredDataRequired(const PageFacts& p, const Options& o) {
+  std::size_t errors = 0;
+  CheckResult r = SdIssueDetails(p, o, "error", &errors);
+  if (!r.applicable) return r;
+  r.passed = errors == 0;
+  r.display_value = errors == 0 ? "required properties present and valid"
+                                : std::to_string(errors) + (errors == 1 ? " error" : " errors") + " in required properties";
+  return r;
+}
+
+// Passes; warns when recommended properties are missing or markup disagrees with the page.
+CheckResult StructuredDataRecommended(const PageFacts& p, const Options& o) {
+  std::size_t warnings = 0;
+  CheckResult r = SdIssueDetails(p, o, "warning", &warnings);
+  if (!r.applicable) return r;
+  r.passed = true;
+  r.warn = warnings > 0;
+  r.display_value = warnings == 0 ? "recommended properties present"
+                                  : std::to_string(warnings) + (warnings == 1 ? " warning" : " warnings");
+  return r;
+}
+
 CheckResult LinkText(const PageFacts& p, const Options&) {
   const facts::Lexicon& lex = facts::Lexicon::Default();
   CheckResult r;
@@ -775,6 +815,8 @@ const std::vector<CheckInfo>& Checks() {
       {"canonical", Canonical, "meta"},
       {"html-lang", HtmlLang, "meta"},
       {"structured-data-errors", StructuredDataErrors, "structured_data"},
+      {"structured-data-required", StructuredDataRequired, "structured_data.issues"},
+      {"structured-data-recommended", StructuredDataRecommended, "structured_data.issues"},
       {"link-text", LinkText, "links"},
       {"crawlable-anchors", CrawlableAnchors, "links"},
       {"image-alt", ImageAlt, "images"},
