@@ -6,12 +6,12 @@
 // when that folder exists (skipped otherwise).
 #include <benchmark/benchmark.h>
 #include <gumbo.h>
-#include <zlib.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "bench/gunzip_file.h"
 #include "core/progress.h"
 #include "core/text.h"
 #include "pipeline/audit.h"
@@ -26,17 +26,6 @@ std::string ReadAll(const fs::path& p) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
-}
-
-std::string Gunzip(const fs::path& p) {
-  gzFile f = gzopen(p.c_str(), "rb");
-  if (f == nullptr) return {};
-  std::string out;
-  char buf[1 << 16];
-  int n;
-  while ((n = gzread(f, buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
-  gzclose(f);
-  return out;
 }
 
 const std::vector<std::string>& DemoPages() {
@@ -58,7 +47,7 @@ const std::vector<std::string>& CorpusPages() {
     for (const auto& e : fs::directory_iterator(dir)) files.push_back(e.path());
     std::sort(files.begin(), files.end());
     // Gumbo needs UTF-8; the pipeline sanitises before parsing, so the baseline parses the same bytes.
-    for (const auto& f : files) out.push_back(mmaudit::text::SanitizeUtf8(Gunzip(f)));
+    for (const auto& f : files) out.push_back(mmaudit::text::SanitizeUtf8(mmaudit::bench::GunzipFile(f.string())));
     return out;
   }();
   return pages;
