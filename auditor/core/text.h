@@ -80,9 +80,19 @@ std::vector<std::string> SplitTrimmed(std::string_view s, char sep);
 // O(|pattern| * |path|) at worst, never exponential. Used for --include, --exclude, --page-type.
 bool GlobMatch(std::string_view pattern, std::string_view path);
 
+// The position of the first byte of `s` at or after `from` whose value lies in [lo, hi], or
+// s.size() when there is none. `lo` <= `hi` must be ASCII. Eight bytes at a time: for scans that
+// look for rare bytes (digits) in long texts.
+std::size_t FindByteInRange(std::string_view s, std::size_t from, char lo, char hi);
+
 bool StartsWith(std::string_view s, std::string_view prefix);
 // StartsWith with ASCII letters compared case-insensitively ("HTTPS://x" starts with "https://").
 bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix);
 bool EndsWith(std::string_view s, std::string_view suffix);
+// True when `s` and `t` are equal, and when `needle` occurs in `haystack`, with ASCII letters
+// compared case-insensitively: ContainsIgnoreCase(s, cue) == Contains(AsciiLower(s), AsciiLower(cue)),
+// without building the lower-case copies.
+bool EqualsIgnoreCase(std::string_view s, std::string_view t);
+bool ContainsIgnoreCase(std::string_view haystack, std::string_view needle);
 
 }  // namespace mmaudit::text

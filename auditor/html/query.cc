@@ -25,8 +25,12 @@ std::optional<std::string_view> Attr(const GumboNode* n, std::string_view name) 
   const GumboVector& attrs = n->v.element.attributes;
   for (unsigned i = 0; i < attrs.length; ++i) {
     const auto* a = static_cast<const GumboAttribute*>(attrs.data[i]);
-    // Gumbo lower-cases attribute names of HTML elements already.
-    if (name == a->name) return std::string_view(a->value);
+    // Gumbo lower-cases attribute names of HTML elements already. Compared byte by byte, without
+    // measuring a->name first (most names differ in their first byte).
+    const char* an = a->name;
+    std::size_t k = 0;
+    while (k < name.size() && an[k] == name[k]) ++k;
+    if (k == name.size() && an[k] == '\0') return std::string_view(a->value);
   }
   return std::nullopt;
 }
@@ -94,23 +98,18 @@ bool PreviousSiblingIsBlock(const GumboNode* n) {
   return IsBlock(static_cast<const GumboNode*>(parent->v.element.children.data[n->index_within_parent - 1]));
 }
 
-namespace {
-
-bool EqualsIgnoringAsciiCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const char x = a[i] >= 'A' && a[i] <= 'Z' ? static_cast<char>(a[i] + 32) : a[i];
-    if (x != b[i]) return false;
-  }
-  return true;
-}
-
-}  // namespace
-
 bool IsHiddenSelf(const GumboNode* n) {
   if (!IsElement(n)) return false;
-  if (HasAttr(n, "hidden") || EqualsIgnoringAsciiCase(AttrOr(n, "aria-hidden"), "true")) return true;
-  const auto style_attr = Attr(n, "style");
+  // One pass over the attributes (Gumbo keeps only the first of repeated ones).
+  std::optional<std::string_view> style_attr;
+  const GumboVector& attrs = n->v.element.attributes;
+  for (unsigned i = 0; i < attrs.length; ++i) {
+    const auto* a = static_cast<const GumboAttribute*>(attrs.data[i]);
+    const std::string_view name = a->name;
+    if (name == "hidden") return true;
+    if (name == "aria-hidden" && text::EqualsIgnoreCase(a->value, "true")) return true;
+    if (name == "style" && !style_attr) style_attr = a->value;
+  }
   if (!style_attr) return false;
   std::string style = text::AsciiLower(*style_attr);
   std::erase_if(style, [](char c) { return c == ' ' || c == '\t' || c == '\n'; });
