@@ -218,10 +218,11 @@ std::string FoldCase(std::string_view s) {
 
 // Writes into space reserved up front (LowerCodePoint never lengthens a character's UTF-8), ASCII
 // without decoding.
-void AppendFolded(std::string_view s, std::string* out) {
-  const std::size_t old_size = out->size();
-  out->resize(old_size + s.size());
-  char* o = out->data() + old_size;
+namespace {
+
+// Writes FoldCase(s) at `o` and returns its end. `o` may be s.data() itself (folding in place):
+// each character is read before its folded form, never longer, is written at or before it.
+char* FoldInto(std::string_view s, char* o) {
   for (std::size_t i = 0; i < s.size();) {
     std::uint64_t w;
     if (s.size() - i >= 8 && (std::memcpy(&w, s.data() + i, 8), (w & 0x8080808080808080ull) == 0)) {
@@ -250,7 +251,21 @@ void AppendFolded(std::string_view s, std::string* out) {
     }
     i += len;
   }
+  return o;
+}
+
+}  // namespace
+
+void AppendFolded(std::string_view s, std::string* out) {
+  const std::size_t old_size = out->size();
+  out->resize(old_size + s.size());
+  char* o = FoldInto(s, out->data() + old_size);
   out->resize(static_cast<std::size_t>(o - out->data()));
+}
+
+void FoldInPlace(std::string* s) {
+  char* o = FoldInto(*s, s->data());
+  s->resize(static_cast<std::size_t>(o - s->data()));
 }
 
 bool IsValidUtf8(std::string_view s) {

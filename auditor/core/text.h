@@ -53,6 +53,8 @@ std::string AsciiLower(std::string_view s);
 std::string FoldCase(std::string_view s);
 // Appends FoldCase(s) to *out. Folding never makes text longer, so at most s.size() bytes.
 void AppendFolded(std::string_view s, std::string* out);
+// *s = FoldCase(*s), without a copy.
+void FoldInPlace(std::string* s);
 
 // True when `s` is well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
 bool IsValidUtf8(std::string_view s);

@@ -194,6 +194,9 @@ TEST(Text, WordAtATimePathsMatchByteByByteReferences) {
     ASSERT_EQ(CollapseWhitespace(s), reference_collapse(s)) << s;
     ASSERT_EQ(FoldCase(ascii), reference_lower_ascii(ascii)) << ascii;
     ASSERT_EQ(FoldCase(s), folded_by_piece) << s;
+    std::string in_place = s;
+    FoldInPlace(&in_place);
+    ASSERT_EQ(in_place, folded_by_piece) << s;
     std::size_t points = 0;
     for (unsigned char c : s) points += (c & 0xC0) != 0x80;
     ASSERT_EQ(CodePointCount(s), points) << s;

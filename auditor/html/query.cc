@@ -8,9 +8,17 @@
 
 namespace mmaudit::html {
 
-bool IsElement(const GumboNode* n) { return n != nullptr && n->type == GUMBO_NODE_ELEMENT; }
+namespace {
 
-bool Is(const GumboNode* n, GumboTag tag) { return IsElement(n) && n->v.element.tag == tag; }
+// True when the NUL-terminated attribute name `an` is `name`, compared byte by byte without
+// measuring `an` first (most names differ in their first byte).
+bool NameIs(const char* an, std::string_view name) {
+  std::size_t k = 0;
+  while (k < name.size() && an[k] == name[k]) ++k;
+  return k == name.size() && an[k] == '\0';
+}
+
+}  // namespace
 
 std::string TagName(const GumboNode* n) {
   if (!IsElement(n)) return {};
@@ -25,12 +33,8 @@ std::optional<std::string_view> Attr(const GumboNode* n, std::string_view name) 
   const GumboVector& attrs = n->v.element.attributes;
   for (unsigned i = 0; i < attrs.length; ++i) {
     const auto* a = static_cast<const GumboAttribute*>(attrs.data[i]);
-    // Gumbo lower-cases attribute names of HTML elements already. Compared byte by byte, without
-    // measuring a->name first (most names differ in their first byte).
-    const char* an = a->name;
-    std::size_t k = 0;
-    while (k < name.size() && an[k] == name[k]) ++k;
-    if (k == name.size() && an[k] == '\0') return std::string_view(a->value);
+    // Gumbo lower-cases attribute names of HTML elements already.
+    if (NameIs(a->name, name)) return std::string_view(a->value);
   }
   return std::nullopt;
 }
@@ -105,10 +109,9 @@ bool IsHiddenSelf(const GumboNode* n) {
   const GumboVector& attrs = n->v.element.attributes;
   for (unsigned i = 0; i < attrs.length; ++i) {
     const auto* a = static_cast<const GumboAttribute*>(attrs.data[i]);
-    const std::string_view name = a->name;
-    if (name == "hidden") return true;
-    if (name == "aria-hidden" && text::EqualsIgnoreCase(a->value, "true")) return true;
-    if (name == "style" && !style_attr) style_attr = a->value;
+    if (NameIs(a->name, "hidden")) return true;
+    if (NameIs(a->name, "aria-hidden") && text::EqualsIgnoreCase(a->value, "true")) return true;
+    if (NameIs(a->name, "style") && !style_attr) style_attr = a->value;
   }
   if (!style_attr) return false;
   std::string style = text::AsciiLower(*style_attr);
@@ -193,12 +196,15 @@ void ReadVisibleText(const GumboNode* root, std::size_t max_bytes, bool fold, st
     std::string_view piece;
     if (is_text) {
       piece = n->v.text.text;
-      if (fold) {
+      if (sinks.size() > 1) {
+        // With several readings, the piece is collapsed once and appended to each; folded after
+        // collapsing (the two commute), in place, so the text is copied once.
+        text::WhitespaceCollapser::Collapse(piece, &collapsed);
+        if (fold) text::FoldInPlace(&collapsed.body);
+      } else if (fold) {
         folded.clear();
         text::AppendFolded(piece, &folded);
       }
-      // With several readings, the piece is collapsed once and appended to each.
-      if (sinks.size() > 1) text::WhitespaceCollapser::Collapse(fold ? std::string_view(folded) : piece, &collapsed);
     }
     for (VisibleSink& s : sinks) {
       if (s.raw >= max_bytes) continue;
