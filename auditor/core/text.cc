@@ -118,6 +118,31 @@ std::string CollapseWhitespace(std::string_view s) {
   return c.Take();
 }
 
+namespace {
+
+// How far the run loop of WhitespaceCollapser::Append may go from `q` without looking at bytes one
+// by one: past every 8 bytes that hold no control byte, no 0xC2 (a possible U+00A0) and no space
+// but single ones followed by another byte of the 8 (so each stays as it is). Eight bytes at a time.
+const char* SkipPlainText(const char* q, const char* end) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull, kLow7 = ~kHigh;
+  // High bit of every byte of `x` that is 0 (exact, no false positives from borrows).
+  auto zero_bytes = [&](std::uint64_t x) { return ~(((x & kLow7) + kLow7) | x | kLow7); };
+  while (end - q >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, q, 8);
+    const std::uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;  // bytes < 0x20 (and a few false ones)
+    const std::uint64_t nbsp_lead = zero_bytes(w ^ (kOnes * 0xC2));
+    const std::uint64_t spaces = zero_bytes(w ^ (kOnes * 0x20));
+    // A space in the last byte, or two in a row (little-endian: byte i+1 sits 8 bits higher).
+    const std::uint64_t bad_spaces = (spaces & (spaces << 8)) | (spaces & (std::uint64_t{0x80} << 56));
+    if ((below_space | nbsp_lead | bad_spaces) != 0) break;
+    q += 8;
+  }
+  return q;
+}
+
+}  // namespace
+
 // Copies runs of kept bytes whole; a whitespace run only leaves a pending space behind, written
 // before the next kept byte (so nothing is written at the start or the end). A single ' ' between
 // two kept bytes stays as it is, so a run spans whole phrases ("free shipping today"), not words.
@@ -137,6 +162,7 @@ void WhitespaceCollapser::Append(std::string_view s) {
     }
     const char* q = p + 1;
     for (;;) {
+      q = SkipPlainText(q, end);
       if (q >= end) break;
       const unsigned char kind = kind_at(q);
       if (kind == kOther) {
@@ -192,11 +218,24 @@ std::string FoldCase(std::string_view s) {
 
 // Writes into space reserved up front (LowerCodePoint never lengthens a character's UTF-8), ASCII
 // without decoding.
-void AppendFolded(std::string_view s, std::string* out) {
-  const std::size_t old_size = out->size();
-  out->resize(old_size + s.size());
-  char* o = out->data() + old_size;
+namespace {
+
+// Writes FoldCase(s) at `o` and returns its end. `o` may be s.data() itself (folding in place):
+// each character is read before its folded form, never longer, is written at or before it.
+char* FoldInto(std::string_view s, char* o) {
   for (std::size_t i = 0; i < s.size();) {
+    std::uint64_t w;
+    if (s.size() - i >= 8 && (std::memcpy(&w, s.data() + i, 8), (w & 0x8080808080808080ull) == 0)) {
+      // Eight ASCII bytes at once: 0x20 added to each of 'A'..'Z' (no byte carries into the next,
+      // since every byte is below 0x80).
+      constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+      const std::uint64_t at_least_a = w + kOnes * (0x80 - 'A'), above_z = w + kOnes * (0x80 - 'Z' - 1);
+      w |= ((at_least_a & ~above_z) & (kOnes * 0x80)) >> 2;
+      std::memcpy(o, &w, 8);
+      o += 8;
+      i += 8;
+      continue;
+    }
     const auto b = static_cast<unsigned char>(s[i]);
     if (b < 0x80) {  // the common case, without decoding
       *o++ = static_cast<char>(static_cast<unsigned>(b - 'A') < 26u ? b + 32 : b);
@@ -212,7 +251,21 @@ void AppendFolded(std::string_view s, std::string* out) {
     }
     i += len;
   }
+  return o;
+}
+
+}  // namespace
+
+void AppendFolded(std::string_view s, std::string* out) {
+  const std::size_t old_size = out->size();
+  out->resize(old_size + s.size());
+  char* o = FoldInto(s, out->data() + old_size);
   out->resize(static_cast<std::size_t>(o - out->data()));
+}
+
+void FoldInPlace(std::string* s) {
+  char* o = FoldInto(*s, s->data());
+  s->resize(static_cast<std::size_t>(o - s->data()));
 }
 
 bool IsValidUtf8(std::string_view s) {
@@ -261,11 +314,10 @@ std::string SanitizeUtf8(std::string_view s, std::size_t* replaced) {
 std::size_t CodePointCount(std::string_view s) {
   std::size_t n = 0;
   for (std::size_t i = 0; i < s.size();) {
-    if (static_cast<unsigned char>(s[i]) < 0x80) {  // ASCII, the common case, without decoding
-      ++i;
-      ++n;
-      continue;
-    }
+    const std::size_t ascii = AsciiPrefix(s.data() + i, s.data() + s.size());  // without decoding
+    i += ascii;
+    n += ascii;
+    if (i >= s.size()) break;
     std::size_t len;
     DecodeOne(s, i, &len);
     i += len;
@@ -340,6 +392,38 @@ bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
   for (std::size_t i = 0; i < prefix.size(); ++i)
     if (lower(s[i]) != lower(prefix[i])) return false;
   return true;
+}
+
+std::size_t FindByteInRange(std::string_view s, std::size_t from, char lo, char hi) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull, kLow7 = kOnes * 0x7F, kHigh = kOnes * 0x80;
+  const auto l = static_cast<std::uint64_t>(static_cast<unsigned char>(lo));
+  const auto h = static_cast<std::uint64_t>(static_cast<unsigned char>(hi));
+  std::size_t i = from;
+  while (i + 8 <= s.size()) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    // High bit of every byte b with lo <= b <= hi ("hasbetween" on the low 7 bits, bytes with the
+    // high bit set excluded): (127 + hi + 1 - b7) keeps its high bit while b7 <= hi, (b7 + 127 -
+    // (lo - 1)) gets it once b7 >= lo. No byte carries into the next.
+    const std::uint64_t b7 = w & kLow7;
+    const std::uint64_t in_range = (kOnes * (127 + h + 1) - b7) & ~w & (b7 + kOnes * (127 - (l - 1))) & kHigh;
+    if (in_range != 0) break;
+    i += 8;
+  }
+  for (; i < s.size(); ++i)
+    if (s[i] >= lo && s[i] <= hi) return i;
+  return s.size();
+}
+
+bool EqualsIgnoreCase(std::string_view s, std::string_view t) {
+  return s.size() == t.size() && StartsWithIgnoreCase(s, t);
+}
+
+bool ContainsIgnoreCase(std::string_view haystack, std::string_view needle) {
+  if (needle.size() > haystack.size()) return false;
+  for (std::size_t i = 0; i + needle.size() <= haystack.size(); ++i)
+    if (StartsWithIgnoreCase(haystack.substr(i), needle)) return true;
+  return false;
 }
 
 bool StartsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }

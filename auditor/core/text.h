@@ -53,6 +53,8 @@ std::string AsciiLower(std::string_view s);
 std::string FoldCase(std::string_view s);
 // Appends FoldCase(s) to *out. Folding never makes text longer, so at most s.size() bytes.
 void AppendFolded(std::string_view s, std::string* out);
+// *s = FoldCase(*s), without a copy.
+void FoldInPlace(std::string* s);
 
 // True when `s` is well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
 bool IsValidUtf8(std::string_view s);
@@ -80,9 +82,19 @@ std::vector<std::string> SplitTrimmed(std::string_view s, char sep);
 // O(|pattern| * |path|) at worst, never exponential. Used for --include, --exclude, --page-type.
 bool GlobMatch(std::string_view pattern, std::string_view path);
 
+// The position of the first byte of `s` at or after `from` whose value lies in [lo, hi], or
+// s.size() when there is none. `lo` <= `hi` must be ASCII. Eight bytes at a time: for scans that
+// look for rare bytes (digits) in long texts.
+std::size_t FindByteInRange(std::string_view s, std::size_t from, char lo, char hi);
+
 bool StartsWith(std::string_view s, std::string_view prefix);
 // StartsWith with ASCII letters compared case-insensitively ("HTTPS://x" starts with "https://").
 bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix);
 bool EndsWith(std::string_view s, std::string_view suffix);
+// True when `s` and `t` are equal, and when `needle` occurs in `haystack`, with ASCII letters
+// compared case-insensitively: ContainsIgnoreCase(s, cue) == Contains(AsciiLower(s), AsciiLower(cue)),
+// without building the lower-case copies.
+bool EqualsIgnoreCase(std::string_view s, std::string_view t);
+bool ContainsIgnoreCase(std::string_view haystack, std::string_view needle);
 
 }  // namespace mmaudit::text

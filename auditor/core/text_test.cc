@@ -133,5 +133,95 @@ TEST(Text, AppendFoldedAppends) {
   EXPECT_EQ(out, "Keep zażółć i ÿ");
 }
 
+TEST(Text, ComparesIgnoringAsciiCaseWithoutCopies) {
+  EXPECT_TRUE(EqualsIgnoreCase("BUTTON", "button"));
+  EXPECT_TRUE(EqualsIgnoreCase("", ""));
+  EXPECT_FALSE(EqualsIgnoreCase("buttons", "button"));
+  EXPECT_FALSE(EqualsIgnoreCase("ÉTÉ", "été"));  // ASCII letters only, as AsciiLower
+  EXPECT_TRUE(ContainsIgnoreCase("product-Description__body", "description"));
+  EXPECT_TRUE(ContainsIgnoreCase("Spec", "spec"));
+  EXPECT_TRUE(ContainsIgnoreCase("anything", ""));
+  EXPECT_FALSE(ContainsIgnoreCase("spe", "spec"));
+  EXPECT_FALSE(ContainsIgnoreCase("", "a"));
+  // The same answers as lower-casing both sides first.
+  for (std::string_view hay : {"Add-To-Cart", "CART/ADD?id=1", "x", "", "add_to_carT", "ÄddToCart"})
+    for (std::string_view needle : {"cart/add", "add-to-cart", "addtocart", "add_to_cart", "t", ""})
+      EXPECT_EQ(ContainsIgnoreCase(hay, needle), Contains(AsciiLower(hay), AsciiLower(needle))) << hay << " " << needle;
+}
+
+TEST(Text, WordAtATimePathsMatchByteByByteReferences) {
+  // CollapseWhitespace, FoldCase and CodePointCount take 8 ASCII bytes at a time; random texts
+  // over an alphabet dense in spaces, capitals and multi-byte characters must read as a plain
+  // byte-by-byte reading does.
+  auto reference_collapse = [](std::string_view s) {
+    std::string out;
+    bool pending = false;
+    for (std::size_t i = 0; i < s.size();) {
+      const bool nbsp = static_cast<unsigned char>(s[i]) == 0xC2 && i + 1 < s.size() &&
+                        static_cast<unsigned char>(s[i + 1]) == 0xA0;
+      if (nbsp || s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == '\f' || s[i] == '\v') {
+        pending = !out.empty();
+        i += nbsp ? 2 : 1;
+        continue;
+      }
+      if (pending) out += ' ';
+      pending = false;
+      out += s[i++];
+    }
+    return out;
+  };
+  auto reference_lower_ascii = [](std::string_view s) {  // FoldCase on ASCII text
+    std::string out(s);
+    for (char& c : out) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+    return out;
+  };
+  const std::vector<std::string> alphabet = {"a", "Z", "A", "@", "[", "`", "{", " ", " ", "  ", "\t", "\n",
+                                             "\xC2\xA0", "\xC2", "\x01", "\x7F", "é", "Ä", "€", "9"};
+  unsigned seed = 12345;
+  auto next = [&] {
+    seed = seed * 1103515245u + 12345u;
+    return (seed >> 16) & 0x7FFF;
+  };
+  for (int round = 0; round < 20000; ++round) {
+    std::string s, ascii, folded_by_piece;
+    const unsigned len = next() % 40;
+    for (unsigned k = 0; k < len; ++k) {
+      const std::string& piece = alphabet[next() % alphabet.size()];
+      s += piece;
+      if (static_cast<unsigned char>(piece[0]) < 0x80) ascii += piece;
+      folded_by_piece += FoldCase(piece);  // pieces end where characters do (but a lone 0xC2)
+    }
+    ASSERT_EQ(CollapseWhitespace(s), reference_collapse(s)) << s;
+    ASSERT_EQ(FoldCase(ascii), reference_lower_ascii(ascii)) << ascii;
+    ASSERT_EQ(FoldCase(s), folded_by_piece) << s;
+    std::string in_place = s;
+    FoldInPlace(&in_place);
+    ASSERT_EQ(in_place, folded_by_piece) << s;
+    std::size_t points = 0;
+    for (unsigned char c : s) points += (c & 0xC0) != 0x80;
+    ASSERT_EQ(CodePointCount(s), points) << s;
+  }
+}
+
+TEST(Text, FindsTheFirstByteInARange) {
+  EXPECT_EQ(FindByteInRange("no digits here at all, none", 0, '0', '9'), 27u);
+  EXPECT_EQ(FindByteInRange("price: from 129,90", 0, '0', '9'), 12u);
+  EXPECT_EQ(FindByteInRange("12 and 34", 1, '0', '9'), 1u);
+  EXPECT_EQ(FindByteInRange("12 and 34", 2, '0', '9'), 7u);
+  EXPECT_EQ(FindByteInRange("", 0, '0', '9'), 0u);
+  // Every byte value at every offset of a longer text, against a plain scan.
+  for (int lo_hi : {0x3039, 0x2839, 0x0000, 0x7F7F, 0x2020}) {
+    const char lo = static_cast<char>(lo_hi >> 8), hi = static_cast<char>(lo_hi & 0xFF);
+    for (int b = 0; b < 256; ++b)
+      for (std::size_t at = 0; at < 19; ++at) {
+        std::string s(19, 'x');
+        if (lo <= 'x' && 'x' <= hi) s.assign(19, '\xE9');
+        s[at] = static_cast<char>(b);
+        const bool in = static_cast<char>(b) >= lo && static_cast<char>(b) <= hi;
+        EXPECT_EQ(FindByteInRange(s, 0, lo, hi), in ? at : 19u) << b << " at " << at;
+      }
+  }
+}
+
 }  // namespace
 }  // namespace mmaudit::text

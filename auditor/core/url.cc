@@ -123,15 +123,26 @@ std::optional<Parts> Parse(std::string_view u) {
   return parts;
 }
 
-std::optional<std::string> Resolve(std::string_view base, std::string_view ref) {
-  Uri b, r, out;
-  if (!b.Parse(std::string(text::Trim(base)))) return std::nullopt;
-  if (b.get()->scheme.first == nullptr) return std::nullopt;
+struct Resolver::Base {
+  Uri uri;
+};
+
+Resolver::Resolver(std::string_view base) : base_(std::make_unique<Base>()) {
+  if (!base_->uri.Parse(std::string(text::Trim(base))) || base_->uri.get()->scheme.first == nullptr) base_.reset();
+}
+
+Resolver::~Resolver() = default;
+
+std::optional<std::string> Resolver::Resolve(std::string_view ref) const {
+  if (base_ == nullptr) return std::nullopt;
+  Uri r, out;
   if (!r.Parse(std::string(text::Trim(ref)))) return std::nullopt;
-  if (uriAddBaseUriExA(out.get(), r.get(), b.get(), URI_RESOLVE_STRICTLY) != URI_SUCCESS) return std::nullopt;
+  if (uriAddBaseUriExA(out.get(), r.get(), base_->uri.get(), URI_RESOLVE_STRICTLY) != URI_SUCCESS) return std::nullopt;
   out.MarkParsed();
   return Finish(out.get());
 }
+
+std::optional<std::string> Resolve(std::string_view base, std::string_view ref) { return Resolver(base).Resolve(ref); }
 
 std::optional<std::string> Normalize(std::string_view u) {
   Uri uri;

@@ -2,6 +2,7 @@
 // never throw; an unparseable input yields std::nullopt (or false).
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,21 @@ std::optional<Parts> Parse(std::string_view u);
 // scheme and host lower-cased and a default port removed. nullopt when either fails to parse or the
 // result is not absolute. Surrounding whitespace in `ref` is ignored, as browsers do.
 std::optional<std::string> Resolve(std::string_view base, std::string_view ref);
+
+// Resolves many references against one base, parsing the base once: Resolver(base).Resolve(ref)
+// == Resolve(base, ref).
+class Resolver {
+ public:
+  explicit Resolver(std::string_view base);
+  ~Resolver();
+  Resolver(const Resolver&) = delete;
+  Resolver& operator=(const Resolver&) = delete;
+  std::optional<std::string> Resolve(std::string_view ref) const;
+
+ private:
+  struct Base;
+  std::unique_ptr<Base> base_;  // null when `base` is not an absolute URL
+};
 
 // `u` normalised the same way as Resolve does (fragment dropped, case and default port fixed).
 std::optional<std::string> Normalize(std::string_view u);

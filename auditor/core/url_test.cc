@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 namespace mmaudit::url {
 namespace {
 
@@ -64,6 +66,20 @@ TEST(Url, FindsTheRegistrableDomainWithThePublicSuffixList) {
   EXPECT_EQ(RegistrableDomain("cdn.magazin.ru"), "magazin.ru");
   EXPECT_EQ(RegistrableDomain("127.0.0.1"), "127.0.0.1");
   EXPECT_EQ(RegistrableDomain("localhost"), "localhost");
+}
+
+TEST(Url, ResolverParsesTheBaseOnceWithTheSameResults) {
+  const std::vector<std::string> refs = {"../x/./y?q=1#f", "/A/B/../C", "HTTPS://Other.EXAMPLE:443/p", "?only=query",
+                                         "#frag", "", "  sp ace ", "//cdn.example.com/a.js", "../../../../up",
+                                         "caf\xC3\xA9/%7e", "mailto:x@y.z", "https://[::1]:8080/v6"};
+  for (std::string base : {"HTTP://Shop.Example.COM:80/a/B/../c/d.html?x=1#top", "https://example.com",
+                           "relative/only", ""}) {
+    const Resolver resolver(base);
+    for (int pass = 0; pass < 2; ++pass)  // the shared base is not changed by resolving against it
+      for (const std::string& ref : refs) EXPECT_EQ(resolver.Resolve(ref), Resolve(base, ref)) << base << " + " << ref;
+  }
+  EXPECT_EQ(Resolver("https://example.com/a/b").Resolve("../c"), std::optional<std::string>("https://example.com/c"));
+  EXPECT_EQ(Resolver("not a url").Resolve("/x"), std::nullopt);
 }
 
 }  // namespace

@@ -300,16 +300,16 @@ bool IsControl(const GumboNode* n) {
       return type == "submit" || type == "button" || type == "image";
     }
     default:
-      return text::AsciiLower(html::AttrOr(n, "role")) == "button";
+      return text::EqualsIgnoreCase(html::AttrOr(n, "role"), "button");
   }
 }
 
 // True when the lower-case class or id attribute contains one of `cues`.
 bool NamesContain(const GumboNode* n, std::initializer_list<std::string_view> cues) {
   for (std::string_view attr : {"class", "id"}) {
-    const std::string v = text::AsciiLower(html::AttrOr(n, attr));
+    const std::string_view v = html::AttrOr(n, attr);
     for (std::string_view cue : cues)
-      if (text::Contains(v, cue)) return true;
+      if (text::ContainsIgnoreCase(v, cue)) return true;
   }
   return false;
 }
@@ -319,6 +319,8 @@ bool NamesContain(const GumboNode* n, std::initializer_list<std::string_view> cu
 bool IsSpecBox(const GumboNode* n) {
   if (NamesContain(n, {"attributes", "properties"})) return true;
   for (std::string_view attr : {"class", "id"}) {
+    // Removing words never makes a "spec", so most names are settled without a lower-case copy.
+    if (!text::ContainsIgnoreCase(html::AttrOr(n, attr), "spec")) continue;
     std::string v = text::AsciiLower(html::AttrOr(n, attr));
     for (std::string_view word : {"special", "perspective", "inspect", "respect"})
       for (std::size_t pos = v.find(word); pos != std::string::npos; pos = v.find(word, pos))
@@ -346,6 +348,7 @@ CommerceFacts ExtractCommerce(const html::Document& doc, const StructuredData& s
     f.add_to_cart_evidence = text::Truncate(text::CollapseWhitespace(evidence), kEvidenceCodePoints);
   };
 
+  std::string folded_label;  // of the control label being matched
   std::string labels;  // aria-labels, titles and alts of visible elements (for payment logos)
   int specs_level = 0;                // rank of the "specs" heading whose section we are in; 0 = none
   std::vector<std::size_t> spec_boxes;  // walk depths of open spec containers
@@ -393,25 +396,27 @@ CommerceFacts ExtractCommerce(const html::Document& doc, const StructuredData& s
 
     // Purchase controls.
     if (!IsControl(n)) return html::Visit::kContinue;
-    std::vector<std::string> texts;
-    if (html::Is(n, GUMBO_TAG_INPUT)) texts.emplace_back(html::AttrOr(n, "value"));
-    else texts.push_back(html::BoundedText(n, kControlTextBytes, &budget));  // a label, not a whole card
+    // Each label (the element's text, else an input's value; then aria-label and title) that is
+    // short enough for a button is matched against the cues, in that order.
+    auto consider = [&](std::string_view label) {
+      if (label.empty() || text::CodePointCount(label) > kMaxControlLabel) return;
+      folded_label.clear();
+      text::AppendFolded(label, &folded_label);
+      if (add_to_cart.Matches(folded_label)) cart_found(std::string(label));
+      if (buy_now.Matches(folded_label)) f.buy_now_control = true;
+    };
+    // The element's text comes collapsed already; value, aria-label and title as written.
+    const std::string first = html::Is(n, GUMBO_TAG_INPUT)
+                                  ? text::CollapseWhitespace(html::AttrOr(n, "value"))
+                                  : html::BoundedText(n, kControlTextBytes, &budget);  // a label, not a whole card
     if (html::Is(n, GUMBO_TAG_A)) {
       const std::string_view href = html::AttrOr(n, "href");
-      const std::string lower = text::AsciiLower(href);
-      if (text::Contains(lower, "add-to-cart=") || text::Contains(lower, "cart/add"))
-        cart_found(texts.front().empty() ? std::string(href) : texts.front());
+      if (text::ContainsIgnoreCase(href, "add-to-cart=") || text::ContainsIgnoreCase(href, "cart/add"))
+        cart_found(first.empty() ? std::string(href) : first);
     }
-    if (aria) texts.emplace_back(*aria);
-    if (title) texts.emplace_back(*title);
-    for (std::size_t i = 0; i < texts.size(); ++i) {
-      // The element's text comes collapsed already; value, aria-label and title as written.
-      const std::string label = i == 0 && !html::Is(n, GUMBO_TAG_INPUT) ? texts[i] : text::CollapseWhitespace(texts[i]);
-      if (label.empty() || text::CodePointCount(label) > kMaxControlLabel) continue;
-      const std::string folded = text::FoldCase(label);
-      if (add_to_cart.Matches(folded)) cart_found(label);
-      if (buy_now.Matches(folded)) f.buy_now_control = true;
-    }
+    consider(first);
+    if (aria) consider(text::CollapseWhitespace(*aria));
+    if (title) consider(text::CollapseWhitespace(*title));
     return html::Visit::kContinue;
   });
 

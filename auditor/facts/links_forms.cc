@@ -60,6 +60,7 @@ const char* LinkKindName(LinkKind k) {
 LinkFacts ExtractLinks(const html::Document& doc, const Context& ctx) {
   LinkFacts f;
   const auto page = url::Parse(ctx.base_url);
+  const url::Resolver resolver(ctx.base_url);
   html::Walk(doc.root(), [&](const GumboNode* n, std::size_t) {
     if (html::Is(n, GUMBO_TAG_TEMPLATE)) return html::Visit::kSkipChildren;
     if (!(html::Is(n, GUMBO_TAG_A) || html::Is(n, GUMBO_TAG_AREA)) || !html::HasAttr(n, "href"))
@@ -88,7 +89,7 @@ LinkFacts ExtractLinks(const html::Document& doc, const Context& ctx) {
     } else if (!scheme.empty() && scheme != "http" && scheme != "https") {
       l.kind = LinkKind::kOther;
       l.href = raw;
-    } else if (auto resolved = url::Resolve(ctx.base_url, raw)) {
+    } else if (auto resolved = resolver.Resolve(raw)) {
       l.href = *resolved;
       const auto parts = url::Parse(*resolved);
       if (parts && IsMapsUrl(*parts)) {

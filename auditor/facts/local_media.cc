@@ -33,7 +33,8 @@ void FindPhones(std::string_view s, std::vector<std::string>* out) {
   }();
   std::size_t i = 0;
   while (i < s.size()) {
-    while (i < s.size() && !kStarts[static_cast<unsigned char>(s[i])]) ++i;
+    for (i = text::FindByteInRange(s, i, '(', '9'); i < s.size() && !kStarts[static_cast<unsigned char>(s[i])];)
+      i = text::FindByteInRange(s, i + 1, '(', '9');  // '(' .. '9' holds every start byte
     if (i == s.size()) break;
     const bool boundary = i == 0 || !(IsDigit(s[i - 1]) || (s[i - 1] >= 'A' && s[i - 1] <= 'z'));
     if (!boundary) {

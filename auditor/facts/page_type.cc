@@ -307,8 +307,7 @@ std::size_t CountPrices(std::string_view s) {
       if (token(k).size() <= end) try_at(end - token(k).size(), k);
     }
   };
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (!IsDigit(s[i])) continue;
+  for (std::size_t i = text::FindByteInRange(s, 0, '0', '9'); i < s.size(); i = text::FindByteInRange(s, i + 1, '0', '9')) {
     const std::size_t run = i;
     while (i + 1 < s.size() && IsDigit(s[i + 1])) ++i;
     ending_before(run);

@@ -8,9 +8,17 @@
 
 namespace mmaudit::html {
 
-bool IsElement(const GumboNode* n) { return n != nullptr && n->type == GUMBO_NODE_ELEMENT; }
+namespace {
 
-bool Is(const GumboNode* n, GumboTag tag) { return IsElement(n) && n->v.element.tag == tag; }
+// True when the NUL-terminated attribute name `an` is `name`, compared byte by byte without
+// measuring `an` first (most names differ in their first byte).
+bool NameIs(const char* an, std::string_view name) {
+  std::size_t k = 0;
+  while (k < name.size() && an[k] == name[k]) ++k;
+  return k == name.size() && an[k] == '\0';
+}
+
+}  // namespace
 
 std::string TagName(const GumboNode* n) {
   if (!IsElement(n)) return {};
@@ -26,7 +34,7 @@ std::optional<std::string_view> Attr(const GumboNode* n, std::string_view name) 
   for (unsigned i = 0; i < attrs.length; ++i) {
     const auto* a = static_cast<const GumboAttribute*>(attrs.data[i]);
     // Gumbo lower-cases attribute names of HTML elements already.
-    if (name == a->name) return std::string_view(a->value);
+    if (NameIs(a->name, name)) return std::string_view(a->value);
   }
   return std::nullopt;
 }
@@ -94,23 +102,17 @@ bool PreviousSiblingIsBlock(const GumboNode* n) {
   return IsBlock(static_cast<const GumboNode*>(parent->v.element.children.data[n->index_within_parent - 1]));
 }
 
-namespace {
-
-bool EqualsIgnoringAsciiCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const char x = a[i] >= 'A' && a[i] <= 'Z' ? static_cast<char>(a[i] + 32) : a[i];
-    if (x != b[i]) return false;
-  }
-  return true;
-}
-
-}  // namespace
-
 bool IsHiddenSelf(const GumboNode* n) {
   if (!IsElement(n)) return false;
-  if (HasAttr(n, "hidden") || EqualsIgnoringAsciiCase(AttrOr(n, "aria-hidden"), "true")) return true;
-  const auto style_attr = Attr(n, "style");
+  // One pass over the attributes (Gumbo keeps only the first of repeated ones).
+  std::optional<std::string_view> style_attr;
+  const GumboVector& attrs = n->v.element.attributes;
+  for (unsigned i = 0; i < attrs.length; ++i) {
+    const auto* a = static_cast<const GumboAttribute*>(attrs.data[i]);
+    if (NameIs(a->name, "hidden")) return true;
+    if (NameIs(a->name, "aria-hidden") && text::EqualsIgnoreCase(a->value, "true")) return true;
+    if (NameIs(a->name, "style") && !style_attr) style_attr = a->value;
+  }
   if (!style_attr) return false;
   std::string style = text::AsciiLower(*style_attr);
   std::erase_if(style, [](char c) { return c == ' ' || c == '\t' || c == '\n'; });
@@ -194,12 +196,15 @@ void ReadVisibleText(const GumboNode* root, std::size_t max_bytes, bool fold, st
     std::string_view piece;
     if (is_text) {
       piece = n->v.text.text;
-      if (fold) {
+      if (sinks.size() > 1) {
+        // With several readings, the piece is collapsed once and appended to each; folded after
+        // collapsing (the two commute), in place, so the text is copied once.
+        text::WhitespaceCollapser::Collapse(piece, &collapsed);
+        if (fold) text::FoldInPlace(&collapsed.body);
+      } else if (fold) {
         folded.clear();
         text::AppendFolded(piece, &folded);
       }
-      // With several readings, the piece is collapsed once and appended to each.
-      if (sinks.size() > 1) text::WhitespaceCollapser::Collapse(fold ? std::string_view(folded) : piece, &collapsed);
     }
     for (VisibleSink& s : sinks) {
       if (s.raw >= max_bytes) continue;

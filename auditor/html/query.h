@@ -12,9 +12,10 @@
 
 namespace mmaudit::html {
 
-bool IsElement(const GumboNode* n);
+// Inline: every walk asks these of every node.
+inline bool IsElement(const GumboNode* n) { return n != nullptr && n->type == GUMBO_NODE_ELEMENT; }
 // True when `n` is an element with tag `tag` (a GumboTag, so unknown tags need TagName()).
-bool Is(const GumboNode* n, GumboTag tag);
+inline bool Is(const GumboNode* n, GumboTag tag) { return IsElement(n) && n->v.element.tag == tag; }
 // The lower-case tag name, also for tags Gumbo does not know (e.g. "product-card").
 std::string TagName(const GumboNode* n);
 

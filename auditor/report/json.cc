@@ -1,9 +1,12 @@
-#include <rapidjson/filewritestream.h>
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string_view>
 #include <cmath>
 #include <map>
 
@@ -12,11 +15,44 @@
 namespace mmaudit::report {
 namespace {
 
-// Writes through either Writer or PrettyWriter with one set of helpers.
+// A rapidjson output stream into a FILE through a buffer, which also takes whole byte ranges at
+// once (FileWriteStream takes them a byte at a time).
+class FileOut {
+ public:
+  typedef char Ch;
+  explicit FileOut(std::FILE* f) : f_(f) {}
+  void Put(char c) {
+    if (used_ == sizeof buffer_) Flush();
+    buffer_[used_++] = c;
+  }
+  void Write(std::string_view bytes) {
+    if (bytes.size() > sizeof buffer_ - used_) {
+      Flush();
+      if (bytes.size() >= sizeof buffer_) {
+        std::fwrite(bytes.data(), 1, bytes.size(), f_);
+        return;
+      }
+    }
+    std::memcpy(buffer_ + used_, bytes.data(), bytes.size());
+    used_ += bytes.size();
+  }
+  void Flush() {
+    if (used_ > 0) std::fwrite(buffer_, 1, used_, f_);
+    used_ = 0;
+  }
+
+ private:
+  std::FILE* f_;
+  std::size_t used_ = 0;
+  char buffer_[1 << 16];
+};
+
+// Writes through either Writer or PrettyWriter with one set of helpers. With `raw`, the stream
+// `w` writes to, complete JSON values (RawObject) are copied to it in one piece.
 template <typename W>
 class Out {
  public:
-  explicit Out(W& w) : w_(w) {}
+  explicit Out(W& w, FileOut* raw = nullptr) : w_(w), raw_(raw) {}
   void Key(const char* k) { w_.Key(k); }
   void Str(const std::string& s) { w_.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
   void Str(const char* k, const std::string& s) { Key(k); Str(s); }
@@ -51,7 +87,12 @@ class Out {
   void Null(const char* k) { Key(k); w_.Null(); }
   // Inserts `json`, a complete JSON object, as it is.
   void RawObject(const std::string& json) {
-    w_.RawValue(json.data(), json.size(), rapidjson::kObjectType);
+    if (raw_ == nullptr) {
+      w_.RawValue(json.data(), json.size(), rapidjson::kObjectType);
+      return;
+    }
+    w_.RawValue("", 0, rapidjson::kObjectType);  // what comes before a value: comma, new line, indent
+    raw_->Write(json);
   }
   void StrList(const char* k, const std::vector<std::string>& list) {
     Key(k);
@@ -72,6 +113,7 @@ class Out {
 
  private:
   W& w_;
+  FileOut* raw_;
 };
 
 template <typename W>
@@ -791,8 +833,8 @@ struct TopFinding {
 };
 
 template <typename W>
-void WriteAll(W& w, const AuditResult& r) {
-  Out<W> o(w);
+void WriteAll(W& w, const AuditResult& r, FileOut* raw = nullptr) {
+  Out<W> o(w, raw);
   o.Begin();
   o.Str("schema_version", kSchemaVersion);
   o.Begin("tool");
@@ -993,11 +1035,11 @@ bool WriteJsonFile(const AuditResult& result, const std::string& path, std::stri
     *error = "cannot write " + tmp;
     return false;
   }
-  char buffer[1 << 16];
-  rapidjson::FileWriteStream stream(f, buffer, sizeof buffer);
-  rapidjson::PrettyWriter<rapidjson::FileWriteStream> w(stream);
+  const auto stream_storage = std::make_unique<FileOut>(f);
+  FileOut& stream = *stream_storage;
+  rapidjson::PrettyWriter<FileOut> w(stream);
   w.SetIndent(' ', 2);
-  WriteAll(w, result);
+  WriteAll(w, result, &stream);
   stream.Put('\n');
   stream.Flush();
   const bool ok = std::ferror(f) == 0;
