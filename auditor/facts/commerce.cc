@@ -83,28 +83,35 @@ std::optional<std::pair<std::size_t, std::size_t>> FirstPriceMark(std::string_vi
   static constexpr std::string_view kCodes[] = {"zł", "zl", "pln", "eur", "usd", "gbp", "rub", "руб", "р.",
                                                 "грн", "uah", "chf", "czk", "kč", "sek", "nok", "dkk",
                                                 "kr", "huf", "cad", "aud", "brl"};
-  auto has_digit_beside = [&](std::size_t pos, std::size_t len) {
-    const std::size_t before = pos - SpaceBefore(s, pos);
-    const std::size_t after = pos + len + SpaceAt(s, pos + len);
-    return (before > 0 && IsDigit(s[before - 1])) || (after < s.size() && IsDigit(s[after]));
+  // The sign or code ending at `end` (a code must not follow a letter), as (position, length).
+  auto mark_ending_at = [&](std::size_t end) -> std::optional<std::pair<std::size_t, std::size_t>> {
+    const std::string_view head = s.substr(0, end);
+    for (std::string_view sign : kSigns)
+      if (text::EndsWith(head, sign)) return std::make_pair(end - sign.size(), sign.size());
+    for (std::string_view code : kCodes)
+      if (text::EndsWith(head, code) && !LetterBefore(s, end - code.size()))
+        return std::make_pair(end - code.size(), code.size());
+    return std::nullopt;
   };
-  std::optional<std::pair<std::size_t, std::size_t>> best;
-  auto consider = [&](std::size_t pos, std::size_t len) {
-    if (!best || pos < best->first) best = std::make_pair(pos, len);
+  // The sign or code starting at `pos` (a code must not run into a letter).
+  auto mark_starting_at = [&](std::size_t pos) -> std::optional<std::pair<std::size_t, std::size_t>> {
+    const std::string_view tail = s.substr(pos);
+    for (std::string_view sign : kSigns)
+      if (text::StartsWith(tail, sign)) return std::make_pair(pos, sign.size());
+    for (std::string_view code : kCodes)
+      if (text::StartsWith(tail, code) && !LetterAt(s, pos + code.size())) return std::make_pair(pos, code.size());
+    return std::nullopt;
   };
-  for (std::string_view sign : kSigns)
-    for (std::size_t pos = s.find(sign); pos != std::string_view::npos; pos = s.find(sign, pos + 1))
-      if (has_digit_beside(pos, sign.size())) {
-        consider(pos, sign.size());
-        break;
-      }
-  for (std::string_view code : kCodes)
-    for (std::size_t pos = s.find(code); pos != std::string_view::npos; pos = s.find(code, pos + 1))
-      if (!LetterBefore(s, pos) && !LetterAt(s, pos + code.size()) && has_digit_beside(pos, code.size())) {
-        consider(pos, code.size());
-        break;
-      }
-  return best;
+  // A mark has a digit beside it, so only the edges of digit runs need looking at, in text order:
+  // the first run with a mark just before or after it holds the earliest mark.
+  for (std::size_t i = text::FindByteInRange(s, 0, '0', '9'); i < s.size(); i = text::FindByteInRange(s, i, '0', '9')) {
+    std::size_t j = i;
+    while (j < s.size() && IsDigit(s[j])) ++j;
+    if (auto m = mark_ending_at(i - SpaceBefore(s, i))) return m;
+    if (auto m = mark_starting_at(j + SpaceAt(s, j))) return m;
+    i = j;
+  }
+  return std::nullopt;
 }
 
 std::optional<double> ParsePrice(std::string_view s);

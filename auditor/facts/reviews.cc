@@ -138,7 +138,8 @@ std::optional<std::pair<double, double>> FindVisibleRating(std::string_view s) {
   static constexpr std::string_view kStars[] = {"\xE2\x98\x85", "\xE2\x98\x86"};  // ★ ☆
   static constexpr std::string_view kOf[] = {"/", "out of", "von", "sur", "из", "na", "de"};
   auto skip_space = [&](std::size_t k) { return k < s.size() && s[k] == ' ' ? k + 1 : k; };
-  for (std::size_t i = 0; i < s.size(); ++i) {
+  for (std::size_t i = text::FindByteInRange(s, 0, '0', '9'); i < s.size();
+       i = text::FindByteInRange(s, i + 1, '0', '9')) {
     std::size_t end = 0;
     const auto value = RatingNumberAt(s, i, &end);
     if (!value) continue;
