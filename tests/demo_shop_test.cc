@@ -2,6 +2,9 @@
 // rules, JSON. The JSON must match fixtures/shops/demo/expected.json and the report schema, and the
 // server must have seen no order placed.
 #include <gtest/gtest.h>
+#include <rapidjson/writer.h>
+#include <set>
+#include <functional>
 #include <rapidjson/document.h>
 #include <rapidjson/schema.h>
 #include <rapidjson/stringbuffer.h>
@@ -29,6 +32,11 @@ class DemoShop : public ::testing::Test {
     std::vector<std::string> urls;
     for (std::string line; std::getline(pages, line);)
       if (!text::Trim(line).empty()) urls.push_back(server->Url(std::string(text::Trim(line))));
+    urls_ = new std::vector<std::string>(std::move(urls));
+    json = new std::string(Audit(/*measure_load=*/true));
+  }
+  // The demo's pages audited as `mmaudit audit --no-crawl --checkout-ignore-robots` does.
+  static std::string Audit(bool measure_load) {
     pipeline::AuditOptions options;
     options.device = *fetch::FindDevice("moto-g-power");
     options.fetch.user_agent = options.device.user_agent;
@@ -36,19 +44,56 @@ class DemoShop : public ::testing::Test {
     options.crawl.follow_links = false;  // exactly the listed pages, as `mmaudit audit --no-crawl`
     options.crawl.use_sitemaps = false;
     options.checkout_ignore_robots = true;  // as ci/demo: the demo's robots.txt keeps crawlers out of the checkout
+    options.measure_load = measure_load;
     NullProgress progress;
-    json = new std::string(report::ToJson(pipeline::AuditSite(urls, options, progress)));
+    return report::ToJson(pipeline::AuditSite(*urls_, options, progress));
   }
   static void TearDownTestSuite() {
     delete server;
     delete json;
+    delete urls_;
   }
 
   static testing::FixtureServer* server;
   static std::string* json;
+  static std::vector<std::string>* urls_;
 };
 testing::FixtureServer* DemoShop::server = nullptr;
 std::string* DemoShop::json = nullptr;
+std::vector<std::string>* DemoShop::urls_ = nullptr;
+
+// `json` with the members that measure time removed at any depth: when the report was written,
+// how long things took, and the measured value of findings in ms (the server's response time).
+// Everything else must come out the same from the same site.
+std::string WithoutTimings(const std::string& json) {
+  rapidjson::Document d;
+  d.Parse(json.c_str());
+  if (d.HasParseError()) return "not JSON";
+  static const std::set<std::string> kTimings = {"generated_at", "duration_ms", "ttfb_ms", "total_ms", "walk_ms"};
+  std::function<void(rapidjson::Value&)> strip = [&](rapidjson::Value& v) {
+    if (v.IsObject()) {
+      if (v.HasMember("unit") && v["unit"].IsString() && std::string(v["unit"].GetString()) == "ms") {
+        v.RemoveMember("value");
+        v.RemoveMember("display_value");
+      }
+      for (auto m = v.MemberBegin(); m != v.MemberEnd();) {
+        if (kTimings.count(m->name.GetString())) {
+          m = v.EraseMember(m);
+        } else {
+          strip(m->value);
+          ++m;
+        }
+      }
+    } else if (v.IsArray()) {
+      for (auto& e : v.GetArray()) strip(e);
+    }
+  };
+  strip(d);
+  rapidjson::StringBuffer out;
+  rapidjson::Writer<rapidjson::StringBuffer> w(out);
+  d.Accept(w);
+  return out.GetString();
+}
 
 // The page object with its findings re-keyed by rule id, so expectations can name rules.
 rapidjson::Value Keyed(const rapidjson::Value& page, rapidjson::Document::AllocatorType& a) {
@@ -90,6 +135,19 @@ TEST_F(DemoShop, FetchesEveryPageAsAPhoneAndPlacesNoOrder) {
     EXPECT_NE(r.user_agent.find("Mobile"), std::string::npos);
   }
   EXPECT_TRUE(server->OrderAttempts().empty());
+}
+
+TEST_F(DemoShop, TheSameSiteGivesTheSameJsonButForTimings) {
+  // Without the load measurement, whose simulated times start from measured server times.
+  const std::string first = WithoutTimings(Audit(/*measure_load=*/false));
+  const std::string second = WithoutTimings(Audit(/*measure_load=*/false));
+  ASSERT_GT(first.size(), 10000u);
+  if (first != second) {
+    std::size_t i = 0;
+    while (i < first.size() && i < second.size() && first[i] == second[i]) ++i;
+    const std::size_t from = i > 200 ? i - 200 : 0;
+    FAIL() << "the reports differ at byte " << i << ":\n" << first.substr(from, 400) << "\n---\n" << second.substr(from, 400);
+  }
 }
 
 TEST_F(DemoShop, ReportJsonValidatesAgainstTheSchema) { EXPECT_EQ(testing::ReportSchemaError(*json), ""); }
