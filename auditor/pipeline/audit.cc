@@ -60,10 +60,8 @@ std::unique_ptr<fetch::ResourceLoader> NewResourceLoader(const AuditOptions& opt
 }
 
 void MeasurePageLoad(facts::PageFacts* page, const AuditOptions& options, fetch::ResourceLoader* loader) {
-  if (!page->parsed) {
-    page->performance.not_measured_reason = "the page was not audited";
-  } else if (page->http.from_file) {
-    page->performance.not_measured_reason = "a saved page audited offline: its resources are not fetched";
+  if (std::string why = NotMeasurableReason(*page); !why.empty()) {
+    page->performance.not_measured_reason = std::move(why);
   } else if (loader == nullptr) {
     page->performance.not_measured_reason = "resources not fetched (--no-resources)";
   } else {

@@ -88,17 +88,17 @@ void DropUnused(const std::vector<std::string>& hooks, const std::string& font_d
 
 }  // namespace
 
+std::string NotMeasurableReason(const facts::PageFacts& page) {
+  if (!page.parsed) return "the page was not audited";
+  if (page.http.from_file) return "a saved page audited offline: its resources are not fetched";
+  return {};
+}
+
 void MeasureLoad(facts::PageFacts* page, fetch::ResourceLoader& loader, const LoadOptions& options) {
   facts::PagePerformance& perf = page->performance;
   perf = facts::PagePerformance{};
-  if (!page->parsed) {
-    perf.not_measured_reason = "the page was not audited";
-    return;
-  }
-  if (page->http.from_file) {
-    perf.not_measured_reason = "a saved page audited offline: its resources are not fetched";
-    return;
-  }
+  perf.not_measured_reason = NotMeasurableReason(*page);
+  if (!perf.not_measured_reason.empty()) return;
   std::vector<facts::ResourceRef> refs = std::move(page->subresources);
   page->subresources.clear();
   if (refs.size() > options.max_resources) {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 
 #include "facts/page_facts.h"
 #include "fetch/devices.h"
@@ -22,6 +23,10 @@ struct LoadOptions {
   int max_import_depth = 4;              // @import chains followed this deep
   long budget_ms = 60'000;               // no further round of fetches (imports, fonts, CSS images) after this
 };
+
+// Why the load of `page` cannot be measured whatever the options: "" for a parsed page that was
+// fetched; else the reason the report gives (a page that was not audited, a saved page).
+std::string NotMeasurableReason(const facts::PageFacts& page);
 
 // Fills page->performance for a parsed page (page->parsed) and sets `measured`. A resource that
 // cannot be fetched is a record with its error and the run goes on. Never throws. `loader` is
