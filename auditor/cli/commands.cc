@@ -19,6 +19,7 @@
 #include "report/summary.h"
 #include "rules/catalogue.h"
 #include "rules/checks.h"
+#include "rules/site.h"
 
 namespace po = boost::program_options;
 
@@ -87,6 +88,9 @@ po::options_description AuditOptions() {
       ("budget", po::value<std::string>(), "check every page against a Lighthouse budget.json (resource sizes in KiB, "
        "request counts, simulated timings in ms)")
       ("max-resources", po::value<std::size_t>()->default_value(400), "weigh at most N subresources per page")
+      ("server-time-ms", po::value<double>(),
+       "simulate every server as answering in MS instead of the measured times, so the report depends only on the "
+       "site's bytes (reproducible JSON for CI)")
       ("quiet,q", "print only errors (also when the CI environment variable is true)");
   return o;
 }
@@ -158,6 +162,11 @@ int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
   }
   options.measure_load = vm.count("no-resources") == 0;
   options.max_resources = vm["max-resources"].as<std::size_t>();
+  if (vm.count("server-time-ms")) {
+    const double ms = vm["server-time-ms"].as<double>();
+    if (!(ms >= 0 && ms <= 60'000)) throw UsageError("--server-time-ms must be between 0 and 60000");
+    options.server_time_ms = ms;
+  }
   if (vm.count("budget")) {
     if (!options.measure_load) throw UsageError("--budget needs the resources: drop --no-resources");
     std::string error;
@@ -184,6 +193,8 @@ int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
   if (vm.count("rules-dir")) {
     std::string error;
     if (!rules::LoadCatalogueDir(vm["rules-dir"].as<std::string>(), &options.catalogue, &error))
+      throw UsageError(error);
+    if (!rules::LoadCategoriesFromDir(vm["rules-dir"].as<std::string>(), &options.categories, &error))
       throw UsageError(error);
     options.rules_source = vm["rules-dir"].as<std::string>();
   } else {
@@ -273,6 +284,7 @@ int RunRules(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
   if (vm.count("checks")) {
     for (const auto& c : rules::Checks()) out << c.name << "  (reads: " << c.needs << ")\n";
     for (const auto& c : rules::CheckoutChecks()) out << c.name << "  (scope checkout; reads: " << c.needs << ")\n";
+    for (const auto& c : rules::SiteChecks()) out << c.name << "  (scope site; reads: " << c.needs << ")\n";
     return pipeline::kExitOk;
   }
   rules::Catalogue catalogue;

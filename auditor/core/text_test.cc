@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <string>
 #include <vector>
 
@@ -74,14 +73,14 @@ TEST(GlobMatch, MatchesStarsAndQuestionMarksOverTheWholePath) {
   for (const Case& c : cases) EXPECT_EQ(GlobMatch(c.pattern, c.path), c.match) << c.pattern << " ~ " << c.path;
 }
 
-TEST(GlobMatch, FinishesAPathologicalPatternQuickly) {
+// A backtracking matcher would need longer than the age of the universe for these; a linear one
+// answers at once. Not timed here (speed targets live in bench/): a regression runs into ctest's
+// timeout instead.
+TEST(GlobMatch, FinishesAPathologicalPattern) {
   const std::string path(200'000, 'a');
-  const auto start = std::chrono::steady_clock::now();
   EXPECT_FALSE(GlobMatch("*a*a*a*a*a*b", path));
   EXPECT_FALSE(GlobMatch("*a*a*a*a*a*a*a*a*a*a*a*a*b", path));
   EXPECT_TRUE(GlobMatch("*a*a*a*a*a*a", path));
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
-  EXPECT_LT(ms.count(), 2000);
 }
 
 // Appending pieces one by one collapses like collapsing their concatenation.

@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
-#include <chrono>
 #include <set>
 #include <string>
 #include <string_view>
@@ -674,18 +673,18 @@ TEST(CheckoutControls, JudgingAControlThatIsNotThereIsUnsure) {
   EXPECT_EQ(JudgeActivation(page, 0).rule, "no-such-control");
 }
 
-TEST(CheckoutControls, HostileNestingStaysFastAndFindsTheButton) {
+// 20000 nested elements around the button: the controls are still found and judged (the walks
+// are iterative, so this does not overflow the stack). Its speed is not timed here: a quadratic
+// walk would run into ctest's timeout, and speed targets live in bench/.
+TEST(CheckoutControls, HostileNestingFindsAndJudgesTheButton) {
   std::string html = "<!doctype html><html><body><form method=post action=/checkout/pay>";
   for (int i = 0; i < 20000; ++i) html += "<div class=step>";
   html += "<button>Place order</button>";
   for (int i = 0; i < 20000; ++i) html += "</div>";
   html += "</form></body></html>";
-  const auto start = std::chrono::steady_clock::now();
   const CheckoutPage page = ReadHtml(html);
-  const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   ASSERT_EQ(page.controls.size(), 1u);
   EXPECT_EQ(JudgeActivation(page, 0).safety, Safety::kForbidden);
-  EXPECT_LT(seconds, 10.0);
 }
 
 }  // namespace

@@ -181,6 +181,9 @@ struct PagePerformance {
   CriticalChain chain;
   std::vector<Opportunity> opportunities;  // sorted by ms_saved, then bytes_saved, largest first
   std::vector<BudgetResult> budget;        // empty when no budget file was given or none matched
+  // --server-time-ms: the server response time set by the user, which the simulation and the
+  // server-response-time rule use instead of the measured one; nullopt: measured.
+  std::optional<double> fixed_server_ms;
 };
 
 }  // namespace mmaudit::facts

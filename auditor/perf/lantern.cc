@@ -510,7 +510,8 @@ Graph BuildGraph(const std::vector<ResourceRecord>& records, const PageShape& sh
   g.node_of_record.assign(records.size(), kNoNode);
   if (records.empty()) return g;
   std::map<std::string, double> server;
-  for (auto& [origin, ms] : ServerTimes(records, shape.observed_rtt_ms)) server[origin] = ms;
+  for (auto& [origin, ms] : ServerTimes(records, shape.observed_rtt_ms))
+    server[origin] = shape.server_response_ms ? *shape.server_response_ms : ms;
   std::map<std::string, bool> origin_h2;  // Lantern: the origin's first request decides
   for (const ResourceRecord& r : records)
     if (!Failed(r)) origin_h2.emplace(r.origin, r.http_version == "2");

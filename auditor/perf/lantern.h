@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,9 @@ struct PageShape {
   // The RTT of the network the resources were measured over (0 on loopback or when unknown): it is
   // subtracted from each measured TTFB to leave the server's own response time (see ServerTimes).
   double observed_rtt_ms = 0;
+  // When set, every origin's server response time is this instead of the one measured (ServerTimes),
+  // so the simulated metrics depend only on the bytes: reproducible reports (--server-time-ms).
+  std::optional<double> server_response_ms;
 };
 
 // Main-thread costs in milliseconds on an unthrottled desktop-class CPU; the simulator multiplies

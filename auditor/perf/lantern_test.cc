@@ -121,6 +121,20 @@ TEST(LanternSimulation, TakesTheServerTimeFromTheMeasuredTtfbLessTheConnectionsR
   EXPECT_NEAR(ServerTimes({Document()}, 0)[0].second, 30, 1e-9);
 }
 
+TEST(LanternSimulation, UsesAFixedServerTimeInsteadOfTheMeasuredOneWhenGiven) {
+  // Two fetches of the same page that waited 30 and 400 ms: with a fixed 80 ms server time both
+  // simulate as the measured 230 ms TTFB above did (675 + 80 + 75 = 830).
+  std::vector<ResourceRecord> fast = {Document()}, slow = {Document()};
+  fast[0].wait_ms = 30;
+  slow[0].wait_ms = 400;
+  PageShape shape;
+  shape.server_response_ms = 80;
+  EXPECT_NEAR(Load(fast, Mobile(), NoCpu(), shape).fcp.value_ms, 830, kTolerance);
+  EXPECT_NEAR(Load(slow, Mobile(), NoCpu(), shape).fcp.value_ms, 830, kTolerance);
+  shape.server_response_ms.reset();
+  EXPECT_GT(Load(slow, Mobile(), NoCpu(), shape).fcp.value_ms, Load(fast, Mobile(), NoCpu(), shape).fcp.value_ms);
+}
+
 TEST(LanternSimulation, AddsParseAndFirstPaintOnTheSlowedDownMainThread) {
   // Parse 14 KB at 1 ms/KB = 14 ms × 4 = 56; first paint 1000 elements × 0.01 = 10 ms of layout,
   // slowed by 4 × 0.5 = 20. FCP 780 + 56 + 20 = 856.

@@ -6,6 +6,7 @@
 
 #include "pipeline/load.h"
 #include "rules/scoring.h"
+#include "rules/site.h"
 
 namespace mmaudit::pipeline {
 
@@ -29,16 +30,36 @@ report::AuditResult NewResult(const AuditOptions& o, const char* mode) {
   r.settings.total_timeout_ms = o.fetch.total_timeout_ms;
   r.settings.max_body_bytes = o.fetch.max_body_bytes;
   r.settings.rules_source = o.rules_source;
+  r.settings.server_time_ms = o.server_time_ms;
   r.rules = o.catalogue.rules;
   r.rule_problems = o.catalogue.problems;
   return r;
 }
 
-void Finish(report::AuditResult* r, std::chrono::steady_clock::time_point started) {
-  std::vector<rules::Scores> scores;
-  for (const auto& p : r->pages)
-    if (p.audited) scores.push_back(p.scores);
-  r->site = rules::ScoreSite(scores);
+void EvaluatePage(report::PageResult* page, const AuditOptions& options) {
+  if (!page->audited) {
+    page->scores = rules::ScorePage({});
+    return;
+  }
+  page->findings = rules::EvaluateAll(options.catalogue, page->facts);
+  page->scores = rules::ScorePage(page->findings);
+  const std::string& url = page->facts.http.final_url.empty() ? page->facts.http.requested_url : page->facts.http.final_url;
+  page->outcome = rules::OutcomeOf(options.catalogue, url, page->facts.page_type, page->findings, page->scores);
+}
+
+void Finish(report::AuditResult* r, const AuditOptions& options, std::chrono::steady_clock::time_point started) {
+  std::vector<rules::PageOutcome> outcomes;
+  std::size_t not_audited = 0;
+  for (auto& p : r->pages) {
+    if (p.audited && p.outcome) outcomes.push_back(std::move(*p.outcome));
+    else ++not_audited;
+  }
+  rules::SiteVerdict v =
+      rules::JudgeSite(options.catalogue, options.categories, std::move(outcomes), not_audited, r->checkout_findings);
+  r->site_findings = std::move(v.findings);
+  r->site = std::move(v.scores);
+  r->explanations = std::move(v.explanations);
+  r->categories = options.categories;
   r->duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
 }
 
@@ -60,6 +81,7 @@ std::unique_ptr<fetch::ResourceLoader> NewResourceLoader(const AuditOptions& opt
 }
 
 void MeasurePageLoad(facts::PageFacts* page, const AuditOptions& options, fetch::ResourceLoader* loader) {
+  page->performance.fixed_server_ms = options.server_time_ms;
   if (std::string why = NotMeasurableReason(*page); !why.empty()) {
     page->performance.not_measured_reason = std::move(why);
   } else if (loader == nullptr) {
@@ -69,6 +91,7 @@ void MeasurePageLoad(facts::PageFacts* page, const AuditOptions& options, fetch:
     lo.device = options.device;
     lo.budgets = options.budgets ? &*options.budgets : nullptr;
     lo.max_resources = options.max_resources;
+    lo.server_time_ms = options.server_time_ms;
     MeasureLoad(page, *loader, lo);
   }
   page->subresources.clear();
@@ -83,12 +106,7 @@ report::PageResult AuditResponse(const fetch::Response& response, const AuditOpt
   page.facts = facts::ExtractPage(response, ExtractOptionsFor(options));
   page.audited = page.facts.parsed;
   MeasurePageLoad(&page.facts, options, loader);
-  if (page.audited) {
-    page.findings = rules::EvaluateAll(options.catalogue, page.facts);
-    page.scores = rules::ScorePage(page.findings);
-  } else {
-    page.scores = rules::ScorePage({});
-  }
+  EvaluatePage(&page, options);
   return page;
 }
 
@@ -111,7 +129,7 @@ report::AuditResult AuditFile(const std::string& html, const std::string& base_u
   progress.Finished(base_url, page.audited);
   result.pages.push_back(std::move(page));
   progress.Done();
-  Finish(&result, started);
+  Finish(&result, options, started);
   return result;
 }
 

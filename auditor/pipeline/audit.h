@@ -19,6 +19,7 @@
 #include "pipeline/buyer.h"
 #include "report/result.h"
 #include "rules/catalogue.h"
+#include "rules/categories.h"
 
 namespace mmaudit::pipeline {
 
@@ -26,6 +27,7 @@ struct AuditOptions {
   fetch::Device device;             // identity and viewport (see fetch/devices.h)
   fetch::FetchOptions fetch;        // timeouts and limits; user_agent is taken from `device`
   rules::Catalogue catalogue;       // the rules in force
+  rules::Categories categories = rules::DefaultCategories();  // score categories (rules/categories.json)
   std::string rules_source = "built-in";
   facts::ExtractOptions extract;
   fetch::CrawlOptions crawl;        // for AuditSite; crawl.fetch is overwritten with `fetch`
@@ -46,6 +48,9 @@ struct AuditOptions {
   bool measure_load = true;
   std::optional<perf::Budgets> budgets;  // --budget: a Lighthouse budget.json
   std::size_t max_resources = 400;       // per page
+  // --server-time-ms: the server response time the load simulation uses for every origin instead of
+  // the measured ones, so that the report depends only on the site's bytes (reproducible JSON).
+  std::optional<double> server_time_ms;
 };
 
 // Audits one fetched response: facts, the load measured through `loader` (null: not measured, with
@@ -83,9 +88,13 @@ enum ExitCode : int {
 // kExitOk when at least one page was audited, kExitNothingAudited otherwise.
 int ExitCodeFor(const report::AuditResult& result);
 
-// Shared by the audit entry points: a result with the settings filled in, and the final site
-// scores and duration.
+// Runs the page-scoped rules on an extracted page (when audited) and fills its findings, scores and
+// outcome; a page that was not audited gets empty scores.
+void EvaluatePage(report::PageResult* page, const AuditOptions& options);
+// Shared by the audit entry points: a result with the settings filled in; and at the end the
+// site-scoped rules, the site scores with their traces and explanations (rules/site.h), and the
+// duration.
 report::AuditResult NewResult(const AuditOptions& options, const char* mode);
-void Finish(report::AuditResult* result, std::chrono::steady_clock::time_point started);
+void Finish(report::AuditResult* result, const AuditOptions& options, std::chrono::steady_clock::time_point started);
 
 }  // namespace mmaudit::pipeline

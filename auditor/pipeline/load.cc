@@ -186,6 +186,7 @@ void MeasureLoad(facts::PageFacts* page, fetch::ResourceLoader& loader, const Lo
   shape.element_count = page->meta.element_count;
   shape.inline_script_bytes = page->scripts.inline_bytes;
   for (const auto& s : page->styles.stylesheets) shape.inline_style_bytes += s.inline_bytes;
+  shape.server_response_ms = options.server_time_ms;
   perf::Simulate(records, shape, t, &perf);
 
   perf::OpportunityInputs in;

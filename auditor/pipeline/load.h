@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 
 #include "facts/page_facts.h"
@@ -22,6 +23,9 @@ struct LoadOptions {
   std::size_t max_resources = 400;       // per page, the document excluded; more are left out with a note
   int max_import_depth = 4;              // @import chains followed this deep
   long budget_ms = 60'000;               // no further round of fetches (imports, fonts, CSS images) after this
+  // --server-time-ms: every origin's server response time in the simulation (perf::PageShape);
+  // nullopt: the measured ones.
+  std::optional<double> server_time_ms;
 };
 
 // Why the load of `page` cannot be measured whatever the options: "" for a parsed page that was

@@ -52,12 +52,7 @@ class AuditSink final : public fetch::CrawlSink {
     }
     if (!keep) return out;
     MeasurePageLoad(&page.facts, options_, loader_);
-    if (page.audited) {
-      page.findings = rules::EvaluateAll(options_.catalogue, page.facts);
-      page.scores = rules::ScorePage(page.findings);
-    } else {
-      page.scores = rules::ScorePage({});
-    }
+    EvaluatePage(&page, options_);
     Compact(&page.facts);
     if (store_ != nullptr && store_->ok()) report::StoreAndSlim(&page, store_);
     std::lock_guard<std::mutex> lock(mu_);
@@ -160,7 +155,7 @@ report::AuditResult AuditSite(const std::vector<std::string>& seeds, const Audit
   result.pages = sink.TakePages();
   result.crawl = std::move(site);
   if (options.checkout == "walk" || options.checkout == "inspect") WalkFromBestProduct(options, progress, &result);
-  Finish(&result, started);
+  Finish(&result, options, started);
   return result;
 }
 

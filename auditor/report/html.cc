@@ -374,7 +374,7 @@ void RenderHeader(const Model& m, const std::vector<std::string>& origins, std::
     item("Duration", *d < 1000 ? FormatNumber(*d, 0) + " ms" : FormatNumber(*d / 1000, 1) + " s");
   out += "</dl>\n</div>\n</header>\n";
   out += "<nav class=\"toc\" aria-label=\"Report sections\"><div class=\"wrap\">"
-         "<a href=\"#overview\">Overview</a><a href=\"#top-fixes\">Top fixes</a>" +
+         "<a href=\"#overview\">Overview</a><a href=\"#moments\">Scores explained</a><a href=\"#top-fixes\">Top fixes</a>" +
          std::string(Obj(m.root, "checkout") ? "<a href=\"#checkout\">Checkout</a>" : "") + "<a href=\"#pages\">Pages</a>"
          "<a href=\"#details\">Details</a><a href=\"#errors\">Errors</a></div></nav>\n";
 }
@@ -421,6 +421,109 @@ void RenderOverview(const Model& m, std::string& out) {
     out += "</tbody>\n</table>\n";
   }
   out += "</div>\n</section>\n";
+}
+
+void RenderFinding(const Model& m, const Value* f, std::string& out);
+
+// The title of a rule for a list of fixes or strengths: its failure title for a loss.
+std::string RuleTitle(const Model& m, const std::string& id, bool failing) {
+  const RuleView* rule = FindRule(m, id);
+  std::string title = rule ? (failing ? rule->failure_title : rule->title) : std::string();
+  return title.empty() ? id : title;
+}
+
+// A score trace part in words: "pages (12): 74 × 10", "review-coverage: 42 × 3".
+std::string TracePartText(const Value* part) {
+  const std::string kind = Str(part, "kind");
+  std::string who;
+  if (kind == "pages") {
+    who = "Pages' mean";
+    if (auto n = Num(part, "pages")) who += " (" + Plural(*n, "page", "pages") + ")";
+  } else if (kind == "category") {
+    who = MomentLabel(Str(part, "id"));
+    return "<tr><td>" + who + "</td><td class=\"num\">" + FormatNumber(Num(part, "score").value_or(0), 1) +
+           "</td><td class=\"num\">" + FormatNumber(Num(part, "weight").value_or(0), 2) + "</td></tr>\n";
+  } else {
+    who = (kind == "checkout" ? "Checkout: " : "Site: ") + ("<code>" + Text(Str(part, "id")) + "</code>");
+  }
+  return "<tr><td>" + who + "</td><td class=\"num\">" + FormatNumber(Num(part, "score").value_or(0), 1) +
+         "</td><td class=\"num\">" + FormatNumber(Num(part, "weight").value_or(0), 2) + "</td></tr>\n";
+}
+
+std::string TraceTable(const Value* trace, const std::string& caption) {
+  const Value* parts = Arr(trace, "parts");
+  if (!parts || parts->Empty()) return "";
+  std::string out = "<table class=\"trace\">\n<caption>" + caption + "</caption>\n<thead><tr><th scope=\"col\">Part</th>"
+                    "<th scope=\"col\" class=\"num\">Score</th><th scope=\"col\" class=\"num\">Weight</th></tr></thead>\n<tbody>\n";
+  for (const Value& p : parts->GetArray())
+    if (p.IsObject()) out += TracePartText(&p);
+  out += "</tbody>\n</table>\n";
+  return out;
+}
+
+// Each category's site score in words (summary.explanations), what holds it back, what works, and
+// the trace of how it was computed (summary.score_trace), then the site-scoped findings.
+void RenderExplanations(const Model& m, std::string& out) {
+  const Value* list = Arr(m.summary, "explanations");
+  if (!list || list->Empty()) return;
+  out += "<section id=\"moments\" aria-labelledby=\"moments-h\">\n<h2 id=\"moments-h\">Scores explained</h2>\n"
+         "<p class=\"intro\">Each score is a weighted mean of the pages' scores for the moment and of the findings about the "
+         "whole site (coverage across pages and the checkout). The points after each fix are what the score would gain "
+         "if that rule passed everywhere.</p>\n";
+  std::map<std::string, const Value*> traces;
+  if (const Value* ts = Arr(Obj(m.summary, "score_trace"), "moments"))
+    for (const Value& t : ts->GetArray())
+      if (t.IsObject()) traces[Str(&t, "id")] = &t;
+  out += "<div class=\"explanations\">\n";
+  for (const Value& e : list->GetArray()) {
+    if (!e.IsObject()) continue;
+    const std::string moment = Str(&e, "moment");
+    const auto score = Num(&e, "score");
+    out += "<article class=\"explanation\">\n<h3>" + ScoreChip(score) + " " + MomentLabel(moment) + "</h3>\n";
+    out += "<p>" + Text(Str(&e, "text")) + "</p>\n";
+    if (const Value* losses = Arr(&e, "losses"); losses && !losses->Empty()) {
+      out += "<p class=\"sub\">Fix first:</p>\n<ol class=\"losses\">\n";
+      for (const Value& l : losses->GetArray()) {
+        if (!l.IsObject()) continue;
+        const std::string id = Str(&l, "rule_id");
+        out += "<li>" + Text(RuleTitle(m, id, true));
+        std::string where;
+        if (Str(&l, "kind") == "page") {
+          if (auto below = Num(&l, "pages_below"), of = Num(&l, "pages_applicable"); below && of)
+            where = "below target on " + FormatNumber(*below, 0) + " of " + Plural(*of, "page", "pages");
+        } else if (const std::string dv = Str(&l, "display_value"); !dv.empty()) {
+          where = Clean(dv);
+        }
+        if (!where.empty()) out += " <span class=\"muted\">(" + Text(where) + ")</span>";
+        if (auto pts = Num(&l, "points")) out += " \xe2\x80\x94 <strong>+" + FormatNumber(*pts, 1) + "</strong> points";
+        out += " <code class=\"rule-id\">" + Text(id) + "</code></li>\n";
+      }
+      out += "</ol>\n";
+    }
+    const std::vector<std::string> strengths = StrList(&e, "strengths");
+    if (!strengths.empty()) {
+      out += "<p class=\"sub\">Working well:</p>\n<ul class=\"strengths\">\n";
+      for (const std::string& id : strengths) out += "<li>" + Text(RuleTitle(m, id, false)) + "</li>\n";
+      out += "</ul>\n";
+    }
+    if (auto it = traces.find(moment); it != traces.end()) {
+      const std::string table = TraceTable(it->second, "How " + MomentLabel(moment) + " was computed");
+      if (!table.empty()) out += "<details class=\"trace\"><summary>How this score was computed</summary>\n" + table + "</details>\n";
+    }
+    out += "</article>\n";
+  }
+  out += "</div>\n";
+  if (const Value* overall = Obj(Obj(m.summary, "score_trace"), "overall")) {
+    const std::string table = TraceTable(overall, "The overall score: categories and their weights");
+    if (!table.empty()) out += "<details class=\"trace\"><summary>How the overall score was computed</summary>\n" + table + "</details>\n";
+  }
+  if (const Value* site = Arr(m.root, "site_findings"); site && !site->Empty()) {
+    out += "<h3 id=\"site-findings-h\">Across the site</h3>\n<div class=\"findings\">\n";
+    for (const Value& f : site->GetArray())
+      if (f.IsObject()) RenderFinding(m, &f, out);
+    out += "</div>\n";
+  }
+  out += "</section>\n";
 }
 
 void RenderTopFixes(const Model& m, std::string& out) {
@@ -1181,6 +1284,7 @@ bool RenderHtml(std::string_view report_json, std::string* html, std::string* er
   RenderHeader(m, origins, out);
   out += "<main class=\"wrap\">\n";
   RenderOverview(m, out);
+  RenderExplanations(m, out);
   RenderTopFixes(m, out);
   RenderCheckout(m, out);
   RenderPagesTable(m, out);

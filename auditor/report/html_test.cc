@@ -20,6 +20,7 @@
 #include "report/result.h"
 #include "rules/catalogue.h"
 #include "rules/scoring.h"
+#include "rules/site.h"
 #include "tests/support/test_paths.h"
 
 namespace mmaudit::report {
@@ -60,7 +61,8 @@ std::string ReportJson(const std::vector<std::pair<std::string, std::string>>& p
   result.settings.rules_source = "built-in";
   result.rules = catalogue.rules;
   result.rule_problems = catalogue.problems;
-  std::vector<rules::Scores> scores;
+  std::vector<rules::PageOutcome> outcomes;
+  std::size_t not_audited = 0;
   for (const auto& [url, fixture] : pages) {
     PageResult page;
     page.facts = facts::ExtractPage(FixtureResponse(url, fixture));
@@ -68,7 +70,7 @@ std::string ReportJson(const std::vector<std::pair<std::string, std::string>>& p
     if (page.audited) {
       page.findings = rules::EvaluateAll(catalogue, page.facts);
       page.scores = rules::ScorePage(page.findings);
-      scores.push_back(page.scores);
+      outcomes.push_back(rules::OutcomeOf(catalogue, url, page.facts.page_type, page.findings, page.scores));
     }
     result.pages.push_back(std::move(page));
   }
@@ -83,7 +85,12 @@ std::string ReportJson(const std::vector<std::pair<std::string, std::string>>& p
     page.audited = false;
     result.pages.push_back(std::move(page));
   }
-  result.site = rules::ScoreSite(scores);
+  not_audited = result.pages.size() - outcomes.size();
+  rules::SiteVerdict verdict = rules::JudgeSite(catalogue, rules::DefaultCategories(), outcomes, not_audited, {});
+  result.site = verdict.scores;
+  result.site_findings = verdict.findings;
+  result.explanations = verdict.explanations;
+  result.categories = rules::DefaultCategories();
   return ToJson(result);
 }
 

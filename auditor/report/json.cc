@@ -130,6 +130,51 @@ void WriteScores(Out<W>& o, const char* key, const rules::Scores& s) {
 }
 
 template <typename W>
+void WriteTrace(Out<W>& o, const rules::ScoreTrace& t) {
+  o.Begin();
+  o.Str("id", t.id);
+  o.Opt("score", t.score);
+  o.BeginArray("parts");
+  for (const rules::TracePart& p : t.parts) {
+    o.Begin();
+    o.Str("kind", p.kind);
+    if (!p.id.empty()) o.Str("id", p.id);
+    o.Num("score", std::round(p.score * 100) / 100);
+    o.Num("weight", p.weight);
+    if (p.kind == "pages") o.UInt("pages", p.pages);
+    o.End();
+  }
+  o.EndArray();
+  o.End();
+}
+
+template <typename W>
+void WriteExplanation(Out<W>& o, const rules::Explanation& e) {
+  o.Begin();
+  o.Str("moment", e.moment);
+  o.Opt("score", e.score);
+  o.Str("band", e.band);
+  o.Str("text", e.text);
+  o.BeginArray("losses");
+  for (const rules::Loss& l : e.losses) {
+    o.Begin();
+    o.Str("rule_id", l.rule_id);
+    o.Str("kind", l.kind);
+    o.Num("points", l.points);
+    if (l.kind == "page") {
+      o.UInt("pages_below", l.pages_below);
+      o.UInt("pages_applicable", l.pages_applicable);
+    } else {
+      o.Str("display_value", l.display_value);
+    }
+    o.End();
+  }
+  o.EndArray();
+  o.StrList("strengths", e.strengths);
+  o.End();
+}
+
+template <typename W>
 void WriteSd(Out<W>& o, const facts::SdItem& item, int depth) {
   o.Begin();
   o.StrList("types", item.types);
@@ -852,6 +897,7 @@ void WriteAll(W& w, const AuditResult& r, FileOut* raw = nullptr) {
   o.Num("total_timeout_ms", static_cast<double>(r.settings.total_timeout_ms));
   o.UInt("max_body_bytes", r.settings.max_body_bytes);
   o.Str("rules_source", r.settings.rules_source);
+  o.Opt("server_time_ms", r.settings.server_time_ms);
   o.End();
 
   std::size_t audited = 0;
@@ -879,7 +925,17 @@ void WriteAll(W& w, const AuditResult& r, FileOut* raw = nullptr) {
   o.UInt("pages_requested", r.pages.size());
   o.UInt("pages_audited", audited);
   o.UInt("pages_failed", r.pages.size() - audited);
-  WriteScores(o, "scores", r.site);
+  WriteScores(o, "scores", r.site.scores);
+  o.Begin("score_trace");
+  o.BeginArray("moments");
+  for (const rules::ScoreTrace& t : r.site.moments) WriteTrace(o, t);
+  o.EndArray();
+  o.Key("overall");
+  WriteTrace(o, r.site.overall);
+  o.End();
+  o.BeginArray("explanations");
+  for (const rules::Explanation& e : r.explanations) WriteExplanation(o, e);
+  o.EndArray();
   o.BeginArray("top_findings");
   for (std::size_t i = 0; i < ranked.size() && i < 5; ++i) {
     const auto& [id, t] = ranked[i];
@@ -896,6 +952,26 @@ void WriteAll(W& w, const AuditResult& r, FileOut* raw = nullptr) {
 
   WriteSite(o, r.crawl);
   WriteCheckout(o, r.checkout, r.checkout_findings);
+
+  o.BeginArray("site_findings");
+  for (const rules::Finding& f : r.site_findings) WriteFinding(o, f);
+  o.EndArray();
+
+  o.Begin("categories");
+  o.Str("source", r.categories.source);
+  o.BeginArray("list");
+  for (const rules::Category& c : r.categories.categories) {
+    o.Begin();
+    o.Str("id", c.id);
+    o.Str("title", c.title);
+    o.Num("weight", c.weight);
+    o.Num("pages_weight", c.pages_weight);
+    o.Str("question", c.question);
+    o.Str("serves", c.serves);
+    o.End();
+  }
+  o.EndArray();
+  o.End();
 
   o.BeginArray("rules");
   for (const auto& rule : r.rules) WriteRule(o, rule);
@@ -932,6 +1008,16 @@ void WriteAll(W& w, const AuditResult& r, FileOut* raw = nullptr) {
     o.Str("message", p.facts.error);
     o.End();
   }
+  for (const auto* list : {&r.site_findings, &r.checkout_findings})
+    for (const auto& f : *list)
+      if (f.status == rules::Status::kError) {
+        o.Begin();
+        o.Str("kind", "finding");
+        o.Str("url", "");
+        o.Str("rule_id", f.rule_id);
+        o.Str("message", f.error);
+        o.End();
+      }
   for (const auto& p : r.pages)
     for (const auto& f : p.findings)
       if (f.status == rules::Status::kError) {

@@ -17,6 +17,7 @@
 #include "rules/catalogue.h"
 #include "rules/rule.h"
 #include "rules/scoring.h"
+#include "rules/site.h"
 
 namespace mmaudit::report {
 
@@ -39,6 +40,9 @@ struct PageResult {
   // SlimAfterStoring): then the JSON comes from the store, and `facts` keeps only the HTTP basics,
   // error and page type, and `findings` only the ones that scored below 0.9 (for the summary).
   std::optional<StoredJson> stored;
+  // What the site rules and site scores read of an audited page (rules::OutcomeOf), kept when the
+  // page is slimmed; nullopt for pages not audited.
+  std::optional<rules::PageOutcome> outcome;
 };
 
 // Page JSON set aside during a long crawl, so memory holds only what the summary needs. Backed by
@@ -71,6 +75,7 @@ struct Settings {
   long total_timeout_ms = 0;
   unsigned long long max_body_bytes = 0;
   std::string rules_source;  // "built-in" or the --rules-dir path
+  std::optional<double> server_time_ms;  // --server-time-ms: the fixed server time of the load simulation
 };
 
 // The crawl behind a site audit: its settings and every URL it saw.
@@ -87,7 +92,10 @@ struct AuditResult {
   double duration_ms = 0;    // likewise
   Settings settings;
   std::vector<PageResult> pages;
-  rules::Scores site;
+  rules::SiteScores site;                        // the site's scores and their traces (rules/site.h)
+  rules::Categories categories;                  // the categories they were computed with
+  std::vector<rules::Finding> site_findings;     // the "site"-scoped rules
+  std::vector<rules::Explanation> explanations;  // the site's category scores in words
   std::vector<rules::RuleSpec> rules;           // the catalogue in force
   std::vector<rules::RuleProblem> rule_problems;  // rules left out of it, with the reason
   std::optional<SiteSection> crawl;             // present for crawls (AuditSite); "site" in the JSON

@@ -17,6 +17,7 @@
 #include "report/result.h"
 #include "rules/catalogue.h"
 #include "rules/scoring.h"
+#include "rules/site.h"
 #include "tests/support/test_paths.h"
 
 namespace mmaudit::report {
@@ -58,7 +59,8 @@ AuditResult BuildResult(const std::vector<std::pair<std::string, std::string>>& 
   result.rules = catalogue.rules;
   result.rule_problems = catalogue.problems;
   result.rule_problems.push_back({"rules/extra.json", "broken-rule", "check", "unknown check \"nope\""});
-  std::vector<rules::Scores> scores;
+  std::vector<rules::PageOutcome> outcomes;
+  std::size_t not_audited = 0;
   for (const auto& [url, fixture] : pages) {
     PageResult page;
     page.facts = facts::ExtractPage(FixtureResponse(url, fixture));
@@ -66,7 +68,7 @@ AuditResult BuildResult(const std::vector<std::pair<std::string, std::string>>& 
     if (page.audited) {
       page.findings = rules::EvaluateAll(catalogue, page.facts);
       page.scores = rules::ScorePage(page.findings);
-      scores.push_back(page.scores);
+      outcomes.push_back(rules::OutcomeOf(catalogue, url, page.facts.page_type, page.findings, page.scores));
     }
     result.pages.push_back(std::move(page));
   }
@@ -77,7 +79,12 @@ AuditResult BuildResult(const std::vector<std::pair<std::string, std::string>>& 
   PageResult failed;
   failed.facts = facts::ExtractPage(gone);
   result.pages.push_back(std::move(failed));
-  result.site = rules::ScoreSite(scores);
+  not_audited = result.pages.size() - outcomes.size();
+  rules::SiteVerdict verdict = rules::JudgeSite(catalogue, rules::DefaultCategories(), outcomes, not_audited, {});
+  result.site = verdict.scores;
+  result.site_findings = verdict.findings;
+  result.explanations = verdict.explanations;
+  result.categories = rules::DefaultCategories();
   return result;
 }
 

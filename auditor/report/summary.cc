@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
+#include <string>
 
 namespace mmaudit::report {
 namespace {
@@ -66,6 +68,37 @@ bool RenderSummary(std::string_view report_json, std::string* text, std::string*
     if (p.HasMember("error") && p["error"].IsObject() && p["error"].HasMember("message"))
       label += "  error: " + Safe(p["error"]["message"]);
     row(p.HasMember("scores") ? p["scores"] : rapidjson::Value().Move(), label);
+  }
+  if (s.HasMember("explanations") && s["explanations"].IsArray() && !s["explanations"].Empty()) {
+    std::map<std::string, std::string> failure_titles;
+    if (d.HasMember("rules") && d["rules"].IsArray())
+      for (const auto& r : d["rules"].GetArray())
+        if (r.IsObject() && r.HasMember("id") && r.HasMember("failure_title"))
+          failure_titles[Safe(r["id"])] = Safe(r["failure_title"]);
+    out += "\nSite scores explained:\n";
+    for (const auto& e : s["explanations"].GetArray()) {
+      if (!e.IsObject() || !e.HasMember("moment")) continue;
+      std::string score = e.HasMember("score") ? Score(e, "score") : "n/a";
+      score.erase(0, score.find_first_not_of(' '));
+      std::string l = "  " + Safe(e["moment"]) + ": " + score;
+      if (e.HasMember("band")) l += " (" + Safe(e["band"]) + ")";
+      if (e.HasMember("losses") && e["losses"].IsArray() && !e["losses"].Empty()) {
+        l += ". Fix first:";
+        const char* sep = " ";
+        for (const auto& loss : e["losses"].GetArray()) {
+          if (!loss.IsObject() || !loss.HasMember("rule_id")) continue;
+          const std::string id = Safe(loss["rule_id"]);
+          auto it = failure_titles.find(id);
+          l += sep + (it != failure_titles.end() && !it->second.empty() ? it->second : id);
+          if (loss.HasMember("points") && loss["points"].IsNumber()) {
+            std::snprintf(line, sizeof line, " (+%.1f)", loss["points"].GetDouble());
+            l += line;
+          }
+          sep = "; ";
+        }
+      }
+      out += l + "\n";
+    }
   }
   if (s.HasMember("top_findings") && s["top_findings"].IsArray() && !s["top_findings"].Empty()) {
     out += "\nTop fixes:\n";

@@ -12,7 +12,9 @@
 
 #include "core/embedded.h"
 #include "core/text.h"
+#include "rules/categories.h"
 #include "rules/checks.h"
+#include "rules/site.h"
 
 namespace mmaudit::rules {
 namespace {
@@ -57,12 +59,15 @@ bool ReadRule(const rapidjson::Value& v, std::string_view file, RuleSpec* rule, 
     problem->message = "unknown moment \"" + rule->moment + "\" (know, go, do, buy, mobile, speed, discoverability)";
     return false;
   }
-  if (rule->scope != "page" && rule->scope != "checkout") {
+  if (rule->scope != "page" && rule->scope != "checkout" && rule->scope != "site") {
     problem->field = "scope";
-    problem->message = "scope \"" + rule->scope + "\" is not supported (\"page\" or \"checkout\")";
+    problem->message = "scope \"" + rule->scope + "\" is not supported (\"page\", \"checkout\" or \"site\")";
     return false;
   }
-  if (rule->scope == "checkout" ? FindCheckoutCheck(rule->check) == nullptr : FindCheck(rule->check) == nullptr) {
+  const bool registered = rule->scope == "checkout" ? FindCheckoutCheck(rule->check) != nullptr
+                          : rule->scope == "site"   ? FindSiteCheck(rule->check) != nullptr
+                                                    : FindCheck(rule->check) != nullptr;
+  if (!registered) {
     problem->field = "check";
     problem->message = "names check \"" + rule->check + "\", which does not exist (see `mmaudit rules --checks`)";
     return false;
@@ -185,7 +190,8 @@ bool IsCueFile(std::string_view path) { return text::EndsWith(path, "lexicon.jso
 // A rule file is a *.json file directly in rules/ (subfolders hold other data, such as buyers/).
 static bool IsEmbeddedRuleFile(std::string_view path) {
   return text::StartsWith(path, "rules/") && text::EndsWith(path, ".json") &&
-         path.find('/', std::string_view("rules/").size()) == std::string_view::npos && !IsCueFile(path);
+         path.find('/', std::string_view("rules/").size()) == std::string_view::npos && !IsCueFile(path) &&
+         !IsCategoriesFile(path);
 }
 
 Catalogue DefaultCatalogue() {
@@ -210,7 +216,9 @@ bool LoadCatalogueDir(const std::string& dir, Catalogue* out, std::string* error
   }
   std::vector<fs::path> files;
   for (const auto& e : fs::directory_iterator(dir, ec))
-    if (e.path().extension() == ".json" && !IsCueFile(e.path().filename().string())) files.push_back(e.path());
+    if (e.path().extension() == ".json" && !IsCueFile(e.path().filename().string()) &&
+        !IsCategoriesFile(e.path().filename().string()))
+      files.push_back(e.path());
   std::sort(files.begin(), files.end());
   for (const fs::path& p : files) {
     std::ifstream in(p, std::ios::binary);
@@ -288,10 +296,15 @@ std::string RuleReferenceMarkdown(const Catalogue& catalogue) {
       out += "- scope: " + r->scope + (r->scope == "page" ? "; pages: " + (pages.empty() ? std::string("all") : pages) : "") +
              "\n";
       out += "- check: `" + r->check + "`, " + ScoreModeName(r->score_mode) + ", weight " + NumberText(r->weight) + "\n";
-      if (!r->options.numbers.empty() || !r->options.strings.empty()) {
+      if (!r->options.numbers.empty() || !r->options.strings.empty() || !r->options.lists.empty()) {
         out += "- options:";
         for (const auto& [k, v] : r->options.numbers) out += " `" + k + "` = " + NumberText(v) + ";";
         for (const auto& [k, v] : r->options.strings) out += " `" + k + "` = \"" + v + "\";";
+        for (const auto& [k, v] : r->options.lists) {
+          out += " `" + k + "` = [";
+          for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", \"" : "\"") + v[i] + "\"";
+          out += "];";
+        }
         out.pop_back();
         out += "\n";
       }

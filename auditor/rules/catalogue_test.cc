@@ -7,6 +7,7 @@
 
 #include "facts/lexicon.h"
 #include "rules/checks.h"
+#include "rules/site.h"
 #include "tests/support/test_paths.h"
 
 namespace mmaudit::rules {
@@ -19,6 +20,8 @@ TEST(Catalogue, EveryBuiltInRuleNamesARegisteredCheckAndIsDocumented) {
   for (const RuleSpec& r : c.rules) {
     if (r.scope == "checkout")
       EXPECT_NE(FindCheckoutCheck(r.check), nullptr) << r.id;
+    else if (r.scope == "site")
+      EXPECT_NE(FindSiteCheck(r.check), nullptr) << r.id;
     else
       EXPECT_NE(FindCheck(r.check), nullptr) << r.id;
     EXPECT_GE(r.description.size(), 60u) << r.id << " needs a real description";
@@ -40,6 +43,21 @@ TEST(Catalogue, EveryRegisteredCheckIsUsedByABuiltInRule) {
   for (const RuleSpec& r : DefaultCatalogue().rules) used.insert(r.check);
   for (const CheckInfo& c : Checks()) EXPECT_TRUE(used.count(c.name)) << "check " << c.name << " is never used";
   for (const CheckoutCheckInfo& c : CheckoutChecks()) EXPECT_TRUE(used.count(c.name)) << "check " << c.name << " is never used";
+  for (const SiteCheckInfo& c : SiteChecks()) EXPECT_TRUE(used.count(c.name)) << "check " << c.name << " is never used";
+}
+
+TEST(Catalogue, EverySiteCoverageRuleNamesBuiltInPageRules) {
+  const Catalogue c = DefaultCatalogue();
+  for (const RuleSpec& r : c.rules) {
+    if (r.scope != "site" || r.check != "coverage") continue;
+    auto it = r.options.lists.find("rules");
+    ASSERT_NE(it, r.options.lists.end()) << r.id;
+    for (const std::string& id : it->second) {
+      const RuleSpec* named = c.Find(id);
+      ASSERT_NE(named, nullptr) << r.id << " names " << id;
+      EXPECT_EQ(named->scope, "page") << r.id << " names " << id;
+    }
+  }
 }
 
 TEST(Catalogue, RejectsARuleFileThatIsNotValidJsonAsAConfigurationError) {

@@ -359,6 +359,8 @@ CheckResult Plugins(const PageFacts& p, const Options&) {
 // ---------------------------------------------------------------- speed
 CheckResult ServerResponseTime(const PageFacts& p, const Options&) {
   if (p.http.from_file) return NotApplicable("audited from a file: no server timing");
+  if (const auto fixed = p.performance.fixed_server_ms)
+    return Measured(*fixed, "ms", Num(std::round(*fixed)) + " ms to first byte, as set by --server-time-ms");
   return Measured(p.http.ttfb_ms, "ms", Num(std::round(p.http.ttfb_ms)) + " ms to first byte");
 }
 

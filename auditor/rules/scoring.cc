@@ -1,5 +1,7 @@
 #include "rules/scoring.h"
 
+#include "rules/site.h"
+
 #include <algorithm>
 #include <cmath>
 #include <exception>
@@ -134,6 +136,11 @@ Finding EvaluateCheckout(const RuleSpec& rule, const facts::CheckoutFlow& checko
   return Score(rule, check != nullptr, [&] { return check->fn(checkout, rule.options); });
 }
 
+Finding EvaluateSite(const RuleSpec& rule, const SiteFacts& site) {
+  const SiteCheckInfo* check = FindSiteCheck(rule.check);
+  return Score(rule, check != nullptr, [&] { return check->fn(site, rule.options); });
+}
+
 std::vector<Finding> EvaluateAll(const Catalogue& catalogue, const facts::PageFacts& page) {
   std::vector<Finding> out;
   for (const RuleSpec& rule : catalogue.rules)
@@ -171,29 +178,6 @@ Scores ScorePage(const std::vector<Finding>& findings) {
     s.moments[m] = it == acc.end() ? std::nullopt : Round(it->second.first, it->second.second);
   }
   s.overall = Round(sum, weight);
-  return s;
-}
-
-Scores ScoreSite(const std::vector<Scores>& pages) {
-  Scores s;
-  for (const std::string& m : Moments()) {
-    double sum = 0, n = 0;
-    for (const Scores& p : pages) {
-      auto it = p.moments.find(m);
-      if (it != p.moments.end() && it->second) {
-        sum += *it->second;
-        ++n;
-      }
-    }
-    s.moments[m] = n > 0 ? std::optional<double>(std::round(sum / n)) : std::nullopt;
-  }
-  double sum = 0, n = 0;
-  for (const Scores& p : pages)
-    if (p.overall) {
-      sum += *p.overall;
-      ++n;
-    }
-  s.overall = n > 0 ? std::optional<double>(std::round(sum / n)) : std::nullopt;
   return s;
 }
 

@@ -6,9 +6,8 @@
 //
 // A moment's score is the weighted mean of the scores of its pass/warn/fail findings; N/A,
 // informative and error findings do not count. A page's overall score is the weighted mean of all
-// its scored findings. The site's score per moment is the mean of the pages' scores for that moment
-// (pages where the moment had no scored finding are left out); the site's overall score is the
-// mean of the pages' overall scores. Scores are reported on 0..100, rounded to whole numbers.
+// its scored findings. The site's scores, which also count site-scoped and checkout-scoped findings,
+// are in rules/site.h. Scores are reported on 0..100, rounded to whole numbers.
 #pragma once
 
 #include <map>
@@ -38,7 +37,7 @@ std::vector<Finding> EvaluateAll(const Catalogue& catalogue, const facts::PageFa
 // Runs `rule` (scope "checkout") on the site's checkout; never throws, as Evaluate.
 Finding EvaluateCheckout(const RuleSpec& rule, const facts::CheckoutFlow& checkout);
 // Runs every checkout-scoped rule, in catalogue order. Their findings are reported with the
-// checkout and scored on their own (ScorePage over them); they do not enter the pages' scores.
+// checkout; they do not enter the pages' scores, only the site's (rules/site.h).
 std::vector<Finding> EvaluateCheckoutRules(const Catalogue& catalogue, const facts::CheckoutFlow& checkout);
 
 struct Scores {
@@ -47,7 +46,5 @@ struct Scores {
 };
 
 Scores ScorePage(const std::vector<Finding>& findings);
-// Site scores from the pages' scores, as described above.
-Scores ScoreSite(const std::vector<Scores>& pages);
 
 }  // namespace mmaudit::rules

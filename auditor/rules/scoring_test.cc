@@ -82,14 +82,6 @@ TEST(Scoring, PageScoresAreWeightedMeansPerMomentIgnoringUnscoredFindings) {
   EXPECT_EQ(s.moments["know"], 50);
   EXPECT_FALSE(s.moments["go"].has_value());
   EXPECT_EQ(s.overall, 67);  // (3 + 0 + 1) / 6
-
-  Scores other;
-  other.overall = 33;
-  other.moments["buy"] = 25;
-  Scores site = ScoreSite({s, other});
-  EXPECT_EQ(site.overall, 50);
-  EXPECT_EQ(site.moments["buy"], 50);
-  EXPECT_EQ(site.moments["know"], 50);  // only the page that had it
 }
 
 }  // namespace
