@@ -29,6 +29,8 @@ report::AuditResult NewResult(const AuditOptions& o, const char* mode) {
   r.settings.total_timeout_ms = o.fetch.total_timeout_ms;
   r.settings.max_body_bytes = o.fetch.max_body_bytes;
   r.settings.rules_source = o.rules_source;
+  r.settings.rules_overlay = o.rules_overlay;
+  r.settings.rule_changes = o.rule_changes;
   r.rules = o.catalogue.rules;
   r.rule_problems = o.catalogue.problems;
   return r;

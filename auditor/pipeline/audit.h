@@ -19,6 +19,7 @@
 #include "pipeline/buyer.h"
 #include "report/result.h"
 #include "rules/catalogue.h"
+#include "rules/overlay.h"
 
 namespace mmaudit::pipeline {
 
@@ -27,6 +28,8 @@ struct AuditOptions {
   fetch::FetchOptions fetch;        // timeouts and limits; user_agent is taken from `device`
   rules::Catalogue catalogue;       // the rules in force
   std::string rules_source = "built-in";
+  std::string rules_overlay;                    // the --rules file applied to `catalogue`; "" when none
+  std::vector<rules::RuleChange> rule_changes;  // what it changed (rules/overlay.h), for the report
   facts::ExtractOptions extract;
   fetch::CrawlOptions crawl;        // for AuditSite; crawl.fetch is overwritten with `fetch`
   std::size_t sample_per_type = 0;  // AuditSite audits at most this many pages per page type; 0: all
