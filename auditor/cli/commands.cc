@@ -2,10 +2,13 @@
 
 #include <boost/program_options.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include "cli/progress.h"
@@ -20,6 +23,7 @@
 #include "rules/catalogue.h"
 #include "rules/checks.h"
 #include "rules/site.h"
+#include "rules/overlay.h"
 
 namespace po = boost::program_options;
 
@@ -30,7 +34,8 @@ constexpr const char* kExitCodes =
     "Exit codes:\n"
     "  0  success: at least one page was audited\n"
     "  1  a CI gate failed (reserved; gates are not built yet)\n"
-    "  2  usage or configuration error (bad option, unreadable file, invalid rule file)\n"
+    "  2  usage or configuration error (bad option, unreadable file, invalid rule file, rule overlay or\n"
+    "     config file)\n"
     "  3  nothing could be audited (every page failed to load or was not HTML)\n";
 
 struct UsageError : std::runtime_error {
@@ -44,6 +49,49 @@ struct Command {
   po::options_description (*options)();
   int (*run)(const po::variables_map& vm, std::ostream& out, std::ostream& err);
 };
+
+constexpr const char* kRulesHelp =
+    "apply the rule overlay FILE on top of the catalogue (after --rules-dir): a JSON object with "
+    "\"disable\" (rule ids), \"rules\" (id -> changes of weight, options, score_mode, page_types, "
+    "threshold_source) and \"add\" (new rule entries reusing a registered check); see README, \"Rule overlays\"";
+constexpr const char* kConfigHelp =
+    "read options from FILE, one \"name = value\" per line with any long option's name (e.g. "
+    "\"rules = agency.json\", \"max-pages = 50\", \"no-crawl = true\"; # starts a comment); the command line "
+    "wins, and relative paths are relative to FILE's folder";
+
+// The rule catalogue in force: the --rules-dir one (or the built-in one), then the --rules overlay.
+struct RulesInForce {
+  rules::Catalogue catalogue;
+  rules::Categories categories = rules::DefaultCategories();
+  std::string source = "built-in";
+  std::string overlay;
+  std::vector<rules::RuleChange> changes;
+};
+
+// Loads the rules in force for `vm`. Throws UsageError for a bad --rules-dir; returns false after
+// printing every mistake of a bad --rules overlay to `err` (a configuration error too).
+bool LoadRules(const po::variables_map& vm, std::ostream& err, RulesInForce* out) {
+  if (vm.count("rules-dir")) {
+    std::string error;
+    if (!rules::LoadCatalogueDir(vm["rules-dir"].as<std::string>(), &out->catalogue, &error)) throw UsageError(error);
+    if (!rules::LoadCategoriesFromDir(vm["rules-dir"].as<std::string>(), &out->categories, &error))
+      throw UsageError(error);
+    out->source = vm["rules-dir"].as<std::string>();
+  } else {
+    out->catalogue = rules::DefaultCatalogue();
+  }
+  if (vm.count("rules")) {
+    out->overlay = vm["rules"].as<std::string>();
+    std::vector<rules::OverlayError> errors;
+    if (!rules::ApplyOverlayFile(out->overlay, &out->catalogue, &out->changes, &errors)) {
+      for (const auto& e : errors) err << "mmaudit: error: " << e.Text() << "\n";
+      err << "mmaudit: error: the rule overlay " << out->overlay << " has " << errors.size()
+          << (errors.size() == 1 ? " mistake" : " mistakes") << " and was not applied (README: \"Rule overlays and config files\")\n";
+      return false;
+    }
+  }
+  return true;
+}
 
 // ------------------------------------------------------------------ audit
 po::options_description AuditOptions() {
@@ -60,6 +108,8 @@ po::options_description AuditOptions() {
       ("out-dir", po::value<std::string>()->default_value("mmaudit-report"), "directory for report.json and report.html")
       ("format", po::value<std::string>()->default_value("json,html"), "comma-separated outputs: json, html")
       ("rules-dir", po::value<std::string>(), "load rules from every *.json in DIR instead of the built-in catalogue")
+      ("rules", po::value<std::string>()->value_name("FILE"), kRulesHelp)
+      ("config", po::value<std::string>()->value_name("FILE"), kConfigHelp)
       ("connect-timeout", po::value<long>()->default_value(10000), "connect timeout per request, ms")
       ("timeout", po::value<long>()->default_value(30000), "total timeout per page including redirects, ms")
       ("max-body", po::value<unsigned long long>()->default_value(10ull << 20), "largest decoded body accepted, bytes")
@@ -190,16 +240,13 @@ int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
     else throw UsageError("unknown --format \"" + f + "\" (json, html; more formats are not supported yet)");
   }
 
-  if (vm.count("rules-dir")) {
-    std::string error;
-    if (!rules::LoadCatalogueDir(vm["rules-dir"].as<std::string>(), &options.catalogue, &error))
-      throw UsageError(error);
-    if (!rules::LoadCategoriesFromDir(vm["rules-dir"].as<std::string>(), &options.categories, &error))
-      throw UsageError(error);
-    options.rules_source = vm["rules-dir"].as<std::string>();
-  } else {
-    options.catalogue = rules::DefaultCatalogue();
-  }
+  RulesInForce in_force;
+  if (!LoadRules(vm, err, &in_force)) return pipeline::kExitUsage;
+  options.catalogue = std::move(in_force.catalogue);
+  options.categories = std::move(in_force.categories);
+  options.rules_source = in_force.source;
+  options.rules_overlay = in_force.overlay;
+  options.rule_changes = std::move(in_force.changes);
 
   std::vector<std::string> urls;
   if (vm.count("url")) urls = vm["url"].as<std::vector<std::string>>();
@@ -276,7 +323,10 @@ po::options_description RulesOptions() {
       ("doc", po::value<std::string>(), "print the documentation of rule ID")
       ("checks", "list the registered check functions instead of the rules")
       ("markdown", "print the whole rule reference as Markdown (docs/rules.md)")
-      ("rules-dir", po::value<std::string>(), "read rules from DIR instead of the built-in catalogue");
+      ("rules-dir", po::value<std::string>(), "read rules from DIR instead of the built-in catalogue")
+      ("rules", po::value<std::string>()->value_name("FILE"),
+       "show the catalogue with the rule overlay FILE applied (as audit --rules does)")
+      ("config", po::value<std::string>()->value_name("FILE"), kConfigHelp);
   return o;
 }
 
@@ -287,13 +337,9 @@ int RunRules(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
     for (const auto& c : rules::SiteChecks()) out << c.name << "  (scope site; reads: " << c.needs << ")\n";
     return pipeline::kExitOk;
   }
-  rules::Catalogue catalogue;
-  if (vm.count("rules-dir")) {
-    std::string error;
-    if (!rules::LoadCatalogueDir(vm["rules-dir"].as<std::string>(), &catalogue, &error)) throw UsageError(error);
-  } else {
-    catalogue = rules::DefaultCatalogue();
-  }
+  RulesInForce in_force;
+  if (!LoadRules(vm, err, &in_force)) return pipeline::kExitUsage;
+  const rules::Catalogue& catalogue = in_force.catalogue;
   for (const auto& p : catalogue.problems)
     err << "mmaudit: warning: " << p.file << ": rule \"" << p.rule_id << "\": " << p.message << "\n";
   if (vm.count("markdown")) {
@@ -314,6 +360,8 @@ int RunRules(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
         << "  check:    " << r->check << " (" << rules::ScoreModeName(r->score_mode) << ", weight " << r->weight << ")\n";
     for (const auto& [k, v] : r->options.numbers) out << "  option:   " << k << " = " << v << "\n";
     for (const auto& [k, v] : r->options.strings) out << "  option:   " << k << " = " << v << "\n";
+    for (const auto& c : in_force.changes)
+      if (c.rule_id == r->id) out << "  overlay:  " << c.Describe() << " (" << in_force.overlay << ")\n";
     out << "\n" << r->description << "\n";
     if (!r->threshold_source.empty()) out << "Threshold: " << r->threshold_source << "\n";
     out << "Learn more: " << r->learn_more << "\n";
@@ -323,6 +371,11 @@ int RunRules(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
     out << m << ":\n";
     for (const auto& r : catalogue.rules)
       if (r.moment == m) out << "  " << r.id << std::string(r.id.size() < 26 ? 26 - r.id.size() : 1, ' ') << r.title << "\n";
+  }
+  if (!in_force.overlay.empty()) {
+    out << "overlay " << in_force.overlay << ": " << in_force.changes.size()
+        << (in_force.changes.size() == 1 ? " change" : " changes") << "\n";
+    for (const auto& c : in_force.changes) out << "  " << c.Describe() << "\n";
   }
   return pipeline::kExitOk;
 }
@@ -344,7 +397,7 @@ const std::vector<Command>& Commands() {
       {"audit", "URL... | --file PAGE.html [--base-url URL]",
        "crawl a shop from its start URLs (or audit just them, or a saved page) and write JSON and HTML reports",
        AuditOptions, RunAudit},
-      {"rules", "[--doc ID | --checks | --markdown]", "list the rules, or print one rule's documentation", RulesOptions, RunRules},
+      {"rules", "[--doc ID | --checks | --markdown] [--rules FILE]", "list the rules, or print one rule's documentation", RulesOptions, RunRules},
       {"version", "", "print the version", VersionOptions, RunVersion},
   };
   return commands;
@@ -355,6 +408,96 @@ std::string CommandHelp(const Command& c) {
   ss << "Usage: mmaudit " << c.name << (std::string(c.args).empty() ? "" : " ") << c.args << "\n" << c.summary
      << "\n\n" << c.options();
   return ss.str();
+}
+
+// Options whose values are paths: in a config file, a relative one is relative to the file's folder.
+bool IsPathOption(const std::string& name) {
+  for (const char* p : {"rules", "rules-dir", "urls-file", "file", "out-dir", "buyer", "budget"})
+    if (name == p) return true;
+  return false;
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Adds the options of the config file at `path` (Boost.Program_options' config file format) to
+// *vm, below what the command line already set. Each line is checked first, so that a mistake names
+// its line. Throws UsageError naming the file (and the line) on any mistake.
+void StoreConfigFile(const std::string& path, const Command& command, const po::options_description& options,
+                     po::variables_map* vm) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) throw UsageError("--config " + path + ": not a readable file");
+  const std::string content = ReadFile(path);
+  const std::string where = path + " line ";
+  const std::string see = "see mmaudit " + std::string(command.name) + " --help";
+  std::map<std::string, int> line_of;
+  std::map<std::string, bool> switches;  // switch options' last value: true, or false (then left unset)
+  std::istringstream lines(content);
+  std::string prefix;
+  int n = 0;
+  for (std::string line; std::getline(lines, line);) {
+    ++n;
+    std::string t(text::Trim(line.substr(0, line.find('#'))));  // Boost's rule: # starts a comment anywhere
+    if (t.empty()) continue;
+    if (t.front() == '[' && t.back() == ']') {
+      prefix = std::string(text::Trim(t.substr(1, t.size() - 2)));
+      if (!prefix.empty()) prefix += ".";
+      continue;
+    }
+    const std::size_t eq = t.find('=');
+    if (eq == std::string::npos)
+      throw UsageError(where + std::to_string(n) + ": expected \"name = value\", not \"" + t + "\"");
+    const std::string key = prefix + std::string(text::Trim(t.substr(0, eq)));
+    const std::string value(text::Trim(t.substr(eq + 1)));
+    if (key == "config" || key == "help")
+      throw UsageError(where + std::to_string(n) + ": \"" + key + "\" cannot be set in a config file");
+    const po::option_description* d = options.find_nothrow(key, false);
+    if (d == nullptr)
+      throw UsageError(where + std::to_string(n) + ": unknown key \"" + key + "\" (not an option of mmaudit " +
+                       command.name + "; " + see + ")");
+    line_of.emplace(key, n);
+    if (d->semantic()->max_tokens() == 0) {
+      const std::string v = Lower(value);
+      if (v == "true" || v == "yes" || v == "on" || v == "1") switches[key] = true;
+      else if (v == "false" || v == "no" || v == "off" || v == "0") switches[key] = false;
+      else
+        throw UsageError(where + std::to_string(n) + ": \"" + key + "\" is a switch: write \"" + key +
+                         " = true\" or \"" + key + " = false\"");
+    }
+  }
+  std::istringstream in(content);
+  po::parsed_options parsed(&options);
+  try {
+    parsed = po::parse_config_file(in, options, false);
+  } catch (const po::error& e) {
+    throw UsageError(path + ": " + e.what());
+  }
+  const fs::path dir = fs::path(path).parent_path();
+  std::vector<po::option> kept;
+  for (po::option& o : parsed.options) {
+    if (auto s = switches.find(o.string_key); s != switches.end()) {
+      if (!s->second) continue;
+      o.value.clear();  // a switch takes no value
+    }
+    if (IsPathOption(o.string_key) && !dir.empty())
+      for (std::string& v : o.value)
+        if (!v.empty() && fs::path(v).is_relative()) v = (dir / v).lexically_normal().string();
+    kept.push_back(std::move(o));
+  }
+  parsed.options = std::move(kept);
+  try {
+    po::store(parsed, *vm);
+  } catch (const po::error_with_option_name& e) {
+    std::string name = e.get_option_name();
+    name.erase(0, std::min(name.size(), name.find_first_not_of('-')));
+    auto line = line_of.find(name);
+    throw UsageError((line == line_of.end() ? path : where + std::to_string(line->second)) + ": " + e.what());
+  } catch (const po::error& e) {
+    throw UsageError(path + ": " + e.what());
+  }
 }
 
 }  // namespace
@@ -394,6 +537,7 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
                   .positional(positional)
                   .run(),
               vm);
+    if (vm.count("config")) StoreConfigFile(vm["config"].as<std::string>(), *command, options, &vm);
     po::notify(vm);
     if (vm.count("help")) {
       out << CommandHelp(*command) << "\n" << kExitCodes;

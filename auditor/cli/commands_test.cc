@@ -3,12 +3,14 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 
 #include "cli/progress.h"
 #include "rules/catalogue.h"
+#include "tests/support/fixture_server.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_paths.h"
 
@@ -86,6 +88,130 @@ TEST(Cli, RulesListsTheCatalogueAndDocumentsOneRule) {
   EXPECT_NE(doc.out.find("Learn more: https://"), std::string::npos);
   EXPECT_EQ(Cli({"rules", "--doc", "no-such-rule"}).code, 2);
   EXPECT_NE(Cli({"rules", "--checks"}).out.find("click-to-call"), std::string::npos);
+}
+
+TEST(Cli, HelpDocumentsTheRuleOverlayAndTheConfigFile) {
+  for (const char* command : {"audit", "rules"}) {
+    std::string help;  // with Boost's line wrapping undone: every run of white space is one space
+    for (const char c : Cli({command, "--help"}).out) {
+      const bool space = std::isspace(static_cast<unsigned char>(c)) != 0;
+      if (!space) help += c;
+      else if (!help.empty() && help.back() != ' ') help += ' ';
+    }
+    EXPECT_NE(help.find("--rules FILE"), std::string::npos) << command;
+    EXPECT_NE(help.find("--config FILE"), std::string::npos) << command;
+    EXPECT_NE(help.find("the command line wins, and relative paths are relative to FILE's folder"), std::string::npos)
+        << help;
+  }
+  EXPECT_NE(Cli({"audit", "--help"}).out.find("\"disable\""), std::string::npos);
+}
+
+TEST(Cli, AMistakeInTheRuleOverlayExitsWithTwoNamingFileRuleAndFieldBeforeFetchingAnything) {
+  testing::FixtureServer server(testing::SourcePath("fixtures/shops/demo/site"));
+  std::string error;
+  ASSERT_TRUE(server.Start(&error)) << error;
+  const std::string overlay = testing::SourcePath("fixtures/rules/overlay/mistakes.json");
+  Outcome o = Cli({"audit", "--quiet", "--out-dir", testing::TempDir(), "--rules", overlay, server.Url("/")});
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("mmaudit: error: " + overlay + ": rule \"viewport\", field \"weight\": \"weight\" must be a number >= 0\n"),
+            std::string::npos)
+      << o.err;
+  EXPECT_NE(o.err.find(overlay + ": rule \"magic-rule\", field \"check\""), std::string::npos) << o.err;
+  EXPECT_TRUE(server.Requests().empty()) << "a configuration error stops the run before any request";
+  Outcome missing = Cli({"audit", "--rules", "/no/such/overlay.json", "https://shop.example/"});
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_NE(missing.err.find("/no/such/overlay.json: cannot be read"), std::string::npos) << missing.err;
+  Outcome rules = Cli({"rules", "--rules", overlay});
+  EXPECT_EQ(rules.code, 2);
+  EXPECT_NE(rules.err.find("field \"options.p10\""), std::string::npos) << rules.err;
+}
+
+TEST(Cli, RulesShowsTheEffectiveCatalogueWithTheOverlayApplied) {
+  const std::string overlay = testing::SourcePath("fixtures/rules/overlay/agency.json");
+  Outcome list = Cli({"rules", "--rules", overlay});
+  ASSERT_EQ(list.code, 0) << list.err;
+  EXPECT_NE(list.out.find("  product-description-long "), std::string::npos);
+  EXPECT_EQ(list.out.find("\n  doctype   "), std::string::npos) << "a disabled rule is not listed";
+  EXPECT_NE(Cli({"rules"}).out.find("\n  doctype   "), std::string::npos);
+  EXPECT_NE(list.out.find("overlay " + overlay + ": 9 changes\n"), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("  doctype disabled\n"), std::string::npos);
+
+  Outcome doc = Cli({"rules", "--doc", "largest-contentful-paint", "--rules", overlay});
+  ASSERT_EQ(doc.code, 0) << doc.err;
+  EXPECT_NE(doc.out.find("weight 6)"), std::string::npos) << doc.out;
+  EXPECT_NE(doc.out.find("option:   p10 = 2000\n"), std::string::npos) << doc.out;
+  EXPECT_NE(doc.out.find("overlay:  largest-contentful-paint weight 5 \xe2\x86\x92 6 (" + overlay + ")"), std::string::npos)
+      << doc.out;
+  EXPECT_NE(doc.out.find("Threshold: Agreed with the client"), std::string::npos);
+  Outcome added = Cli({"rules", "--doc", "product-description-long", "--rules", overlay});
+  EXPECT_EQ(added.code, 0);
+  EXPECT_NE(added.out.find("check:    product-description (numeric, weight 2)"), std::string::npos) << added.out;
+  EXPECT_EQ(Cli({"rules", "--doc", "doctype", "--rules", overlay}).code, 2) << "disabled";
+
+  Outcome both = Cli({"rules", "--rules-dir", testing::SourcePath("fixtures/rules/unknown-check"), "--rules",
+                      testing::SourcePath("fixtures/rules/overlay/reweight.json")});
+  EXPECT_EQ(both.code, 2) << "the overlay applies to the --rules-dir catalogue, which has no doctype rule";
+  EXPECT_NE(both.err.find("rule \"doctype\", field \"disable\""), std::string::npos) << both.err;
+}
+
+TEST(Cli, AConfigFileSetsLongOptionsWithPathsRelativeToItselfAndTheCommandLineWins) {
+  const std::string config = testing::SourcePath("fixtures/rules/config/rules.cfg");
+  Outcome from_file = Cli({"rules", "--config", config});
+  ASSERT_EQ(from_file.code, 0) << from_file.err;
+  EXPECT_NE(from_file.out.find("overlay " + testing::SourcePath("fixtures/rules/overlay/agency.json") + ": 9 changes"),
+            std::string::npos)
+      << from_file.out;
+  const std::string reweight = testing::SourcePath("fixtures/rules/overlay/reweight.json");
+  Outcome overridden = Cli({"rules", "--config", config, "--rules", reweight});
+  ASSERT_EQ(overridden.code, 0) << overridden.err;
+  EXPECT_NE(overridden.out.find("overlay " + reweight + ": 2 changes"), std::string::npos) << overridden.out;
+  EXPECT_EQ(overridden.out.find("product-description-long"), std::string::npos);
+
+  const std::string out = testing::TempDir();
+  Outcome audit = Cli({"audit", "--config", testing::SourcePath("fixtures/rules/config/audit.cfg"), "--out-dir", out,
+                       "--file", testing::SourcePath("fixtures/shops/demo/site/p/trail-runner-x.html")});
+  ASSERT_EQ(audit.code, 0) << audit.err;
+  std::ifstream in(out + "/report.json");
+  std::string json((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  rapidjson::Document d;
+  d.Parse(json.c_str());
+  ASSERT_FALSE(d.HasParseError());
+  EXPECT_EQ(std::string(d["settings"]["rules_overlay"].GetString()), reweight);
+  EXPECT_EQ(d["settings"]["rule_changes"].Size(), 2u);
+  for (const auto& r : d["rules"].GetArray()) {
+    EXPECT_STRNE(r["id"].GetString(), "doctype");
+    if (std::string(r["id"].GetString()) == "viewport") {
+      EXPECT_EQ(r["weight"].GetDouble(), 7);
+    }
+  }
+}
+
+TEST(Cli, AConfigFileMistakeExitsWithTwoNamingTheFileAndLine) {
+  auto config = [](const std::string& name) {
+    return Cli({"audit", "--config", testing::SourcePath("fixtures/rules/config/" + name), "https://shop.example/"});
+  };
+  const std::string dir = testing::SourcePath("fixtures/rules/config/");
+  Outcome unknown = config("unknown-key.cfg");
+  EXPECT_EQ(unknown.code, 2);
+  EXPECT_NE(unknown.err.find(dir + "unknown-key.cfg line 3: unknown key \"max-page\""), std::string::npos) << unknown.err;
+  Outcome value = config("bad-value.cfg");
+  EXPECT_EQ(value.code, 2);
+  EXPECT_NE(value.err.find(dir + "bad-value.cfg line 3: "), std::string::npos) << value.err;
+  EXPECT_NE(value.err.find("many"), std::string::npos) << value.err;
+  Outcome flag = config("bad-switch.cfg");
+  EXPECT_EQ(flag.code, 2);
+  EXPECT_NE(flag.err.find(dir + "bad-switch.cfg line 1: \"no-crawl\" is a switch"), std::string::npos) << flag.err;
+  Outcome syntax = config("no-equals.cfg");
+  EXPECT_EQ(syntax.code, 2);
+  EXPECT_NE(syntax.err.find(dir + "no-equals.cfg line 1: expected \"name = value\""), std::string::npos) << syntax.err;
+  Outcome overlay = config("bad-overlay.cfg");
+  EXPECT_EQ(overlay.code, 2);
+  EXPECT_NE(overlay.err.find(testing::SourcePath("fixtures/rules/overlay/mistakes.json") + ": rule \"viewport\""),
+            std::string::npos)
+      << overlay.err;
+  Outcome missing = Cli({"audit", "--config", "/no/such/mmaudit.cfg", "https://shop.example/"});
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_NE(missing.err.find("/no/such/mmaudit.cfg"), std::string::npos);
 }
 
 TEST(Cli, TheRealBinaryDocumentsItselfAndExitsWithTheDocumentedCodes) {

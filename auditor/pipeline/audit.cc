@@ -31,6 +31,8 @@ report::AuditResult NewResult(const AuditOptions& o, const char* mode) {
   r.settings.max_body_bytes = o.fetch.max_body_bytes;
   r.settings.rules_source = o.rules_source;
   r.settings.server_time_ms = o.server_time_ms;
+  r.settings.rules_overlay = o.rules_overlay;
+  r.settings.rule_changes = o.rule_changes;
   r.rules = o.catalogue.rules;
   r.rule_problems = o.catalogue.problems;
   return r;

@@ -20,6 +20,7 @@
 #include "report/result.h"
 #include "rules/catalogue.h"
 #include "rules/categories.h"
+#include "rules/overlay.h"
 
 namespace mmaudit::pipeline {
 
@@ -29,6 +30,8 @@ struct AuditOptions {
   rules::Catalogue catalogue;       // the rules in force
   rules::Categories categories = rules::DefaultCategories();  // score categories (rules/categories.json)
   std::string rules_source = "built-in";
+  std::string rules_overlay;                    // the --rules file applied to `catalogue`; "" when none
+  std::vector<rules::RuleChange> rule_changes;  // what it changed (rules/overlay.h), for the report
   facts::ExtractOptions extract;
   fetch::CrawlOptions crawl;        // for AuditSite; crawl.fetch is overwritten with `fetch`
   std::size_t sample_per_type = 0;  // AuditSite audits at most this many pages per page type; 0: all

@@ -335,6 +335,30 @@ void RenderHead(const std::string& site_plain, std::string& out) {
   out += "</style>\n</head>\n";
 }
 
+// What a rule overlay (settings.rules_overlay) changed, as one line per change, so that a reader of
+// the report knows the weights or thresholds are not the defaults. "" when no overlay was applied.
+std::string RuleChangesHtml(const Value* settings) {
+  const std::string overlay = Str(settings, "rules_overlay");
+  if (overlay.empty()) return "";
+  std::string items;
+  std::size_t n = 0;
+  if (const Value* changes = Arr(settings, "rule_changes"))
+    for (const auto& c : changes->GetArray()) {
+      if (!c.IsObject()) continue;
+      ++n;
+      const std::string kind = Str(&c, "kind");
+      std::string line = "<code>" + Text(Str(&c, "rule_id")) + "</code> ";
+      if (kind == "changed")
+        line += Text(Str(&c, "field")) + " " + Text(Str(&c, "from")) + " \xe2\x86\x92 " + Text(Str(&c, "to"));
+      else
+        line += Text(kind);
+      items += "<li>" + line + "</li>";
+    }
+  return "<div class=\"rule-changes\"><p><strong>Rules customised</strong> by <code>" + Text(overlay) + "</code>" +
+         (n == 0 ? std::string(" (no change)") : ": " + Plural(static_cast<double>(n), "change", "changes")) + "</p>" +
+         (items.empty() ? std::string() : "<ul>" + items + "</ul>") + "</div>\n";
+}
+
 void RenderHeader(const Model& m, const std::vector<std::string>& origins, std::string& out) {
   const Value* root = m.root;
   const Value* settings = Obj(root, "settings");
@@ -372,7 +396,7 @@ void RenderHeader(const Model& m, const std::vector<std::string>& origins, std::
   item("Tool", tool_text);
   if (auto d = Num(root, "duration_ms"); d && *d > 0)
     item("Duration", *d < 1000 ? FormatNumber(*d, 0) + " ms" : FormatNumber(*d / 1000, 1) + " s");
-  out += "</dl>\n</div>\n</header>\n";
+  out += "</dl>\n" + RuleChangesHtml(settings) + "</div>\n</header>\n";
   out += "<nav class=\"toc\" aria-label=\"Report sections\"><div class=\"wrap\">"
          "<a href=\"#overview\">Overview</a><a href=\"#moments\">Scores explained</a><a href=\"#top-fixes\">Top fixes</a>" +
          std::string(Obj(m.root, "checkout") ? "<a href=\"#checkout\">Checkout</a>" : "") + "<a href=\"#pages\">Pages</a>"
@@ -1160,6 +1184,8 @@ void RenderFooter(const Model& m, std::string& out) {
   out += "<footer class=\"report-footer\"><div class=\"wrap\"><p>Report schema " + Text(Str(m.root, "schema_version"));
   if (const std::string rs = Str(Obj(m.root, "settings"), "rules_source"); !rs.empty())
     out += " \xc2\xb7 rules: " + Text(rs);
+  if (const std::string ov = Str(Obj(m.root, "settings"), "rules_overlay"); !ov.empty())
+    out += " with overlay " + Text(ov);
   if (const std::string v = Str(tool, "version"); !v.empty()) out += " \xc2\xb7 mmaudit " + Text(v);
   out += "</p><p>Scores follow the rules listed in the JSON report, which is the source of truth for this page.</p>"
          "</div></footer>\n";

@@ -346,6 +346,41 @@ TEST(HtmlReport, FooterNamesTheSchemaVersionAndRulesSource) {
   EXPECT_TRUE(Contains(html.substr(footer), "rules: built-in"));
 }
 
+TEST(HtmlReport, HeaderListsWhatARuleOverlayChangedWithEveryStringEscaped) {
+  EXPECT_FALSE(Contains(Render(DemoJson()), "Rules customised")) << "nothing to say without an overlay";
+  rapidjson::Document d;
+  d.Parse(DemoJson().c_str());
+  ASSERT_FALSE(d.HasParseError());
+  auto& a = d.GetAllocator();
+  auto& settings = d["settings"];
+  settings["rules_overlay"].SetString("<b>agency</b>.json", a);
+  auto change = [&](const char* id, const char* kind, const char* field, const char* from, const char* to) {
+    rapidjson::Value c(rapidjson::kObjectType);
+    c.AddMember("rule_id", rapidjson::Value(id, a), a);
+    c.AddMember("kind", rapidjson::Value(kind, a), a);
+    if (field) {
+      c.AddMember("field", rapidjson::Value(field, a), a);
+      c.AddMember("from", rapidjson::Value(from, a), a);
+      c.AddMember("to", rapidjson::Value(to, a), a);
+    }
+    settings["rule_changes"].PushBack(c, a);
+  };
+  change("doctype", "disabled", nullptr, nullptr, nullptr);
+  change("largest-contentful-paint", "changed", "weight", "5", "6");
+  change("<img src=x onerror=alert(1)>", "added", nullptr, nullptr, nullptr);
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  d.Accept(w);
+  const std::string html = Render(buf.GetString());
+  const std::string header = html.substr(0, html.find("</header>"));
+  EXPECT_TRUE(Contains(header, "<strong>Rules customised</strong> by <code>&lt;b&gt;agency&lt;/b&gt;.json</code>: 3 changes"));
+  EXPECT_TRUE(Contains(header, "<li><code>doctype</code> disabled</li>"));
+  EXPECT_TRUE(Contains(header, "<li><code>largest-contentful-paint</code> weight 5 \xe2\x86\x92 6</li>"));
+  EXPECT_TRUE(Contains(header, "<li><code>&lt;img src=x onerror=alert(1)&gt;</code> added</li>"));
+  EXPECT_FALSE(Contains(html, "<img src=x"));
+  EXPECT_TRUE(Contains(html.substr(html.find("<footer")), "rules: built-in with overlay &lt;b&gt;agency&lt;/b&gt;.json"));
+}
+
 // --------------------------------------------------------------------------- hostile input
 
 TEST(HtmlReport, HostileFixtureReallyCarriesItsPayloadsIntoTheJson) {

@@ -898,6 +898,21 @@ void WriteAll(W& w, const AuditResult& r, FileOut* raw = nullptr) {
   o.UInt("max_body_bytes", r.settings.max_body_bytes);
   o.Str("rules_source", r.settings.rules_source);
   o.Opt("server_time_ms", r.settings.server_time_ms);
+  if (r.settings.rules_overlay.empty()) o.Null("rules_overlay");
+  else o.Str("rules_overlay", r.settings.rules_overlay);
+  o.BeginArray("rule_changes");
+  for (const rules::RuleChange& c : r.settings.rule_changes) {
+    o.Begin();
+    o.Str("rule_id", c.rule_id);
+    o.Str("kind", c.kind);
+    if (c.kind == "changed") {
+      o.Str("field", c.field);
+      o.Str("from", c.from);
+      o.Str("to", c.to);
+    }
+    o.End();
+  }
+  o.EndArray();
   o.End();
 
   std::size_t audited = 0;

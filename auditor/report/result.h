@@ -15,6 +15,7 @@
 #include "facts/page_facts.h"
 #include "fetch/crawler.h"
 #include "rules/catalogue.h"
+#include "rules/overlay.h"
 #include "rules/rule.h"
 #include "rules/scoring.h"
 #include "rules/site.h"
@@ -76,6 +77,8 @@ struct Settings {
   unsigned long long max_body_bytes = 0;
   std::string rules_source;  // "built-in" or the --rules-dir path
   std::optional<double> server_time_ms;  // --server-time-ms: the fixed server time of the load simulation
+  std::string rules_overlay;  // the --rules overlay file applied on top of it; "" when none
+  std::vector<rules::RuleChange> rule_changes;  // what the overlay changed, in order of application
 };
 
 // The crawl behind a site audit: its settings and every URL it saw.

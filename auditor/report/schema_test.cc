@@ -183,6 +183,21 @@ TEST_F(ReportSchema, AcceptsTheCompactFormAsWellAsThePrettyOne) {
   EXPECT_EQ(Problems(ToJson(result, /*pretty=*/false)), "");
 }
 
+TEST_F(ReportSchema, AcceptsARuleOverlayAndItsChangesButNoUnknownKindOfChange) {
+  AuditResult result = BuildResult({{"https://demo.example/stores", "fixtures/shops/demo/site/stores.html"}});
+  result.settings.rules_overlay = "agency.json";
+  result.settings.rule_changes = {{"doctype", "disabled", "", "", ""},
+                                  {"viewport", "changed", "weight", "3", "7"},
+                                  {"product-description-long", "added", "", "", ""}};
+  const std::string json = ToJson(result);
+  EXPECT_EQ(Problems(json), "");
+  const std::string renamed =
+      Edited(json, [](rapidjson::Document& d) { d["settings"]["rule_changes"][0]["kind"].SetString("renamed"); });
+  EXPECT_NE(Problems(renamed).find("enum"), std::string::npos) << Problems(renamed);
+  const std::string no_overlay = Edited(json, [](rapidjson::Document& d) { d["settings"].RemoveMember("rules_overlay"); });
+  EXPECT_NE(Problems(no_overlay).find("required"), std::string::npos) << Problems(no_overlay);
+}
+
 TEST_F(ReportSchema, RejectsAReportWithoutPages) {
   const std::string json = Edited(DemoJson(), [](rapidjson::Document& d) { d.RemoveMember("pages"); });
   const std::string problems = Problems(json);

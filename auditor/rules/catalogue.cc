@@ -15,6 +15,7 @@
 #include "rules/categories.h"
 #include "rules/checks.h"
 #include "rules/site.h"
+#include "rules/rule_json.h"
 
 namespace mmaudit::rules {
 namespace {
@@ -150,6 +151,10 @@ bool ReadRule(const rapidjson::Value& v, std::string_view file, RuleSpec* rule, 
 }
 
 }  // namespace
+
+bool ReadRuleEntry(const rapidjson::Value& v, std::string_view file, RuleSpec* rule, RuleProblem* problem) {
+  return ReadRule(v, file, rule, problem);
+}
 
 const RuleSpec* Catalogue::Find(std::string_view id) const {
   for (const RuleSpec& r : rules)
