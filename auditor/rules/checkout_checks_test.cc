@@ -101,6 +101,64 @@ TEST(CheckoutRules, AWalkThatStoppedEarlyMakesCountsNotApplicableRatherThanWrong
   EXPECT_EQ(g.at("checkout-total-fields").status, Status::kNotApplicable);
 }
 
+// Each checkout rule on two walks that reached the review step: a short guest checkout (cart,
+// details, review: 3 steps, 6 fields with valid autocomplete tokens and the right keyboards, Apple
+// Pay on the cart) passes every rule, and a long one behind an account wall (8 steps, 16 fields
+// without autocomplete, e-mail and phone as plain text, paste blocked, no express button) fails
+// every rule. The cases of fixtures/rule-cases/ point here for these rules.
+TEST(CheckoutRules, EachPassesOnAShortGuestCheckoutAndFailsOnALongAccountWalledOne) {
+  facts::CheckoutFlow good;
+  good.mode = "walk";
+  good.result = "reached_review";
+  good.buyer_country = "US";
+  facts::CheckoutStepFacts cart, details, review;
+  cart.name = "Cart";
+  details.name = "Details";
+  review.name = "Review";
+  details.field_list = {Field("email", "email", "email", true),           Field("name", "text", "name", true),
+                        Field("address-line1", "text", "address-line1", true),
+                        Field("address-level2", "text", "address-level2", true),
+                        Field("postal-code", "text", "postal-code", true), Field("tel", "tel", "tel", true)};
+  details.field_list[4].inputmode = "numeric";
+  details.fields = details.field_list.size();
+  good.steps = {cart, details, review};
+  good.estimated_steps = 3;
+  good.total_fields = 6;
+  good.guest_checkout = true;
+  good.express_payments = {"Apple Pay"};
+
+  facts::CheckoutFlow bad = good;
+  bad.guest_checkout = false;
+  bad.account_required = true;
+  bad.express_payments.clear();
+  facts::CheckoutStepFacts account, address;
+  account.name = "Account";
+  address.name = "Address";
+  for (const char* purpose : {"email", "new-password", "new-password", "given-name", "family-name", "tel"})
+    account.field_list.push_back(Field(purpose, "text", "", false));
+  for (const char* purpose : {"given-name", "family-name", "organization", "address-line1", "address-line2",
+                              "address-level2", "address-level1", "postal-code", "country-name", "tel"})
+    address.field_list.push_back(Field(purpose, "text", "off", false));
+  address.field_list[3].blocks_paste = true;
+  account.fields = account.field_list.size();
+  address.fields = address.field_list.size();
+  bad.steps = {cart, account, address};
+  for (const char* name : {"Shipping", "Gift options", "Payment", "Billing", "Review"}) {
+    facts::CheckoutStepFacts step;
+    step.name = name;
+    bad.steps.push_back(step);
+  }
+  bad.estimated_steps = 8;
+  bad.total_fields = 16;
+
+  const auto pass = Judge(good), fail = Judge(bad);
+  for (const char* id : {"checkout-steps", "checkout-total-fields", "guest-checkout", "checkout-express-payments",
+                         "checkout-autocomplete", "checkout-input-types"}) {
+    EXPECT_EQ(pass.at(id).status, Status::kPass) << id << ": " << pass.at(id).display_value;
+    EXPECT_EQ(fail.at(id).status, Status::kFail) << id << ": " << fail.at(id).display_value;
+  }
+}
+
 TEST(CheckoutRules, PageRulesAndCheckoutRulesDoNotRunOnEachOthersSubjects) {
   const Catalogue cat = DefaultCatalogue();
   facts::PageFacts page;

@@ -83,5 +83,54 @@ TEST(LoadRules, BudgetFailsOnAnyLineOverAndListsIt) {
   EXPECT_EQ(Evaluate(Rule("performance-budget"), p).status, Status::kPass);
 }
 
+// Each load rule of rules/speed.json on two measured loads: a fast, lean page (metrics under their
+// good thresholds, 900 KiB, no opportunity, every budget line kept) passes, and a slow, heavy one
+// (metrics well past their medians, 6 MiB, one of each opportunity, a budget line over) fails.
+// The cases of fixtures/rule-cases/ point here for these rules.
+TEST(LoadRules, EachPassesOnAFastLeanLoadAndFailsOnASlowHeavyOne) {
+  facts::PageFacts fast = Measured(), slow = Measured();
+  auto metric = [](double ms) {
+    facts::MetricEstimate m;
+    m.available = true;
+    m.value_ms = m.optimistic_ms = m.pessimistic_ms = ms;
+    return m;
+  };
+  fast.performance.fcp = metric(1200);
+  fast.performance.lcp = metric(1900);
+  fast.performance.speed_index = metric(2400);
+  fast.performance.tbt = metric(90);
+  fast.performance.weight.total = {24, 900u * 1024, 2100u * 1024};
+  fast.performance.budget = {{"/*", "resourceSizes", "total", 1500, 900, "KiB", false, ""}};
+  slow.performance.fcp = metric(6500);
+  slow.performance.lcp = metric(9800);
+  slow.performance.speed_index = metric(12500);
+  slow.performance.tbt = metric(1800);
+  slow.performance.weight.total = {140, 6144u * 1024, 11000u * 1024};
+  slow.performance.budget = {{"/*", "resourceSizes", "total", 1500, 6144, "KiB", true, ""}};
+  // The rule and the perf/opportunities.h opportunity it reports.
+  const std::vector<std::pair<std::string, std::string>> opportunity_rules = {
+      {"uses-text-compression", "uses-text-compression"}, {"uses-responsive-images", "uses-responsive-images"},
+      {"modern-image-formats", "modern-image-formats"},   {"lcp-lazy-loaded", "lcp-lazy-loaded"},
+      {"offscreen-images", "offscreen-images"},           {"uses-long-cache-ttl", "uses-long-cache-ttl"},
+      {"load-redirects", "redirects"},                    {"third-party-origins", "third-party-origins"},
+      {"font-display", "font-display"}};
+  for (const auto& [rule, id] : opportunity_rules) {
+    facts::Opportunity op;
+    op.id = id;
+    op.title = id;
+    op.bytes_saved = 40000;
+    op.ms_saved = 600;
+    op.items = {{"https://cdn.shop.example/assets/" + id, 40000, ""}};
+    slow.performance.opportunities.push_back(op);
+  }
+  std::vector<std::string> rules = {"first-contentful-paint", "largest-contentful-paint", "speed-index",
+                                    "total-blocking-time", "total-byte-weight", "performance-budget"};
+  for (const auto& [rule, id] : opportunity_rules) rules.push_back(rule);
+  for (const std::string& id : rules) {
+    EXPECT_EQ(Evaluate(Rule(id), fast).status, Status::kPass) << id << ": " << Evaluate(Rule(id), fast).display_value;
+    EXPECT_EQ(Evaluate(Rule(id), slow).status, Status::kFail) << id << ": " << Evaluate(Rule(id), slow).display_value;
+  }
+}
+
 }  // namespace
 }  // namespace mmaudit::rules
