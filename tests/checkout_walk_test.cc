@@ -1,4 +1,4 @@
-// The checkout walker on the four checkout fixture shops over real loopback HTTP: from the product
+// The checkout walker on the five checkout fixture shops over real loopback HTTP: from the product
 // page to the order review step with exactly the steps and field counts of each shop's
 // expected.json, and never an order or a subscription. The servers record every request that
 // reaches an order or subscription route (FixtureServer::Orders, Subscriptions) and every POST that
@@ -199,7 +199,7 @@ TEST(CheckoutWalkCli, AuditWithCheckoutWalkReportsTheFunnelInJsonAndHtml) {
   EXPECT_EQ(testing::RunMmaudit({"audit", server.Url("/"), "--checkout", "buy"}).exit_code, 2);
 }
 
-INSTANTIATE_TEST_SUITE_P(Shops, CheckoutWalk, ::testing::Values("woo", "magento", "shopify", "polski"),
+INSTANTIATE_TEST_SUITE_P(Shops, CheckoutWalk, ::testing::Values("woo", "magento", "shopify", "polski", "russkiy"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

@@ -199,10 +199,12 @@ void FixtureServer::ServeFile(const std::string& path, httplib::Response& res) {
   const fs::path root(root_);
   const std::string rel = path.substr(1);
   std::string body;
-  if (ReadWholeFile((root / (rel + ".http")).string(), &body)) {
-    ApplyCanned(body, res);
-    return;
-  }
+  // A canned response: "a/b.http" for "/a/b", or "a/b/index.http" for "/a/b/" and "/a/b".
+  for (const fs::path& canned : {root / (rel + ".http"), root / rel / "index.http"})
+    if (ReadWholeFile(canned.string(), &body)) {
+      ApplyCanned(body, res);
+      return;
+    }
   const std::vector<fs::path> candidates =
       rel.empty() ? std::vector<fs::path>{root / "index.html"}
                   : std::vector<fs::path>{root / (rel + ".html"), root / rel / "index.html", root / rel};

@@ -3,7 +3,7 @@
 //
 // Site layout (fixtures/shops/NAME/site/): "/" serves index.html; "/a/b" serves a/b.html, else
 // a/b/index.html, else the file a/b itself, with a Content-Type from its extension. A file
-// "a/b.http" is a canned response and wins over the rest: its first line is "STATUS REASON", then
+// "a/b.http" (or "a/b/index.http", for a path ending in "/") is a canned response and wins over the rest: its first line is "STATUS REASON", then
 // header lines, a blank line and the body (the format is documented in fixtures/README.md); it is
 // sent byte for byte as written (binary bodies too), never compressed by the server. Other text
 // files are compressed (br or gzip) when the client accepts it, as cpp-httplib does.
