@@ -333,7 +333,7 @@ EngagementFacts ExtractEngagement(const html::Document& doc, const LinkFacts& li
       default: break;
     }
     // Texts of links and buttons that offer a chat or notifications.
-    if (html::Is(n, GUMBO_TAG_A) || html::Is(n, GUMBO_TAG_BUTTON) || text::AsciiLower(html::AttrOr(n, "role")) == "button") {
+    if (html::Is(n, GUMBO_TAG_A) || html::Is(n, GUMBO_TAG_BUTTON) || text::EqualsIgnoreCase(html::AttrOr(n, "role"), "button")) {
       std::string label = text::CollapseWhitespace(html::Text(n, kMaxControlText));
       if (label.empty()) label = text::CollapseWhitespace(html::AttrOr(n, "aria-label"));
       if (label.empty()) label = text::CollapseWhitespace(html::AttrOr(n, "title"));
