@@ -2,8 +2,8 @@
 // manifest and theme-color, smart app banner. Each reads PageFacts::engagement (facts/engagement.h)
 // or PageFacts::meta only, is pure, and explains itself through display_value and details.
 // Thresholds come from the rule's options.
-#include <cmath>
 #include <string>
+#include <vector>
 
 #include "core/text.h"
 #include "rules/checks.h"
@@ -69,9 +69,11 @@ CheckResult SocialProfileLinks(const PageFacts& p, const Options& o) {
   r.passed = n >= min;
   r.value = n;
   r.unit = "count";
-  r.display_value = n == 0 ? "no social profile links" : std::to_string(e.social_profiles.size()) + " social networks: " + Names(e.social_profiles);
+  r.display_value = n == 0 ? "no social profile links"
+                           : std::to_string(e.social_profiles.size()) + " social networks: " + Names(e.social_profiles);
   AddDetails(e.social_profiles, "profile", &r);
-  if (e.share_links > 0) r.details.push_back(std::to_string(e.share_links) + " other links to social networks (share buttons, posts) do not count");
+  if (e.share_links > 0)
+    r.details.push_back(std::to_string(e.share_links) + " other links to social networks (share buttons, posts) do not count");
   return r;
 }
 
