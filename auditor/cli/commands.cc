@@ -505,8 +505,8 @@ void StoreConfigFile(const std::string& path, const Command& command, const po::
 std::string FullHelp() {
   std::ostringstream ss;
   ss << "mmaudit: the micro-moment auditor. Audits a storefront the way a shopper on a phone meets it,\n"
-        "and scores each page for the moments I want to know / go / do / buy, mobile, speed and\n"
-        "discoverability.\n\n"
+        "and scores each page for the moments I want to know / go / do / buy, mobile, speed,\n"
+        "discoverability and engagement.\n\n"
         "Usage: mmaudit COMMAND [OPTIONS]\n\nCommands:\n";
   for (const Command& c : Commands()) ss << "  " << c.name << std::string(10 - std::string(c.name).size(), ' ') << c.summary << "\n";
   ss << "\n";

@@ -3,6 +3,7 @@
 
 #include "core/text.h"
 #include "facts/charset.h"
+#include "facts/engagement.h"
 #include "facts/extract.h"
 #include "facts/page_type.h"
 #include "facts/sd_validation.h"
@@ -123,6 +124,7 @@ PageFacts ExtractPage(const fetch::Response& response, const ExtractOptions& opt
   f.local = ExtractLocal(doc, f.structured_data, f.links, ctx);
   f.media = ExtractMedia(doc, f.structured_data, f.links, ctx);
   f.navigation = ExtractNavigation(doc, f.structured_data, f.forms, ctx);
+  f.engagement = ExtractEngagement(doc, f.links, ctx);
   f.structured_data.issues = ValidateStructuredData(f.structured_data);
   for (SdIssue& issue : CheckSdConsistency(f.structured_data, f.commerce, f.reviews))
     f.structured_data.issues.push_back(std::move(issue));

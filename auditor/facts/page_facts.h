@@ -312,6 +312,28 @@ struct NavigationFacts {
   bool search_form = false;            // form with type=search or role=search or q/s/search input
 };
 
+// One sign of engagement on a page: who provides it and what showed it.
+struct EngagementSignal {
+  std::string name;      // vendor, network, store or meta name: "Tawk.to", "Instagram", "App Store", "apple-itunes-app"
+  std::string evidence;  // what showed it: a script URL, an element id, a link, a meta content (from the page: escape)
+};
+
+// Ways a page keeps a shopper in touch (facts/engagement.h): chat, newsletter and push sign-up,
+// social profiles, a native app. The web app manifest and theme-color are MetaFacts.
+struct EngagementFacts {
+  std::vector<EngagementSignal> chat_widgets;     // one per vendor, in the order found
+  std::vector<EngagementSignal> messenger_links;  // one per messenger: WhatsApp, Telegram, Messenger, Viber
+  std::vector<std::string> chat_offers;           // texts of links and buttons that offer a chat (at most 5)
+  bool newsletter_form = false;                   // a form with an e-mail field and a subscribe cue
+  std::string newsletter_evidence;                // why the first such form counts; "" when none
+  std::vector<EngagementSignal> push_services;    // one per web push vendor
+  std::vector<std::string> push_offers;           // texts of links and buttons asking to turn on notifications (at most 5)
+  std::vector<EngagementSignal> social_profiles;  // one per network: its first profile link
+  std::size_t share_links = 0;                    // links to a social network that are not profiles (share buttons ...)
+  std::vector<EngagementSignal> app_banners;      // smart app banner meta: name "apple-itunes-app" or "google-play-app"
+  std::vector<EngagementSignal> app_links;        // one per app store linked at an app's page, and App Links meta
+};
+
 struct Note {
   std::string code;     // machine-readable, e.g. "invalid-utf8"
   std::string message;  // for people
@@ -339,6 +361,7 @@ struct PageFacts {
   LocalFacts local;
   MediaFacts media;
   NavigationFacts navigation;
+  EngagementFacts engagement;
   // What a phone browser would request for the page (facts/subresources.h), and what loading it
   // weighs and costs (filled by perf/ after the subresources are fetched; `measured` false until then).
   std::vector<ResourceRef> subresources;

@@ -188,7 +188,7 @@ struct MomentInfo {
   const char* abbr;   // short, for table headers
 };
 
-constexpr std::array<MomentInfo, 7> kMoments = {{
+constexpr std::array<MomentInfo, 8> kMoments = {{
     {"know", "I want to know", "Know"},
     {"go", "I want to go", "Go"},
     {"do", "I want to do", "Do"},
@@ -196,6 +196,7 @@ constexpr std::array<MomentInfo, 7> kMoments = {{
     {"mobile", "Mobile friendliness", "Mobile"},
     {"speed", "Speed", "Speed"},
     {"discoverability", "Discoverability", "Discov."},
+    {"engagement", "Engagement", "Engage."},
 }};
 
 const MomentInfo* FindMoment(std::string_view id) {
@@ -781,6 +782,24 @@ void RenderFacts(const Value* page, std::string& out) {
       list += "</ul>";
       FactRow(rows, "FAQ questions", list);
     }
+  }
+  if (const Value* en = Obj(facts, "engagement")) {
+    std::string v;
+    auto names = [&](const char* key, const char* what) {
+      const Value* list = Arr(en, key);
+      if (!list || list->Empty()) return;
+      v += (v.empty() ? "" : " \xc2\xb7 ") + std::string(what) + ": ";
+      std::size_t i = 0;
+      for (const Value& s : list->GetArray()) v += (i++ ? ", " : "") + ("<bdi>" + Text(Str(&s, "name")) + "</bdi>");
+    };
+    names("chat_widgets", "chat");
+    names("messenger_links", "messengers");
+    if (Bool(en, "newsletter_form").value_or(false)) v += (v.empty() ? "" : " \xc2\xb7 ") + std::string("newsletter form");
+    names("push_services", "web push");
+    names("social_profiles", "social");
+    names("app_banners", "app banner");
+    names("app_links", "app");
+    FactRow(rows, "Engagement", v);
   }
   if (const Value* notes = Arr(facts, "notes"); notes && !notes->Empty()) {
     std::string list = "<ul class=\"plain\">";

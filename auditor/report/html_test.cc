@@ -234,9 +234,9 @@ TEST(HtmlReport, HeaderNamesTheSiteTheDeviceTheToolAndWhenItRan) {
 
 TEST(HtmlReport, OverviewDrawsAnSvgGaugeForTheSiteAndEveryMoment) {
   const std::string html = Render(DemoJson());
-  EXPECT_EQ(Count(html, "<svg class=\"gauge-ring\""), 8u);  // overall + 7 moments
+  EXPECT_EQ(Count(html, "<svg class=\"gauge-ring\""), 9u);  // overall + 8 moments
   for (const char* label : {"I want to know", "I want to go", "I want to do", "I want to buy", "Mobile friendliness",
-                            "Speed", "Discoverability"})
+                            "Speed", "Discoverability", "Engagement"})
     EXPECT_TRUE(Contains(html, std::string("role=\"img\" aria-label=\"") + label + ": ")) << label;
   EXPECT_TRUE(Contains(html, "<figcaption>I want to know</figcaption>"));
   EXPECT_TRUE(Contains(html, "<figcaption>Discover&shy;ability</figcaption>"));
@@ -521,6 +521,21 @@ TEST(HtmlReport, ShowsHostileTextEscapedSoTheReaderSeesItInert) {
   EXPECT_TRUE(Contains(html, "&lt;svg onload=alert(1)&gt; cheap"));
   EXPECT_TRUE(Contains(html, "&lt;svg onload=alert(1)&gt; Is it safe?"));
   EXPECT_TRUE(Contains(html, "&lt;script&gt;alert(1)&lt;/script&gt; Does the shoe fit?"));
+}
+
+TEST(HtmlReport, PageFactsNameTheEngagementFoundAndShowItsPageEvidenceEscaped) {
+  const std::string widgets = Render(ReportJson({{"https://harbour.example/", "fixtures/pages/engagement/widgets-en.html"}}, false));
+  EXPECT_TRUE(Contains(widgets, "<dt>Engagement</dt><dd>chat: <bdi>Intercom</bdi>, <bdi>Tawk.to</bdi>"));
+  EXPECT_TRUE(Contains(widgets, "newsletter form"));
+  EXPECT_TRUE(Contains(widgets, "social: <bdi>Instagram</bdi>, <bdi>Facebook</bdi>, <bdi>Pinterest</bdi>"));
+
+  // The smart app banner and manifest findings quote the page's meta contents.
+  const std::string html = Render(ReportJson({{"https://hostile.example/p/app", "fixtures/pages/engagement/hostile.html"}}, false));
+  EXPECT_FALSE(Contains(Lower(html), "<script"));
+  EXPECT_FALSE(Contains(Lower(html), "<img"));
+  EXPECT_FALSE(Contains(Lower(html), "<svg/onload"));
+  EXPECT_TRUE(Contains(html, "app-argument=&lt;script&gt;alert(7)&lt;/script&gt;"));
+  EXPECT_TRUE(Contains(html, "&quot;&gt;&lt;img src=x onerror=alert(8)&gt;"));
 }
 
 TEST(HtmlReport, RemovesBidiOverrideAndIsolateCharacters) {

@@ -497,6 +497,31 @@ void WriteFacts(Out<W>& o, const facts::PageFacts& f) {
   o.Bool("search_form", nv.search_form);
   o.End();
 
+  const auto& en = f.engagement;
+  auto signals = [&](const char* key, const std::vector<facts::EngagementSignal>& list) {
+    o.BeginArray(key);
+    for (const auto& s : list) {
+      o.Begin();
+      o.Str("name", s.name);
+      o.Str("evidence", s.evidence);
+      o.End();
+    }
+    o.EndArray();
+  };
+  o.Begin("engagement");
+  signals("chat_widgets", en.chat_widgets);
+  signals("messenger_links", en.messenger_links);
+  o.StrList("chat_offers", en.chat_offers);
+  o.Bool("newsletter_form", en.newsletter_form);
+  o.Str("newsletter_evidence", en.newsletter_evidence);
+  signals("push_services", en.push_services);
+  o.StrList("push_offers", en.push_offers);
+  signals("social_profiles", en.social_profiles);
+  o.UInt("share_links", en.share_links);
+  signals("app_banners", en.app_banners);
+  signals("app_links", en.app_links);
+  o.End();
+
   o.BeginArray("notes");
   for (const auto& n : f.notes) {
     o.Begin();

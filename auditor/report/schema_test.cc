@@ -240,6 +240,21 @@ TEST_F(ReportSchema, RejectsAnErrorEntryOfAnUnknownKind) {
   EXPECT_NE(Problems(json).find("/errors/0"), std::string::npos) << Problems(json);
 }
 
+TEST_F(ReportSchema, AcceptsEngagementFactsAndRejectsASignalWithoutEvidence) {
+  const std::string json =
+      ToJson(BuildResult({{"https://harbour.example/", "fixtures/pages/engagement/widgets-en.html"}}));
+  EXPECT_EQ(Problems(json), "");
+  rapidjson::Document d;
+  d.Parse(json.c_str(), json.size());
+  ASSERT_TRUE(d["pages"][0]["facts"].HasMember("engagement"));
+  ASSERT_EQ(d["pages"][0]["facts"]["engagement"]["chat_widgets"].Size(), 2u);
+  EXPECT_TRUE(d["pages"][0]["scores"]["moments"]["engagement"].IsNumber());
+  const std::string broken = Edited(json, [](rapidjson::Document& doc) {
+    doc["pages"][0]["facts"]["engagement"]["chat_widgets"][0].RemoveMember("evidence");
+  });
+  EXPECT_NE(Problems(broken).find("/pages/0/facts/engagement/chat_widgets"), std::string::npos) << Problems(broken);
+}
+
 TEST_F(ReportSchema, AllowsNewFieldsInsideFactsSoFactsCanGrow) {
   const std::string json = Edited(DemoJson(), [](rapidjson::Document& d) {
     auto& a = d.GetAllocator();

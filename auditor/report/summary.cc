@@ -45,14 +45,14 @@ bool RenderSummary(std::string_view report_json, std::string* text, std::string*
   std::snprintf(line, sizeof line, "Pages: %u requested, %u audited, %u failed\n", num(s, "pages_requested"),
                 num(s, "pages_audited"), num(s, "pages_failed"));
   out += line;
-  static const char* kMoments[] = {"know", "go", "do", "buy", "mobile", "speed", "discoverability"};
-  static const char* kShort[] = {"know", "go", "do", "buy", "mobile", "speed", "disc."};
-  out += "\n  score  know   go   do  buy mobile speed disc.  page\n";
+  static const char* kMoments[] = {"know", "go", "do", "buy", "mobile", "speed", "discoverability", "engagement"};
+  static const char* kShort[] = {"know", "go", "do", "buy", "mobile", "speed", "disc.", "eng."};
+  out += "\n  score  know   go   do  buy mobile speed disc. eng.  page\n";
   auto row = [&](const rapidjson::Value& scores, const std::string& label) {
     const rapidjson::Value empty(rapidjson::kObjectType);
     const rapidjson::Value& moments = scores.IsObject() && scores.HasMember("moments") ? scores["moments"] : empty;
     std::string r = "  " + Score(scores, "overall") + "  ";
-    for (int i = 0; i < 7; ++i) {
+    for (int i = 0; i < 8; ++i) {
       const std::string v = Score(moments, kMoments[i]);
       std::string cell(std::max<std::size_t>(std::string(kShort[i]).size(), 3) - v.size(), ' ');
       r += " " + cell + v;

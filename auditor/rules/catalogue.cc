@@ -57,7 +57,7 @@ bool ReadRule(const rapidjson::Value& v, std::string_view file, RuleSpec* rule, 
   }
   if (!IsMoment(rule->moment)) {
     problem->field = "moment";
-    problem->message = "unknown moment \"" + rule->moment + "\" (know, go, do, buy, mobile, speed, discoverability)";
+    problem->message = "unknown moment \"" + rule->moment + "\" (know, go, do, buy, mobile, speed, discoverability, engagement)";
     return false;
   }
   if (rule->scope != "page" && rule->scope != "checkout" && rule->scope != "site") {
@@ -252,6 +252,7 @@ const char* MomentHeading(const std::string& moment) {
   if (moment == "mobile") return "mobile: works on a phone";
   if (moment == "speed") return "speed: loads fast on a phone";
   if (moment == "discoverability") return "discoverability: can be found";
+  if (moment == "engagement") return "engagement: stays in touch";
   return nullptr;
 }
 

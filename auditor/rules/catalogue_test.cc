@@ -34,7 +34,7 @@ TEST(Catalogue, EveryBuiltInRuleNamesARegisteredCheckAndIsDocumented) {
 TEST(Catalogue, SpansTheFourMomentsMobileAndSpeed) {
   std::set<std::string> moments;
   for (const RuleSpec& r : DefaultCatalogue().rules) moments.insert(r.moment);
-  for (const char* m : {"know", "go", "do", "buy", "mobile", "speed", "discoverability"})
+  for (const char* m : {"know", "go", "do", "buy", "mobile", "speed", "discoverability", "engagement"})
     EXPECT_TRUE(moments.count(m)) << "no rule for moment " << m;
 }
 

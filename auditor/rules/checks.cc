@@ -832,7 +832,12 @@ const std::vector<CheckInfo>& Checks() {
       {"load-opportunity", LoadOpportunity, "performance"},
       {"performance-budget", PerformanceBudget, "performance"},
   };
-  return checks;
+  static const std::vector<CheckInfo> all = [] {
+    std::vector<CheckInfo> out = checks;
+    for (const std::vector<CheckInfo>* more : {&EngagementChecks()}) out.insert(out.end(), more->begin(), more->end());
+    return out;
+  }();
+  return all;
 }
 
 const CheckInfo* FindCheck(std::string_view name) {

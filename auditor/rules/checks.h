@@ -40,8 +40,10 @@ struct CheckInfo {
   const char* needs;  // the facts it reads, for the docs: "commerce, structured_data"
 };
 
-// Every registered check.
+// Every registered check: the table of checks.cc, then the tables of the other check files.
 const std::vector<CheckInfo>& Checks();
+// The checks of rules/engagement.json (engagement_checks.cc); Checks() includes them.
+const std::vector<CheckInfo>& EngagementChecks();
 // The check called `name`, or nullptr.
 const CheckInfo* FindCheck(std::string_view name);
 

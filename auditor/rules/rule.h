@@ -11,7 +11,8 @@ namespace mmaudit::rules {
 
 // The micro-moments plus the cross-cutting groups, in report order.
 inline const std::vector<std::string>& Moments() {
-  static const std::vector<std::string> m = {"know", "go", "do", "buy", "mobile", "speed", "discoverability"};
+  static const std::vector<std::string> m = {"know", "go", "do", "buy", "mobile", "speed", "discoverability",
+                                             "engagement"};
   return m;
 }
 

@@ -101,6 +101,51 @@ TEST(SiteRules, PageTypeFoundPassesWhenAPageOfTheTypeWasAudited) {
   EXPECT_EQ(f.details, std::vector<std::string>{"https://s.example/stores"});
 }
 
+// Every built-in site rule, on a shop where the pages it looks at all pass the rules it counts (or
+// pages of the type it looks for exist), and on one where they all fail (or none exists).
+TEST(SiteRules, EachBuiltInSiteRulePassesOnAGoodShopAndFailsOnAPoorOne) {
+  const Catalogue c = DefaultCatalogue();
+  std::size_t site_rules = 0;
+  for (const RuleSpec& rule : c.rules) {
+    if (rule.scope != "site") continue;
+    ++site_rules;
+    auto list = [&](const char* name) {
+      auto it = rule.options.lists.find(name);
+      return it == rule.options.lists.end() ? std::vector<std::string>{} : it->second;
+    };
+    // Coverage rules look at pages of their types; page-type-found rules at whether such a page exists.
+    const bool finds_type = rule.check == "page-type-found";
+    std::vector<std::string> types = finds_type ? std::vector<std::string>{} : list("pages");
+    if (types.empty()) types = {"home", "product"};
+    auto shop = [&](bool good) {
+      std::vector<PageOutcome> pages;
+      for (const std::string& type : types)
+        for (int n = 0; n < 3; ++n) {
+          std::vector<Finding> findings;
+          for (const std::string& id : list("rules")) {
+            const RuleSpec* counted = c.Find(id);
+            EXPECT_NE(counted, nullptr) << rule.id << " names " << id;
+            if (counted != nullptr) findings.push_back(Scored(id, counted->moment, counted->weight, good ? 1 : 0));
+          }
+          pages.push_back(Page(c, "https://s.example/" + type + "/" + std::to_string(n), type, findings));
+        }
+      if (good && finds_type)
+        for (const std::string& type : list("pages")) pages.push_back(Page(c, "https://s.example/x/" + type, type, {}));
+      return pages;
+    };
+    auto verdict = [&](bool good) {
+      for (const Finding& f : JudgeSite(c, DefaultCategories(), shop(good), 0, {}).findings)
+        if (f.rule_id == rule.id) return f;
+      ADD_FAILURE() << rule.id << " gave no finding";
+      return Finding{};
+    };
+    const Finding pass = verdict(true), fail = verdict(false);
+    EXPECT_EQ(pass.status, Status::kPass) << rule.id << ": " << pass.display_value << pass.error;
+    EXPECT_EQ(fail.status, Status::kFail) << rule.id << ": " << fail.display_value << fail.error;
+  }
+  EXPECT_GE(site_rules, 6u);
+}
+
 TEST(SiteScores, AMomentScoreIsTheWeightedMeanOfThePagesPartAndTheSiteFindings) {
   const Catalogue c = TestCatalogue();
   const std::vector<Finding> checkout = {Scored("checkout-steps", "buy", 2, 0.5)};
