@@ -89,6 +89,23 @@ TEST_F(BadInput, ErrorStatusesAreRecordedAndTheGoodPageIsStillAudited) {
   EXPECT_EQ(d["summary"]["pages_failed"].GetInt(), 2);
 }
 
+TEST_F(BadInput, AnErrorStatusFailsTheHttpStatusRuleAndLowersTheSitesDiscoverability) {
+  rapidjson::Document d = Audit({"/gone", "/malformed-jsonld"}, 0);
+  const auto& gone = Page(d, "/gone");
+  ASSERT_EQ(gone["findings"].Size(), 1u) << "only the rules that judge error pages run on it";
+  EXPECT_STREQ(gone["findings"][0]["rule_id"].GetString(), "http-status-code");
+  EXPECT_STREQ(gone["findings"][0]["status"].GetString(), "fail");
+  EXPECT_EQ(gone["scores"]["moments"]["discoverability"].GetDouble(), 0);
+  // The site's discoverability is the mean of both pages' (plus site findings of that moment).
+  const double good = Page(d, "/malformed-jsonld")["scores"]["moments"]["discoverability"].GetDouble();
+  for (const auto& t : d["summary"]["score_trace"]["moments"].GetArray())
+    if (std::string(t["id"].GetString()) == "discoverability") {
+      EXPECT_EQ(t["parts"][0]["pages"].GetInt(), 2);
+      EXPECT_DOUBLE_EQ(t["parts"][0]["score"].GetDouble(), good / 2);
+    }
+  EXPECT_EQ(d["summary"]["pages_failed"].GetInt(), 1) << "the 404 page is still not audited";
+}
+
 TEST_F(BadInput, OnlyErrorPagesMeansNothingAuditedExitThree) {
   Audit({"/gone"}, 3);
 }

@@ -39,11 +39,12 @@ report::AuditResult NewResult(const AuditOptions& o, const char* mode) {
 }
 
 void EvaluatePage(report::PageResult* page, const AuditOptions& options) {
-  if (!page->audited) {
+  if (!page->audited && page->facts.http.status < 400) {  // nothing to judge: no response, not HTML...
     page->scores = rules::ScorePage({});
     return;
   }
-  page->findings = rules::EvaluateAll(options.catalogue, page->facts);
+  page->findings = page->audited ? rules::EvaluateAll(options.catalogue, page->facts)
+                                 : rules::EvaluateErrorPage(options.catalogue, page->facts);
   page->scores = rules::ScorePage(page->findings);
   const std::string& url = page->facts.http.final_url.empty() ? page->facts.http.requested_url : page->facts.http.final_url;
   page->outcome = rules::OutcomeOf(options.catalogue, url, page->facts.page_type, page->findings, page->scores);
@@ -53,7 +54,7 @@ void Finish(report::AuditResult* r, const AuditOptions& options, std::chrono::st
   std::vector<rules::PageOutcome> outcomes;
   std::size_t not_audited = 0;
   for (auto& p : r->pages) {
-    if (p.audited && p.outcome) outcomes.push_back(std::move(*p.outcome));
+    if (p.outcome) outcomes.push_back(std::move(*p.outcome));
     else ++not_audited;
   }
   rules::SiteVerdict v =

@@ -92,7 +92,9 @@ enum ExitCode : int {
 int ExitCodeFor(const report::AuditResult& result);
 
 // Runs the page-scoped rules on an extracted page (when audited) and fills its findings, scores and
-// outcome; a page that was not audited gets empty scores.
+// outcome. A page refused for its HTTP error status gets the rules that judge error pages
+// (http-status-code), so it counts in the site's discoverability; other refused pages get empty
+// scores and no outcome.
 void EvaluatePage(report::PageResult* page, const AuditOptions& options);
 // Shared by the audit entry points: a result with the settings filled in; and at the end the
 // site-scoped rules, the site scores with their traces and explanations (rules/site.h), and the

@@ -812,7 +812,7 @@ const std::vector<CheckInfo>& Checks() {
       {"render-blocking", RenderBlocking, "scripts, styles"},
       {"text-compression", TextCompression, "http"},
       {"unsized-images", UnsizedImages, "images"},
-      {"http-status-code", HttpStatusCode, "http"},
+      {"http-status-code", HttpStatusCode, "http", /*error_pages=*/true},
       {"is-crawlable", IsCrawlable, "meta, http"},
       {"canonical", Canonical, "meta"},
       {"html-lang", HtmlLang, "meta"},

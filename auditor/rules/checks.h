@@ -38,6 +38,9 @@ struct CheckInfo {
   const char* name;
   CheckFn fn;
   const char* needs;  // the facts it reads, for the docs: "commerce, structured_data"
+  // True for a check that also judges a page refused for its error status (4xx/5xx), whose facts
+  // hold only the HTTP basics: http-status-code. Other checks run on audited pages only.
+  bool error_pages = false;
 };
 
 // Every registered check: the table of checks.cc, then the tables of the other check files.

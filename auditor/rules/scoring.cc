@@ -148,6 +148,16 @@ std::vector<Finding> EvaluateAll(const Catalogue& catalogue, const facts::PageFa
   return out;
 }
 
+std::vector<Finding> EvaluateErrorPage(const Catalogue& catalogue, const facts::PageFacts& page) {
+  std::vector<Finding> out;
+  for (const RuleSpec& rule : catalogue.rules) {
+    if (rule.scope != "page" || !rule.page_types.empty()) continue;
+    const CheckInfo* check = FindCheck(rule.check);
+    if (check != nullptr && check->error_pages) out.push_back(Evaluate(rule, page));
+  }
+  return out;
+}
+
 std::vector<Finding> EvaluateCheckoutRules(const Catalogue& catalogue, const facts::CheckoutFlow& checkout) {
   std::vector<Finding> out;
   for (const RuleSpec& rule : catalogue.rules)

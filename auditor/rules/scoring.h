@@ -34,6 +34,10 @@ Finding Evaluate(const RuleSpec& rule, const facts::PageFacts& page);
 // Runs every page-scoped rule that applies to the page's type, in catalogue order.
 std::vector<Finding> EvaluateAll(const Catalogue& catalogue, const facts::PageFacts& page);
 
+// Runs the page-scoped rules whose check judges error pages (CheckInfo::error_pages) on a page that
+// was refused for its HTTP error status, so a broken page shows up as a finding (http-status-code).
+std::vector<Finding> EvaluateErrorPage(const Catalogue& catalogue, const facts::PageFacts& page);
+
 // Runs `rule` (scope "checkout") on the site's checkout; never throws, as Evaluate.
 Finding EvaluateCheckout(const RuleSpec& rule, const facts::CheckoutFlow& checkout);
 // Runs every checkout-scoped rule, in catalogue order. Their findings are reported with the
