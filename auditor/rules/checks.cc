@@ -830,7 +830,12 @@ const std::vector<CheckInfo>& Checks() {
       {"load-opportunity", LoadOpportunity, "performance"},
       {"performance-budget", PerformanceBudget, "performance"},
   };
-  return checks;
+  static const std::vector<CheckInfo> all = [] {
+    std::vector<CheckInfo> v = checks;
+    v.insert(v.end(), MobileChecks().begin(), MobileChecks().end());
+    return v;
+  }();
+  return all;
 }
 
 const CheckInfo* FindCheck(std::string_view name) {

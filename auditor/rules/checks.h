@@ -40,8 +40,10 @@ struct CheckInfo {
   const char* needs;  // the facts it reads, for the docs: "commerce, structured_data"
 };
 
-// Every registered check.
+// Every registered check: the table of checks.cc followed by the groups defined in other files.
 const std::vector<CheckInfo>& Checks();
+// The mobile layout checks (mobile_checks.cc), a part of Checks().
+const std::vector<CheckInfo>& MobileChecks();
 // The check called `name`, or nullptr.
 const CheckInfo* FindCheck(std::string_view name);
 
