@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <unordered_map>
 
 #include "core/text.h"
@@ -23,6 +25,8 @@ constexpr std::size_t kMaxNodeText = 160;
 constexpr std::size_t kMaxInlineCss = 256u << 10;  // as StyleFacts::inline_css
 constexpr std::size_t kMaxOverlayText = 200;
 constexpr int kMaxImportDepth = 4;
+// Overlays covering less of the screen are specks (skip links, visually hidden labels), not kept.
+constexpr double kMinOverlayShare = 0.01;
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 bool IsIdentChar(char c) {
@@ -211,6 +215,7 @@ struct Compound {
   std::string tag;  // lower case; "" for any
   std::string id;
   std::vector<std::string> classes;
+  std::optional<std::string> type;  // from [type=value], lower case; other attribute selectors are not checked
 };
 
 struct Selector {
@@ -272,11 +277,20 @@ std::optional<Selector> ParseSelector(std::string_view s, int* specificity) {
       }
       i = e;
     } else if (c == '[') {
+      const std::size_t open = i;
       int depth = 0;
       for (; i < s.size(); ++i) {
         if (s[i] == '"' || s[i] == '\'') i = SkipString(s, i) - 1;
         if (s[i] == '[') ++depth;
         if (s[i] == ']' && --depth == 0) break;
+      }
+      // [type=x], [type="x" i]: the one attribute selector checked.
+      const std::string inner = text::AsciiLower(s.substr(open + 1, std::min(i, s.size()) - open - 1));
+      if (const std::size_t eq = inner.find('='); eq != std::string::npos && text::Trim(inner.substr(0, eq)) == "type") {
+        std::string v(text::Trim(std::string_view(inner).substr(eq + 1)));
+        if (v.size() > 2 && v.back() == 'i' && IsSpace(v[v.size() - 2])) v = std::string(text::Trim(v.substr(0, v.size() - 1)));
+        if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'') && v.back() == v.front()) v = v.substr(1, v.size() - 2);
+        cur.type = v;
       }
       ++i;
       ++classes;
@@ -318,9 +332,29 @@ std::optional<Selector> ParseSelector(std::string_view s, int* specificity) {
   return sel;
 }
 
+// A Bloom filter of tokens (tags, ids, classes), for rejecting at once a selector whose ancestor
+// compounds name tokens no ancestor of an element has (as browsers do).
+using Bloom = std::array<std::uint64_t, 4>;
+void AddToken(Bloom* b, char kind, std::string_view token) {
+  std::uint64_t h = 1469598103934665603ULL ^ static_cast<unsigned char>(kind);
+  for (const char c : token) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  for (int k = 0; k < 2; ++k, h >>= 8) (*b)[(h >> 6) & 3] |= 1ULL << (h & 63);
+}
+void AddCompound(Bloom* b, const std::string& tag, const std::string& id, const std::vector<std::string>& classes) {
+  if (!tag.empty()) AddToken(b, 't', tag);
+  if (!id.empty()) AddToken(b, '#', id);
+  for (const std::string& c : classes) AddToken(b, '.', c);
+}
+bool Covers(const Bloom& have, const Bloom& need) {
+  for (std::size_t k = 0; k < 4; ++k)
+    if ((need[k] & ~have[k]) != 0) return false;
+  return true;
+}
+
 bool CompoundMatches(const Compound& c, const MobileNode& n) {
   if (!c.tag.empty() && c.tag != n.tag) return false;
   if (!c.id.empty() && c.id != n.id) return false;
+  if (c.type && *c.type != n.type) return false;
   for (const std::string& cls : c.classes)
     if (std::find(n.classes.begin(), n.classes.end(), cls) == n.classes.end()) return false;
   return true;
@@ -357,6 +391,7 @@ struct Matcher {
 
 struct Rule {
   Selector selector;
+  Bloom ancestors{};  // tokens of the compounds that must match ancestors of the element
   std::string text;  // the selector as written
   int specificity = 0;
   std::size_t order = 0;
@@ -460,7 +495,7 @@ void AddRules(std::string_view css, const Viewport& vp, std::size_t max_rules, s
       int spec = 0;
       auto sel = ParseSelector(one, &spec);
       if (!sel || rules->size() >= max_rules) continue;
-      rules->push_back({std::move(*sel), std::string(one.substr(0, 120)), spec, rules->size(), decls});
+      rules->push_back({std::move(*sel), Bloom{}, std::string(one.substr(0, 120)), spec, rules->size(), decls});
     }
   });
 }
@@ -598,6 +633,8 @@ MobileDom ExtractMobileDom(const html::Document& doc, const Context& ctx) {
   MobileDom dom;
   std::vector<int> at_depth;  // the recorded element at each depth of the walk, -1 for none
   std::size_t inline_css_bytes = 0;
+  std::set<std::string> label_for;               // ids named by <label for>
+  std::vector<std::size_t> labelled_candidates;  // checkboxes and radios with an id
   html::Walk(doc.root(), [&](const GumboNode* n, std::size_t depth) {
     if (at_depth.size() <= depth) at_depth.resize(depth + 1, -1);
     at_depth[depth] = -1;
@@ -667,6 +704,7 @@ MobileDom ExtractMobileDom(const html::Document& doc, const Context& ctx) {
     m.width_attr = ParseHtmlLength(html::Attr(n, "width"));
     m.height_attr = ParseHtmlLength(html::Attr(n, "height"));
     const std::string type = text::AsciiLower(html::AttrOr(n, "type"));
+    m.type = type;
     m.hidden = html::HasAttr(n, "hidden") || (tag == GUMBO_TAG_INPUT && type == "hidden");
     const std::string role = text::AsciiLower(html::AttrOr(n, "role"));
     m.tap_target = (tag == GUMBO_TAG_A && html::HasAttr(n, "href")) || tag == GUMBO_TAG_BUTTON ||
@@ -686,10 +724,18 @@ MobileDom ExtractMobileDom(const html::Document& doc, const Context& ctx) {
                          href.find("//appgallery.huawei.com/") != std::string::npos ||
                          text::StartsWith(href, "market://") || text::StartsWith(href, "itms-apps://");
     }
+    if (tag == GUMBO_TAG_LABEL && html::HasAttr(n, "for")) label_for.emplace(html::AttrOr(n, "for"));
+    // A checkbox or radio button is tapped through its label when it has one.
+    if (tag == GUMBO_TAG_INPUT && (type == "checkbox" || type == "radio")) {
+      if (html::Ancestor(n, GUMBO_TAG_LABEL) != nullptr) m.tap_target = false;
+      else if (!m.id.empty()) labelled_candidates.push_back(dom.nodes.size());
+    }
     at_depth[depth] = static_cast<int>(dom.nodes.size());
     dom.nodes.push_back(std::move(m));
     return html::Visit::kContinue;
   });
+  for (std::size_t i : labelled_candidates)
+    if (label_for.count(dom.nodes[i].id)) dom.nodes[i].tap_target = false;
   for (MobileNode& m : dom.nodes) m.text = text::FoldCase(m.text);
   return dom;
 }
@@ -728,7 +774,16 @@ MobileLayoutFacts ReadMobileLayout(const MobileDom& dom, const Viewport& vp, con
     ++f.linked_stylesheets;
     if (linked) add_linked(s.href, s.media, 0);
   }
-  for (std::size_t i = 0; i < rules.size(); ++i) rules[i].order = i;
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    Rule& r = rules[i];
+    r.order = i;
+    // A compound followed by a descendant or child combinator matches an ancestor of the element.
+    for (std::size_t k = 0; k + 1 < r.selector.compounds.size(); ++k)
+      if (r.selector.combinators[k] == ' ' || r.selector.combinators[k] == '>') {
+        const Compound& c = r.selector.compounds[k];
+        AddCompound(&r.ancestors, c.tag, c.id, c.classes);
+      }
+  }
   f.css_rules = rules.size();
   if (!linked && f.linked_stylesheets > 0)
     f.linked_css_note = "the page's " + std::to_string(f.linked_stylesheets) +
@@ -738,6 +793,9 @@ MobileLayoutFacts ReadMobileLayout(const MobileDom& dom, const Viewport& vp, con
     f.linked_css_note = std::to_string(f.linked_stylesheets - f.linked_stylesheets_read) + " of " +
                         std::to_string(f.linked_stylesheets) + " linked stylesheets could not be fetched";
 
+  // A width attribute counts only when no stylesheet of the page went unread: an unread sheet
+  // usually holds the "img { max-width: 100% }" that tames it.
+  const bool all_css_read = f.linked_stylesheets_read == f.linked_stylesheets;
   // Rules indexed by their subject compound's most selective part.
   std::unordered_map<std::string, std::vector<std::size_t>> by_key;
   for (std::size_t r = 0; r < rules.size(); ++r) {
@@ -748,6 +806,7 @@ MobileLayoutFacts ReadMobileLayout(const MobileDom& dom, const Viewport& vp, con
   const std::vector<MobileNode>& nodes = dom.nodes;
   const std::size_t n = nodes.size();
   std::vector<Computed> comp(n);
+  std::vector<Bloom> ancestor_tokens(n);  // of each element's ancestors
   std::vector<std::vector<Decl>> inline_decls(n);
   Matcher matcher{nodes};
   std::vector<std::size_t> candidates;
@@ -756,6 +815,11 @@ MobileLayoutFacts ReadMobileLayout(const MobileDom& dom, const Viewport& vp, con
     Computed& c = comp[i];
     c.end = i + 1;
     const Computed* parent = node.parent >= 0 ? &comp[static_cast<std::size_t>(node.parent)] : nullptr;
+    if (node.parent >= 0) {
+      const std::size_t pi = static_cast<std::size_t>(node.parent);
+      ancestor_tokens[i] = ancestor_tokens[pi];
+      AddCompound(&ancestor_tokens[i], nodes[pi].tag, nodes[pi].id, nodes[pi].classes);
+    }
     // Cascade: candidates from the index, then the style attribute.
     candidates.clear();
     auto collect = [&](const std::string& key) {
@@ -766,12 +830,13 @@ MobileLayoutFacts ReadMobileLayout(const MobileDom& dom, const Viewport& vp, con
     for (const std::string& cls : node.classes) collect("." + cls);
     collect(node.tag);
     collect("");
-    std::sort(candidates.begin(), candidates.end());
-    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    // Each rule sits in one bucket, so no rule comes twice; the order of the candidates does not
+    // matter either, as a declaration wins by its priority (importance, specificity, order).
     std::array<long long, kPropCount> best{};
     best.fill(-1);
     for (std::size_t r : candidates) {
       const Rule& rule = rules[r];
+      if (!Covers(ancestor_tokens[i], rule.ancestors)) continue;
       matcher.budget = 2000;
       if (!matcher.Match(rule.selector, rule.selector.compounds.size() - 1, static_cast<int>(i))) continue;
       for (const Decl& d : rule.decls) {
@@ -857,8 +922,10 @@ MobileLayoutFacts ReadMobileLayout(const MobileDom& dom, const Viewport& vp, con
     auto from = [&](Prop p) {
       return c.rule[p] ? " (" + c.rule[p]->text + " in CSS)" : std::string(c.decl[p] ? " (style attribute)" : "");
     };
+    // A length in px; percentages (of the containing block, which is not modelled) are unknown.
     auto length = [&](Prop p) -> std::optional<double> {
-      return c.decl[p] ? CssLengthPx(c.decl[p]->value, c.font_px, vp) : std::nullopt;
+      if (!c.decl[p] || c.decl[p]->value.find('%') != std::string::npos) return std::nullopt;
+      return CssLengthPx(c.decl[p]->value, c.font_px, vp);
     };
     auto length_or_zero = [&](Prop p) { return length(p).value_or(0); };
     const bool border_box = value(kBoxSizing) == "border-box";
@@ -905,7 +972,7 @@ MobileLayoutFacts ReadMobileLayout(const MobileDom& dom, const Viewport& vp, con
       if (w) {
         detail = "width: " + value(kWidth) + from(kWidth);
         if (!border_box) *w += length_or_zero(kPaddingLeft) + length_or_zero(kPaddingRight);
-      } else if (!c.decl[kWidth] && node.width_attr &&
+      } else if (all_css_read && !c.decl[kWidth] && node.width_attr &&
                  (node.tag == "img" || node.tag == "table" || node.tag == "iframe" || node.tag == "video" ||
                   node.tag == "canvas" || node.tag == "embed" || node.tag == "object")) {
         w = *node.width_attr;
@@ -978,7 +1045,7 @@ MobileLayoutFacts ReadMobileLayout(const MobileDom& dom, const Viewport& vp, con
       };
       const double w = extent(kWidth, kMinWidth, kLeft, kRight, vp.width);
       const double h = extent(kHeight, kMinHeight, kTop, kBottom, vp.height);
-      if (w > 0 && h > 0) {
+      if (w * h >= kMinOverlayShare) {
         Overlay o;
         o.element = Describe(node);
         o.position = pos;

@@ -7,7 +7,7 @@
 // attributes. Each element gets, per property, the declaration that wins the cascade: !important
 // first, then the style attribute, then specificity, then source order (stylesheets in document
 // order, an @import before the sheet that imports it). Selectors are matched against the element
-// and its ancestors (tag, #id, .class; descendant and child combinators); attribute selectors,
+// and its ancestors (tag, #id, .class, [type=...]; descendant and child combinators); other attribute selectors,
 // :not()/:is()/:nth-*() and sibling combinators are taken to match (over-matching rather than
 // missing), while selectors that need a state a page does not have on load (:hover, :focus,
 // :active, :checked, :target, :visited ...) and pseudo-elements (::before ...) never match.

@@ -321,13 +321,16 @@ struct MobileNode {
   std::string tag;                   // lower case
   std::string id;
   std::vector<std::string> classes;  // as written
+  std::string type;                  // the type attribute, lower case ("" when absent), for [type=...] selectors
   std::string style;                 // the style attribute, as written (capped at 2 KiB)
   std::size_t text_chars = 0;        // code points of its own text nodes, whitespace collapsed
   std::string text;                  // its own text, case-folded, first 160 bytes (names and cues)
   std::string label;                 // tap targets: aria-label, else value or alt; "" otherwise
   std::optional<int> width_attr, height_attr;  // HTML width/height attributes (ParseHtmlLength)
   bool hidden = false;               // hidden by its own markup: the hidden attribute, type=hidden
-  bool tap_target = false;           // a[href], button, input (not hidden), select, textarea, summary, role=button/link
+  // a[href], button, input (not hidden; a checkbox or radio only without a label), select, textarea,
+  // summary, role=button/link
+  bool tap_target = false;
   bool app_store_link = false;       // a link to an app store (Google Play, the App Store)
 };
 
@@ -398,12 +401,12 @@ struct MobileLayoutFacts {
   std::size_t tap_targets = 0;
   std::vector<TapTargetSize> sized_tap_targets;  // document order, at most kMaxMobileItems
   // Fixed widths wider than the viewport: CSS width/min-width in px, width attributes of images,
-  // tables, iframes and videos that no CSS overrides.
+  // tables, iframes and videos that no CSS overrides (only when every stylesheet was read).
   std::vector<MobileElement> wide_elements;      // at most kMaxMobileItems, widest first
   // Other causes of sideways scrolling: 100vw plus horizontal margin or padding, overflow-x:
   // scroll on html/body, white-space: nowrap text longer than the viewport without an overflow rule.
   std::vector<MobileElement> scroll_risks;       // at most kMaxMobileItems
-  std::vector<Overlay> overlays;                 // at most kMaxMobileItems, largest first
+  std::vector<Overlay> overlays;                 // covering at least 1% of the screen; at most kMaxMobileItems, largest first
 };
 
 struct Note {
