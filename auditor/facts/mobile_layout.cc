@@ -601,15 +601,18 @@ std::optional<double> CssLengthPx(std::string_view value, double em_px, const Vi
     return std::nullopt;
   }
   const std::string unit = text::AsciiLower(value.substr(i));
-  if (unit.empty()) return number == 0 ? std::optional<double>(0) : std::nullopt;
-  if (unit == "px") return number;
-  if (unit == "pt") return number * 4 / 3;
-  if (unit == "em") return number * em_px;
-  if (unit == "%") return number * em_px / 100;
-  if (unit == "rem") return number * kDefaultFontPx;
-  if (unit == "vw" || unit == "svw" || unit == "lvw" || unit == "dvw") return number * vp.width / 100;
-  if (unit == "vh" || unit == "svh" || unit == "lvh" || unit == "dvh") return number * vp.height / 100;
-  return std::nullopt;
+  double px = 0;
+  if (unit.empty() && number == 0) px = 0;
+  else if (unit == "px") px = number;
+  else if (unit == "pt") px = number * 4 / 3;
+  else if (unit == "em") px = number * em_px;
+  else if (unit == "%") px = number * em_px / 100;
+  else if (unit == "rem") px = number * kDefaultFontPx;
+  else if (unit == "vw" || unit == "svw" || unit == "lvw" || unit == "dvw") px = number * vp.width / 100;
+  else if (unit == "vh" || unit == "svh" || unit == "lvh" || unit == "dvh") px = number * vp.height / 100;
+  else return std::nullopt;
+  if (!std::isfinite(px) || std::abs(px) > kMaxCssLengthPx) return std::nullopt;
+  return px;
 }
 
 std::vector<LayoutCssRule> ParseLayoutCss(std::string_view css, const Viewport& vp, std::size_t max_rules) {
@@ -877,6 +880,7 @@ MobileLayoutFacts ReadMobileLayout(const MobileDom& dom, const Viewport& vp, con
                       : c.font_px != parent_px ? "browser default for <" + node.tag + ">"
                                                : parent->font_source;
     }
+    c.font_px = std::clamp(c.font_px, 0.0, kMaxCssLengthPx);  // "larger" and h1 compound
     // Visibility and context.
     c.rendered = (!parent || parent->rendered) && !node.hidden && value(kDisplay) != "none";
     const std::string vis = value(kVisibility);

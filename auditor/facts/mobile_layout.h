@@ -54,7 +54,9 @@ MobileLayoutFacts ReadMobileLayout(const MobileDom& dom, const Viewport& vp, con
                                    const Lexicon& cues = Lexicon::Embedded("rules/mobile-lexicon.json"));
 
 // A CSS length or font-size value in CSS px: px, pt, em and % (of `em_px`), rem (16 px), vw and vh
-// (of `vp`), and 0 without a unit; nullopt for auto, keywords, calc() and what does not parse.
+// (of `vp`), and 0 without a unit; nullopt for auto, keywords, calc(), what does not parse and
+// what lies beyond ±kMaxCssLengthPx.
+inline constexpr double kMaxCssLengthPx = 1e6;
 std::optional<double> CssLengthPx(std::string_view value, double em_px, const Viewport& vp);
 
 // One style rule of a stylesheet, split per selector: what ParseLayoutCss keeps.

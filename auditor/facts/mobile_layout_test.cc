@@ -48,6 +48,9 @@ TEST(MobileCss, LengthsResolveAgainstTheFontAndTheViewport) {
   EXPECT_FALSE(CssLengthPx("auto", 16, kPhone).has_value());
   EXPECT_FALSE(CssLengthPx("calc(100% - 2px)", 16, kPhone).has_value());
   EXPECT_FALSE(CssLengthPx("12", 16, kPhone).has_value());
+  EXPECT_FALSE(CssLengthPx("1e999px", 16, kPhone).has_value());
+  EXPECT_FALSE(CssLengthPx("99999999999px", 16, kPhone).has_value());
+  EXPECT_FALSE(CssLengthPx("1000em", 1e6, kPhone).has_value());
 }
 
 TEST(MobileCss, KeepsRulesForThePhoneAndDropsStateSelectorsAndOtherMedia) {
@@ -243,12 +246,14 @@ TEST(MobileLayout, HostileMarkupAndDeepNestingNeverCrash) {
   html += "</style><body>";
   for (int i = 0; i < 3000; ++i) html += "<div class=c" + std::to_string(i % 200) + ">";
   html += "text";
+  for (int i = 0; i < 1100; ++i) html += "<div style='font-size: larger; width: 9999999999px'><span style='font-size:3em'>x";
   const html::Document doc = html::Document::Parse(html);
   Context ctx;
   ctx.base_url = "https://shop.example/";
   const MobileLayoutFacts f = ReadMobileLayout(ExtractMobileDom(doc, ctx), kPhone);
   EXPECT_TRUE(f.read);
   EXPECT_LE(f.wide_elements.size(), kMaxMobileItems);
+  for (const auto& r : f.font_sizes) EXPECT_LE(r.px, kMaxCssLengthPx);
 }
 
 TEST(MobileLexicon, EveryConceptHasPhrasesInNineLanguages) {
