@@ -739,7 +739,6 @@ MobileDom ExtractMobileDom(const html::Document& doc, const Context& ctx) {
   });
   for (std::size_t i : labelled_candidates)
     if (label_for.count(dom.nodes[i].id)) dom.nodes[i].tap_target = false;
-  for (MobileNode& m : dom.nodes) m.text = text::FoldCase(m.text);
   return dom;
 }
 
@@ -1055,7 +1054,7 @@ MobileLayoutFacts ReadMobileLayout(const MobileDom& dom, const Viewport& vp, con
         o.position = pos;
         o.cover_share = std::round(w * h * 1000) / 1000;
         o.text = subtree_text(i, kMaxOverlayText);
-        for (std::string& concept_name : cues.ConceptsIn(o.text)) o.cues.push_back(std::move(concept_name));
+        for (std::string& concept_name : cues.ConceptsIn(text::FoldCase(o.text))) o.cues.push_back(std::move(concept_name));
         for (std::size_t j = i; j < c.end; ++j) o.app_store_link = o.app_store_link || nodes[j].app_store_link;
         f.overlays.push_back(std::move(o));
         for (std::size_t j = i + 1; j < c.end; ++j) comp[j].in_overlay = true;

@@ -101,7 +101,7 @@ TEST(MobileDomExtraction, KeepsRenderedElementsTheirTextAndTheSheetsInDocumentOr
   });
   ASSERT_NE(legal, dom.nodes.end());
   EXPECT_EQ(legal->text_chars, 19u);  // "Prices include VAT."; the span's text is its own
-  EXPECT_EQ(legal->text, "prices include vat.");
+  EXPECT_EQ(legal->text, "Prices include VAT.");
   EXPECT_FALSE(dom.truncated);
 }
 
@@ -166,7 +166,7 @@ TEST(MobileLayout, TapTargetsWithDeclaredSizesCountPaddingAndBoxSizing) {
   EXPECT_EQ(sizes["a.big"], std::make_pair(std::optional<double>(), std::optional<double>(48)));
   EXPECT_EQ(sizes["a"], std::make_pair(std::optional<double>(), std::optional<double>(12)));
   EXPECT_EQ(f.sized_tap_targets[0].label, "Cart");
-  EXPECT_EQ(f.sized_tap_targets[1].label, "add to cart");
+  EXPECT_EQ(f.sized_tap_targets[1].label, "Add to cart");
 }
 
 TEST(MobileLayout, FixedWidthsWiderThanThePhoneButNotCappedOrScrolledOnes) {
@@ -209,6 +209,7 @@ TEST(MobileLayout, OverlaysOnLoadWithTheirShareAndCuesButNotHiddenOrContainedOne
   EXPECT_EQ(f.overlays[2].cover_share, 0.3);
   EXPECT_EQ(f.overlays[2].cues, (std::vector<std::string>{"app_install"}));
   EXPECT_TRUE(f.overlays[2].app_store_link);
+  EXPECT_EQ(f.overlays[2].text, "Get the app Open");  // as written; cues are matched case-folded
   EXPECT_EQ(f.overlays[3].element, "div.toast");
   EXPECT_LT(f.overlays[3].cover_share, 0.05);
 }

@@ -324,7 +324,7 @@ struct MobileNode {
   std::string type;                  // the type attribute, lower case ("" when absent), for [type=...] selectors
   std::string style;                 // the style attribute, as written (capped at 2 KiB)
   std::size_t text_chars = 0;        // code points of its own text nodes, whitespace collapsed
-  std::string text;                  // its own text, case-folded, first 160 bytes (names and cues)
+  std::string text;                  // its own text, whitespace collapsed, first 160 bytes (names and cues)
   std::string label;                 // tap targets: aria-label, else value or alt; "" otherwise
   std::optional<int> width_attr, height_attr;  // HTML width/height attributes (ParseHtmlLength)
   bool hidden = false;               // hidden by its own markup: the hidden attribute, type=hidden
@@ -378,7 +378,7 @@ struct Overlay {
   std::string element;
   std::string position;    // "fixed" or "absolute"
   double cover_share = 0;  // share of the viewport's area it covers, 0..1
-  std::string text;        // its text, case-folded, first 200 bytes (from the page)
+  std::string text;        // its text, whitespace collapsed, first 200 bytes (from the page)
   std::vector<std::string> cues;  // mobile-lexicon concepts in its text: cookie_notice, age_gate, legal_notice, app_install
   bool app_store_link = false;    // it links to an app store
 };
