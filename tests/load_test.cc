@@ -131,6 +131,23 @@ TEST_F(Load, MeasuresBothPagesOnThePhone) {
   }
 }
 
+// The mobile layout is read again with the fetched stylesheets: site.css's 120 rules with margins,
+// paddings and display count; the gzipped theme.css and the extra.css it imports are read too.
+TEST_F(Load, ReadsTheLayoutOnAPhoneWithTheLinkedStylesheets) {
+  for (const auto& p : result->pages) {
+    if (p.facts.http.final_url != server->Url("/")) continue;
+    const facts::MobileLayoutFacts& m = p.facts.mobile;
+    EXPECT_EQ(m.css_read, "inline+linked");
+    EXPECT_EQ(m.linked_stylesheets, 2u);
+    EXPECT_EQ(m.linked_stylesheets_read, 2u);
+    EXPECT_EQ(m.linked_css_note, "");
+    EXPECT_GE(m.css_rules, 120u);
+    EXPECT_TRUE(p.facts.mobile_dom.nodes.empty());  // dropped once read
+    return;
+  }
+  ADD_FAILURE() << "no home page";
+}
+
 TEST_F(Load, CountsAnUncompressedStylesheetByItsFileSizePlusHeaders) {
   const facts::ResourceRecord& css = Rec("/", "/css/site.css");
   const std::uint64_t body = CannedBodySize("site/css/site.css.http");
@@ -408,6 +425,10 @@ TEST(LoadCli, NoResourcesSaysWhyAndMakesTheLoadRulesNotApplicable) {
     const rapidjson::Value& perf = (*page)["performance"];
     EXPECT_FALSE(perf["measured"].GetBool()) << path;
     EXPECT_STREQ(perf["not_measured_reason"].GetString(), "resources not fetched (--no-resources)");
+    const rapidjson::Value& mobile = (*page)["facts"]["mobile"];
+    EXPECT_STREQ(mobile["css_read"].GetString(), "inline") << path;
+    EXPECT_NE(std::string(mobile["linked_css_note"].GetString()).find("not read: resources not fetched (--no-resources)"),
+              std::string::npos) << mobile["linked_css_note"].GetString();
     for (const char* rule : {"total-byte-weight", "uses-text-compression", "modern-image-formats", "font-display",
                              "largest-contentful-paint", "performance-budget"}) {
       const rapidjson::Value* f = FindingJson(*page, rule);

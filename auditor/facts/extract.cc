@@ -5,6 +5,7 @@
 #include "facts/charset.h"
 #include "facts/engagement.h"
 #include "facts/extract.h"
+#include "facts/mobile_layout.h"
 #include "facts/page_type.h"
 #include "facts/sd_validation.h"
 #include "facts/subresources.h"
@@ -115,6 +116,15 @@ PageFacts ExtractPage(const fetch::Response& response, const ExtractOptions& opt
   f.scripts = ExtractScripts(doc, ctx);
   f.styles = ExtractStyles(doc, ctx);
   if (options.find_subresources) f.subresources = ExtractSubresources(doc, ctx, options.viewport, &f.selector_hooks);
+  // The layout on a phone from inline CSS now; MeasureLoad reads it again with the linked sheets,
+  // for which the page's elements are kept when the load will be measured.
+  {
+    MobileDom dom = ExtractMobileDom(doc, ctx);
+    f.mobile = ReadMobileLayout(dom, options.viewport, nullptr,
+                                options.find_subresources ? "the load was not measured"
+                                                          : "linked CSS is read only when the load is measured");
+    if (options.find_subresources) f.mobile_dom = std::move(dom);
+  }
   f.links = ExtractLinks(doc, ctx);
   f.forms = ExtractForms(doc, ctx);
   f.structured_data = ExtractStructuredData(doc, ctx, options);

@@ -334,6 +334,103 @@ struct EngagementFacts {
   std::vector<EngagementSignal> app_links;        // one per app store linked at an app's page, and App Links meta
 };
 
+// --- mobile layout (issue 6: facts/mobile_layout.h) ------------------------------------------------
+
+// One element of the page as the mobile layout rules read it, kept after the DOM is freed so that
+// stylesheets fetched later (pipeline/load.h) can still be matched against the page.
+struct MobileNode {
+  int parent = -1;                   // index in MobileDom::nodes; -1 for the outermost element
+  std::string tag;                   // lower case
+  std::string id;
+  std::vector<std::string> classes;  // as written
+  std::string type;                  // the type attribute, lower case ("" when absent), for [type=...] selectors
+  std::string style;                 // the style attribute, as written (capped at 2 KiB)
+  std::size_t text_chars = 0;        // code points of its own text nodes, whitespace collapsed
+  std::string text;                  // its own text, whitespace collapsed, first 160 bytes (names and cues)
+  std::string label;                 // tap targets: aria-label, else value or alt; "" otherwise
+  std::optional<int> width_attr, height_attr;  // HTML width/height attributes (ParseHtmlLength)
+  bool hidden = false;               // hidden by its own markup: the hidden attribute, type=hidden
+  // a[href], button, input (not hidden; a checkbox or radio only without a label), select, textarea,
+  // summary, role=button/link
+  bool tap_target = false;
+  bool app_store_link = false;       // a link to an app store (Google Play, the App Store)
+};
+
+// One stylesheet of the page in document order: an inline <style> (its text) or a linked one (its
+// URL, to be looked up once fetched).
+struct MobileSheet {
+  std::string href;   // resolved, without fragment; "" for inline CSS
+  std::string media;  // the media attribute ("" for all)
+  std::string css;    // inline CSS text (capped with StyleFacts::inline_css's budget); "" for links
+};
+
+// The page's elements and stylesheets for the mobile layout rules. Filled only when the load is
+// measured (ExtractOptions::find_subresources); dropped once it has been read with the linked CSS.
+struct MobileDom {
+  std::vector<MobileNode> nodes;   // document order, a parent before its children; <head> left out
+  std::vector<MobileSheet> sheets; // document order
+  bool truncated = false;          // the page had more than kMaxMobileNodes rendered elements
+};
+
+// An element the mobile layout rules name: how a report shows it and what was found on it.
+struct MobileElement {
+  std::string element;  // e.g. "div#page.container" (from the page: escape on output)
+  std::string detail;   // e.g. "width: 980px (.container in CSS)"
+  double px = 0;        // the measure the detail is about (width, height, font size ...); 0 when none
+};
+
+// Text set at one font size (from one source).
+struct FontSizeRun {
+  double px = 0;        // computed font size in CSS px
+  std::size_t chars = 0;
+  std::string element;  // the first element whose text has this size from this source
+  std::string source;   // the declaration that set it: "p.note { font-size: 10px }", "style attribute", "browser default"
+};
+
+// A tap target whose size the CSS declares (width/height with padding, or min-width/min-height).
+struct TapTargetSize {
+  std::string element;
+  std::string label;  // its text or aria-label, trimmed (from the page)
+  std::optional<double> width_px, height_px;  // the declared border-box size; nullopt when not declared
+};
+
+// An element over the content: position fixed (or absolute, placed against the page) and visible
+// in the initial HTML, with a size the CSS declares.
+struct Overlay {
+  std::string element;
+  std::string position;    // "fixed" or "absolute"
+  double cover_share = 0;  // share of the viewport's area it covers, 0..1
+  std::string text;        // its text, whitespace collapsed, first 200 bytes (from the page)
+  std::vector<std::string> cues;  // mobile-lexicon concepts in its text: cookie_notice, age_gate, legal_notice, app_install
+  bool app_store_link = false;    // it links to an app store
+};
+
+struct MobileLayoutFacts {
+  bool read = false;               // false when the page was not read for layout (nothing below is set)
+  // Where the CSS came from: "inline" (the page's <style> and style attributes) or "inline+linked".
+  std::string css_read;
+  std::size_t linked_stylesheets = 0;       // <link rel=stylesheet> on the page whose media can match the phone
+  std::size_t linked_stylesheets_read = 0;  // of them, fetched and read (with their @imports)
+  std::string linked_css_note;     // why linked stylesheets were not read; "" when read or none
+  std::size_t css_rules = 0;       // style rules read whose @media match the phone
+  std::size_t elements = 0;        // rendered elements looked at
+  bool elements_truncated = false;
+  int viewport_width = 0, viewport_height = 0;  // the device the layout was read for, CSS px
+  // Legible font sizes (Lighthouse's font-size audit): visible text by computed font size.
+  std::size_t text_chars = 0;
+  std::vector<FontSizeRun> font_sizes;  // by px, then source; at most kMaxFontSizeRuns
+  // Tap targets: how many are shown, and those whose size the CSS declares.
+  std::size_t tap_targets = 0;
+  std::vector<TapTargetSize> sized_tap_targets;  // document order, at most kMaxMobileItems
+  // Fixed widths wider than the viewport: CSS width/min-width in px, width attributes of images,
+  // tables, iframes and videos that no CSS overrides (only when every stylesheet was read).
+  std::vector<MobileElement> wide_elements;      // at most kMaxMobileItems, widest first
+  // Other causes of sideways scrolling: 100vw plus horizontal margin or padding, overflow-x:
+  // scroll on html/body, white-space: nowrap text longer than the viewport without an overflow rule.
+  std::vector<MobileElement> scroll_risks;       // at most kMaxMobileItems
+  std::vector<Overlay> overlays;                 // covering at least 1% of the screen; at most kMaxMobileItems, largest first
+};
+
 struct Note {
   std::string code;     // machine-readable, e.g. "invalid-utf8"
   std::string message;  // for people
@@ -368,6 +465,11 @@ struct PageFacts {
   // The page's tag names, ".class" and "#id" tokens, sorted and unique, for deciding which CSS
   // images load (SelectorMayMatch). Dropped with `subresources` once the load is measured.
   std::vector<std::string> selector_hooks;
+  // The page's elements and stylesheets for reading its layout with linked CSS (facts/
+  // mobile_layout.h); dropped with `subresources` once the load is measured.
+  MobileDom mobile_dom;
+  // Font sizes, tap-target sizes, widths and overlays on a phone (facts/mobile_layout.h).
+  MobileLayoutFacts mobile;
   PagePerformance performance;
   std::vector<Note> notes;    // non-fatal oddities met while extracting
   std::string page_type;      // a first guess: "product", "faq", "store-locator", "checkout" ... "other"

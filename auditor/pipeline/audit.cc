@@ -101,6 +101,10 @@ void MeasurePageLoad(facts::PageFacts* page, const AuditOptions& options, fetch:
   page->subresources.shrink_to_fit();
   page->selector_hooks.clear();
   page->selector_hooks.shrink_to_fit();
+  if (!page->performance.measured && page->mobile.linked_stylesheets > 0 && page->mobile.linked_stylesheets_read == 0)
+    page->mobile.linked_css_note = "the page's " + std::to_string(page->mobile.linked_stylesheets) +
+                                   " linked stylesheets were not read: " + page->performance.not_measured_reason;
+  page->mobile_dom = facts::MobileDom{};
 }
 
 report::PageResult AuditResponse(const fetch::Response& response, const AuditOptions& options,

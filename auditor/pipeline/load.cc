@@ -8,6 +8,7 @@
 #include "core/url.h"
 #include "facts/css_refs.h"
 #include "facts/image_header.h"
+#include "facts/mobile_layout.h"
 #include "facts/subresources.h"
 #include "perf/lantern.h"
 #include "perf/opportunities.h"
@@ -159,6 +160,18 @@ void MeasureLoad(facts::PageFacts* page, fetch::ResourceLoader& loader, const Lo
     round_start = round_end;
   }
   loaded.resize(refs.size());  // refs past the last round (too deep) are records without a fetch
+  // The layout on a phone again, now with the linked stylesheets that were fetched.
+  {
+    std::unordered_map<std::string, const std::string*> sheets;
+    for (std::size_t i = 0; i < refs.size(); ++i)
+      if (refs[i].type == facts::ResourceType::kStylesheet && loaded[i] && loaded[i]->response.ok() &&
+          loaded[i]->response.status < 400)
+        sheets.emplace(refs[i].url, &loaded[i]->response.body);
+    page->mobile = facts::ReadMobileLayout(page->mobile_dom, vp, [&](const std::string& u) -> const std::string* {
+      auto it = sheets.find(u);
+      return it == sheets.end() ? nullptr : it->second;
+    });
+  }
   DropUnused(page->selector_hooks, font_declarations, &refs, &loaded);
 
   const std::string party = perf::PartyKey(page->http.final_url.empty() ? page->http.requested_url : page->http.final_url);

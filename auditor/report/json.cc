@@ -522,6 +522,66 @@ void WriteFacts(Out<W>& o, const facts::PageFacts& f) {
   signals("app_links", en.app_links);
   o.End();
 
+  const auto& mb = f.mobile;
+  o.Begin("mobile");
+  o.Bool("read", mb.read);
+  o.Str("css_read", mb.css_read);
+  o.UInt("linked_stylesheets", mb.linked_stylesheets);
+  o.UInt("linked_stylesheets_read", mb.linked_stylesheets_read);
+  o.Str("linked_css_note", mb.linked_css_note);
+  o.UInt("css_rules", mb.css_rules);
+  o.UInt("elements", mb.elements);
+  o.Bool("elements_truncated", mb.elements_truncated);
+  o.Num("viewport_width", mb.viewport_width);
+  o.Num("viewport_height", mb.viewport_height);
+  o.UInt("text_chars", mb.text_chars);
+  o.BeginArray("font_sizes");
+  for (const auto& x : mb.font_sizes) {
+    o.Begin();
+    o.Num("px", x.px);
+    o.UInt("chars", x.chars);
+    o.Str("element", x.element);
+    o.Str("source", x.source);
+    o.End();
+  }
+  o.EndArray();
+  o.UInt("tap_targets", mb.tap_targets);
+  o.BeginArray("sized_tap_targets");
+  for (const auto& x : mb.sized_tap_targets) {
+    o.Begin();
+    o.Str("element", x.element);
+    o.Str("label", x.label);
+    o.Opt("width_px", x.width_px);
+    o.Opt("height_px", x.height_px);
+    o.End();
+  }
+  o.EndArray();
+  for (const auto& [key, list] : {std::pair<const char*, const std::vector<facts::MobileElement>*>{"wide_elements", &mb.wide_elements},
+                                  {"scroll_risks", &mb.scroll_risks}}) {
+    o.BeginArray(key);
+    for (const auto& x : *list) {
+      o.Begin();
+      o.Str("element", x.element);
+      o.Str("detail", x.detail);
+      o.Num("px", x.px);
+      o.End();
+    }
+    o.EndArray();
+  }
+  o.BeginArray("overlays");
+  for (const auto& x : mb.overlays) {
+    o.Begin();
+    o.Str("element", x.element);
+    o.Str("position", x.position);
+    o.Num("cover_share", x.cover_share);
+    o.Str("text", x.text);
+    o.StrList("cues", x.cues);
+    o.Bool("app_store_link", x.app_store_link);
+    o.End();
+  }
+  o.EndArray();
+  o.End();
+
   o.BeginArray("notes");
   for (const auto& n : f.notes) {
     o.Begin();

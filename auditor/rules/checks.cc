@@ -834,7 +834,7 @@ const std::vector<CheckInfo>& Checks() {
   };
   static const std::vector<CheckInfo> all = [] {
     std::vector<CheckInfo> out = checks;
-    for (const std::vector<CheckInfo>* more : {&EngagementChecks()}) out.insert(out.end(), more->begin(), more->end());
+    for (const std::vector<CheckInfo>* more : {&EngagementChecks(), &MobileChecks()}) out.insert(out.end(), more->begin(), more->end());
     return out;
   }();
   return all;

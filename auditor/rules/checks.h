@@ -47,6 +47,8 @@ struct CheckInfo {
 const std::vector<CheckInfo>& Checks();
 // The checks of rules/engagement.json (engagement_checks.cc); Checks() includes them.
 const std::vector<CheckInfo>& EngagementChecks();
+// The mobile layout checks (mobile_checks.cc); Checks() includes them.
+const std::vector<CheckInfo>& MobileChecks();
 // The check called `name`, or nullptr.
 const CheckInfo* FindCheck(std::string_view name);
 
