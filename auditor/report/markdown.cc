@@ -1,6 +1,7 @@
 #include "report/markdown.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -24,6 +25,11 @@ constexpr const char* kMoments[] = {"know", "go", "do", "buy", "mobile", "speed"
 // Escaped and cut to `max` code points.
 std::string Esc(std::string_view s, std::size_t max = kMaxTitleChars) {
   return MarkdownEscape(text::Truncate(view::OneLine(s), max));
+}
+
+// A URL (or other literal) as a code span, cut to `max` code points; "" when empty.
+std::string Code(std::string_view s, bool in_table, std::size_t max = 200) {
+  return MarkdownCode(text::Truncate(view::OneLine(s), max), in_table);
 }
 
 // A score on 0..100, or nullopt when `v` is none.
@@ -160,7 +166,7 @@ void Explanations(const Value& d, const RuleTable& rules, std::string& out) {
       for (const Value& l : losses->GetArray()) {
         if (!l.IsObject() || ++n > 5) continue;
         out += sep + RuleHeadline(rules, view::Str(&l, "rule_id"));
-        if (auto p = view::Num(&l, "points")) out += " (\\+" + Points(*p) + ")";
+        if (auto p = view::Num(&l, "points")) out += " (+" + Points(*p) + ")";
         sep = "; ";
       }
       out += ".";
@@ -188,7 +194,7 @@ void LowestPages(const Value& d, const MarkdownOptions& options, std::string& ou
     if (n++ >= options.max_items) break;
     const Value* meta = view::Obj(view::Obj(r.page, "facts"), "meta");
     out += "| " + ScoreText(view::Member(view::Obj(r.page, "scores"), "overall")) + " | " +
-           Esc(view::Str(r.page, "page_type")) + " | " + Esc(view::Str(r.page, "url"), 200) + " | " +
+           Esc(view::Str(r.page, "page_type")) + " | " + Code(view::Str(r.page, "url"), /*in_table=*/true) + " | " +
            Esc(view::Str(meta, "title")) + " |\n";
   }
   out += More(std::min(n, options.max_items), rows.size());
@@ -223,8 +229,10 @@ void Checkout(const Value& d, const RuleTable& rules, const MarkdownOptions& opt
   std::string express;
   for (const std::string& e : view::StrList(c, "express_payments")) express += (express.empty() ? "" : ", ") + Esc(e);
   out += "| Express payments | " + (express.empty() ? std::string("none found") : express) + " |\n";
-  if (const std::string why = view::Str(c, "stop_reason"); result != "reached_review" && !view::OneLine(why).empty())
-    out += "| Stopped | " + Esc(why, 300) + Paren(view::Str(c, "stop_url"), 200) + " |\n";
+  if (const std::string why = view::Str(c, "stop_reason"); result != "reached_review" && !view::OneLine(why).empty()) {
+    const std::string at = Code(view::Str(c, "stop_url"), /*in_table=*/true);
+    out += "| Stopped | " + Esc(why, 300) + (at.empty() ? "" : " at " + at) + " |\n";
+  }
   out += "\n";
   std::size_t n = 0, total = 0;
   if (const Value* findings = view::Arr(c, "findings"))
@@ -252,7 +260,7 @@ void Errors(const Value& d, const MarkdownOptions& options, std::string& out) {
       if (!error && view::Bool(&p, "audited").value_or(true)) continue;
       if (++total > options.max_items) continue;
       ++n;
-      std::string url = Esc(view::Str(&p, "url"), 200), message = Esc(view::Str(error, "message"), 300);
+      std::string url = Code(view::Str(&p, "url"), /*in_table=*/false), message = Esc(view::Str(error, "message"), 300);
       out += "- " + (url.empty() ? std::string("(a page without a URL)") : url) + ": " +
              (message.empty() ? std::string("the page could not be audited") : message) + Paren(view::Str(error, "code"), 40);
       out += "\n";
@@ -271,15 +279,35 @@ void Errors(const Value& d, const MarkdownOptions& options, std::string& out) {
 
 std::string MarkdownEscape(std::string_view raw) {
   const std::string s = view::OneLine(raw);
-  static constexpr const char* kPunctuation = "\\`*_{}[]()#+-.!|~$=^";
+  auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80; };
+  // Where a leading block marker ends: "#", "-", "+", "=" or digits followed by "." or ")".
+  std::size_t marker = std::string::npos;
+  if (!s.empty() && std::strchr("#-+=", s[0])) {
+    marker = 0;
+  } else {
+    std::size_t i = 0;
+    while (i < s.size() && i < 9 && s[i] >= '0' && s[i] <= '9') ++i;
+    if (i > 0 && i < s.size() && (s[i] == '.' || s[i] == ')')) marker = i;
+  }
   std::string out;
   out.reserve(s.size() + s.size() / 4);
-  for (const char c : s) {
-    if (c == '&') out += "&amp;";
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '@') out += "@\xe2\x80\x8b";  // U+200B ZERO WIDTH SPACE: no @mention
-    else if (std::strchr(kPunctuation, c)) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    const char before = i > 0 ? s[i - 1] : ' ';
+    const char after = i + 1 < s.size() ? s[i + 1] : ' ';
+    if (c == '<') {
+      out += "&lt;";
+    } else if (c == '>') {
+      out += "&gt;";
+    } else if (c == '&') {
+      // Only an ampersand that could start an entity or character reference ("&lt;", "&#60;").
+      std::size_t j = i + 1;
+      if (j < s.size() && s[j] == '#') ++j;
+      while (j < s.size() && std::isalnum(static_cast<unsigned char>(s[j]))) ++j;
+      out += j > i + 1 && j < s.size() && s[j] == ';' ? "&amp;" : "&";
+    } else if (c == '@' && !alnum(before)) {
+      out += "@\xe2\x80\x8b";  // U+200B ZERO WIDTH SPACE: no @mention
+    } else if (std::strchr("\\`*[]|~$", c) || (c == '_' && !(alnum(before) && alnum(after))) || i == marker) {
       out += '\\';
       out += c;
     } else {
@@ -287,6 +315,24 @@ std::string MarkdownEscape(std::string_view raw) {
     }
   }
   return out;
+}
+
+std::string MarkdownCode(std::string_view raw, bool in_table) {
+  std::string s = view::OneLine(raw);
+  if (s.empty()) return s;
+  std::size_t longest = 0, run = 0;
+  for (const char c : s) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  if (in_table) {
+    std::string piped;
+    for (const char c : s) piped += c == '|' ? std::string("\\|") : std::string(1, c);
+    s = std::move(piped);
+  }
+  const std::string fence(longest + 1, '`');
+  const bool pad = s.front() == '`' || s.back() == '`';
+  return fence + (pad ? " " : "") + s + (pad ? " " : "") + fence;
 }
 
 bool RenderMarkdown(std::string_view report_json, const MarkdownOptions& options, std::string* markdown,
@@ -300,7 +346,7 @@ bool RenderMarkdown(std::string_view report_json, const MarkdownOptions& options
   const RuleTable rules = view::RuleTextsOf(d);
   const Value* summary = view::Obj(&d, "summary");
   std::string out = "## mmaudit report";
-  if (const std::string site = view::SiteOf(d); !site.empty()) out += ": " + Esc(site, 200);
+  if (const std::string site = view::SiteOf(d); !site.empty()) out += ": " + Code(site, /*in_table=*/false);
   out += "\n\n";
   auto count = [&](const char* key) {
     auto v = view::Num(summary, key);

@@ -5,9 +5,9 @@
 // checkout result, and the pages that could not be audited. Lists are capped (MarkdownOptions) so
 // a big crawl still fits a comment.
 //
-// Every string that came from the report (page titles, URLs, explanations, evidence) goes through
-// MarkdownEscape: it cannot break a table, start a heading or list, make a link or an image, inject
-// HTML or mention a user.
+// Every string that came from the report goes through MarkdownEscape (titles, explanations,
+// evidence) or, for URLs, MarkdownCode: it cannot break a table, start a heading or list, make a
+// link or an image, inject HTML or mention a user.
 #pragma once
 
 #include <cstddef>
@@ -37,10 +37,17 @@ bool RenderMarkdown(std::string_view report_json, const MarkdownOptions& options
                     std::string* error);
 
 // `s` as inline Markdown text that shows exactly as written, on one line: control characters and
-// line breaks become spaces, ill-formed UTF-8 is repaired, & < > become HTML entities, the ASCII
-// punctuation Markdown gives a meaning to (\ ` * _ { } [ ] ( ) # + - . ! | ~ $ = ^) is
-// backslash-escaped (so `|` cannot end a table cell), and a zero-width space follows each "@" so a
-// page cannot mention a user in a pull-request comment.
+// line breaks become spaces, ill-formed UTF-8 is repaired; < and > become entities, and so does an &
+// that could start a reference; \ ` * [ ] | ~ $ are backslash-escaped (so `|` cannot end a table
+// cell and no link, image, code span, emphasis or math can start), and so is _ unless it stands
+// inside a word, and a leading block marker (# - + = or "1." "1)") so that the text cannot start
+// a heading or a list; a zero-width space follows an "@" that starts a word, so a page cannot
+// mention a user in a pull-request comment. Other punctuation is left alone so that plain URLs in
+// text still read (GitHub may turn them into links, as it does any URL).
 std::string MarkdownEscape(std::string_view s);
+
+// `s` (a URL, typically) as a code span shown literally on one line, fenced with more backticks
+// than it holds; with `in_table`, `|` is escaped as GFM tables need. "" when `s` is empty.
+std::string MarkdownCode(std::string_view s, bool in_table);
 
 }  // namespace mmaudit::report

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <cctype>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -38,6 +39,31 @@ std::size_t CellSeparators(const std::string& row) {
   return n;
 }
 
+// `md` with its code spans (a run of unescaped backticks up to the next run of the same length)
+// cut out: their content is shown literally, so it needs no escaping.
+std::string WithoutCodeSpans(const std::string& md) {
+  std::string out;
+  for (std::size_t i = 0; i < md.size();) {
+    if (md[i] == '`' && (i == 0 || md[i - 1] != '\\')) {
+      std::size_t n = 0;
+      while (i + n < md.size() && md[i + n] == '`') ++n;
+      const std::string fence(n, '`');
+      std::size_t close = i + n;
+      for (;;) {
+        close = md.find(fence, close);
+        if (close == std::string::npos || close + n >= md.size() || md[close + n] != '`') break;
+        while (close < md.size() && md[close] == '`') ++close;  // a longer run does not close
+      }
+      if (close != std::string::npos) {
+        i = close + n;
+        continue;
+      }
+    }
+    out += md[i++];
+  }
+  return out;
+}
+
 // The section from heading `title` to the next heading of its level or above.
 std::string Section(const std::string& md, const std::string& title) {
   const auto at = md.find("### " + title + "\n");
@@ -51,7 +77,7 @@ TEST(MarkdownReport, HoldsTheScoresTableTopFixesExplanationsCheckoutAndPagesWith
   rapidjson::Document d;
   d.Parse(json.c_str());
   const std::string md = Render(json);
-  EXPECT_EQ(md.rfind("## mmaudit report: https://demo\\.example\n", 0), 0u) << md.substr(0, 200);
+  EXPECT_EQ(md.rfind("## mmaudit report: `https://demo.example`\n", 0), 0u) << md.substr(0, 200);
 
   const std::string scores = Section(md, "Scores");
   ASSERT_FALSE(scores.empty()) << md;
@@ -85,11 +111,11 @@ TEST(MarkdownReport, HoldsTheScoresTableTopFixesExplanationsCheckoutAndPagesWith
   EXPECT_TRUE(Contains(checkout, "\xe2\x9d\x8c An account is required")) << checkout;  // the guest-checkout rule fails
 
   const std::string errors = Section(md, "Pages with errors");
-  EXPECT_TRUE(Contains(errors, "- https://gone\\.example/missing: ")) << errors;
+  EXPECT_TRUE(Contains(errors, "- `https://gone.example/missing`: ")) << errors;
   EXPECT_TRUE(Contains(errors, "host not found")) << errors;
 
   const std::string lowest = Section(md, "Lowest-scoring pages");
-  EXPECT_TRUE(Contains(lowest, "| product | https://demo\\.example/p/trail\\-runner\\-x |")) << lowest;
+  EXPECT_TRUE(Contains(lowest, "| product | `https://demo.example/p/trail-runner-x` |")) << lowest;
 }
 
 TEST(MarkdownReport, BaselineSectionIsMarkedAndHoldsTheGivenMarkdown) {
@@ -135,9 +161,10 @@ TEST(MarkdownReport, HostileStringsCannotBreakTablesOrInjectMarkupLinksOrMention
       EXPECT_FALSE(rest.rfind("#", 0) == 0 || rest.rfind("- ", 0) == 0) << line;
     }
   }
-  // The only HTML is ours.
-  for (std::size_t i = md.find('<'); i != std::string::npos; i = md.find('<', i + 1)) {
-    const std::string tail = md.substr(i, 32);
+  // The only HTML is ours (code spans show theirs literally).
+  const std::string outside_code = WithoutCodeSpans(md);
+  for (std::size_t i = outside_code.find('<'); i != std::string::npos; i = outside_code.find('<', i + 1)) {
+    const std::string tail = outside_code.substr(i, 32);
     const bool ours = tail.rfind("<!-- mmaudit:baseline:", 0) == 0 || tail.rfind("<details><summary>", 0) == 0 ||
                       tail.rfind("</summary>", 0) == 0 || tail.rfind("</details>", 0) == 0 ||
                       tail.rfind("<summary>", 0) == 0;
@@ -150,18 +177,24 @@ TEST(MarkdownReport, HostileStringsCannotBreakTablesOrInjectMarkupLinksOrMention
                                  "_\xe2\x80\xa6 and ", " (see the full report)._", kMarkdownBaselineBegin,
                                  kMarkdownBaselineEnd, "`errors`"})
     for (std::size_t at; (at = rest.find(ours)) != std::string::npos;) rest.erase(at, ours.size());
+  rest = WithoutCodeSpans(rest);
+  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
   for (std::size_t i = 0; i < rest.size(); ++i) {
     const char c = rest[i];
-    if ((c == '[' || c == ']' || c == '`' || c == '*' || c == '_' || c == '!') && (i == 0 || rest[i - 1] != '\\'))
+    const bool escaped = i > 0 && rest[i - 1] == '\\';
+    const bool intraword = c == '_' && i > 0 && i + 1 < rest.size() && word(rest[i - 1]) && word(rest[i + 1]);
+    if ((c == '[' || c == ']' || c == '`' || c == '*' || c == '_' || c == '~' || c == '$') && !escaped && !intraword)
       ADD_FAILURE() << "unescaped '" << c << "' in: " << rest.substr(i > 40 ? i - 40 : 0, 80);
   }
   EXPECT_FALSE(Contains(md, "@octocat"));
   EXPECT_TRUE(Contains(md, "@\xe2\x80\x8boctocat"));
-  EXPECT_TRUE(Contains(md, "&lt;script&gt;alert\\(1\\)&lt;/script&gt;")) << "the title is shown as text";
+  EXPECT_TRUE(Contains(md, "&lt;script&gt;alert(1)&lt;/script&gt;")) << "the title is shown as text";
   EXPECT_TRUE(Contains(md, "Title \\| with \\*stars\\* and")) << md;
   EXPECT_TRUE(Contains(md, " (know) | n/a | ")) << "a score outside 0..100 is no score";
-  EXPECT_TRUE(Contains(md, "- (a page without a URL): host \"not\" found &amp; gone"));
-  EXPECT_TRUE(Contains(md, "- https://hostile\\.example/notes: the page could not be audited\n"));
+  EXPECT_TRUE(Contains(md, "- (a page without a URL): host \"not\" found & gone"));
+  EXPECT_TRUE(Contains(md, "- `https://hostile.example/notes`: the page could not be audited\n"));
+  // The hostile URL (with a backtick and a pipe) is one code span in one table cell.
+  EXPECT_TRUE(Contains(md, "| ``https://hostile.example/a\"b<c>&d'e\\|f*g`h next line ")) << md;
 }
 
 TEST(MarkdownReport, ListsAreCappedAndSayHowManyMore) {
@@ -187,13 +220,27 @@ TEST(MarkdownReport, RefusesOnlyTextThatIsNotAJsonObject) {
 
 TEST(MarkdownEscape, EscapesEveryMetacharacterAndKeepsOneLine) {
   EXPECT_EQ(MarkdownEscape("a|b"), "a\\|b");
-  EXPECT_EQ(MarkdownEscape("*x* _y_ `z` [l](u) ![i](s) # h ~s~ $m$ \\"),
-            "\\*x\\* \\_y\\_ \\`z\\` \\[l\\]\\(u\\) \\!\\[i\\]\\(s\\) \\# h \\~s\\~ \\$m\\$ \\\\");
-  EXPECT_EQ(MarkdownEscape("<script>&amp;"), "&lt;script&gt;&amp;amp;");
-  EXPECT_EQ(MarkdownEscape("line one\n\n- two\r\n# three"), "line one \\- two \\# three");
-  EXPECT_EQ(MarkdownEscape("ask @octocat"), "ask @\xe2\x80\x8boctocat");
+  EXPECT_EQ(MarkdownEscape("*x* _y_ `z` [l](u) ![i](s) ~s~ $m$ \\"),
+            "\\*x\\* \\_y\\_ \\`z\\` \\[l\\](u) !\\[i\\](s) \\~s\\~ \\$m\\$ \\\\");
+  EXPECT_EQ(MarkdownEscape("<script>&amp; & &#60; a&b"), "&lt;script&gt;&amp;amp; & &amp;#60; a&b");
+  EXPECT_EQ(MarkdownEscape("line one\n\n- two\r\n# three"), "line one - two # three");
+  EXPECT_EQ(MarkdownEscape("# heading"), "\\# heading");
+  EXPECT_EQ(MarkdownEscape("- item"), "\\- item");
+  EXPECT_EQ(MarkdownEscape("12. item"), "12\\. item");
+  EXPECT_EQ(MarkdownEscape("snake_case_name and https://shop.example/a-b.html?x=1&y=2"),
+            "snake_case_name and https://shop.example/a-b.html?x=1&y=2");
+  EXPECT_EQ(MarkdownEscape("ask @octocat, mail a@b.example"), "ask @\xe2\x80\x8boctocat, mail a@b.example");
   EXPECT_EQ(MarkdownEscape("Zamawiam i płacę"), "Zamawiam i płacę");
   EXPECT_EQ(MarkdownEscape("\xff"), "\xef\xbf\xbd");
+}
+
+TEST(MarkdownCode, FencesWithMoreBackticksThanTheTextHoldsAndEscapesPipesInTables) {
+  EXPECT_EQ(MarkdownCode("https://shop.example/a_b*c", false), "`https://shop.example/a_b*c`");
+  EXPECT_EQ(MarkdownCode("a`b``c", false), "```a`b``c```");
+  EXPECT_EQ(MarkdownCode("`edge`", false), "`` `edge` ``");
+  EXPECT_EQ(MarkdownCode("a|b\nc", true), "`a\\|b c`");
+  EXPECT_EQ(MarkdownCode("a|b", false), "`a|b`");
+  EXPECT_EQ(MarkdownCode("", true), "");
 }
 
 }  // namespace
