@@ -17,7 +17,10 @@
 #include "facts/page_type.h"
 #include "fetch/devices.h"
 #include "pipeline/audit.h"
+#include "report/csv.h"
 #include "report/html.h"
+#include "report/junit.h"
+#include "report/markdown.h"
 #include "report/result.h"
 #include "report/summary.h"
 #include "rules/catalogue.h"
@@ -105,8 +108,12 @@ po::options_description AuditOptions() {
       ("file", po::value<std::string>(), "audit a saved HTML page offline instead of fetching")
       ("base-url", po::value<std::string>(), "with --file: the URL the page was saved from (resolves its links)")
       ("device", po::value<std::string>()->default_value("moto-g-power"), ("device preset: " + devices).c_str())
-      ("out-dir", po::value<std::string>()->default_value("mmaudit-report"), "directory for report.json and report.html")
-      ("format", po::value<std::string>()->default_value("json,html"), "comma-separated outputs: json, html")
+      ("out-dir", po::value<std::string>()->default_value("mmaudit-report"),
+       "directory for the reports: report.json, report.html, report.junit.xml, report.md, report.csv")
+      ("format", po::value<std::string>()->default_value("json,html"),
+       "comma-separated outputs: json (report.json), html (report.html), junit (report.junit.xml), md "
+       "(report.md, Markdown for pull-request comments and $GITHUB_STEP_SUMMARY), csv (report.csv, one row per finding)")
+      ("junit-warn-as-failure", "in report.junit.xml, report findings with status warn as failures (default: passing, with a note)")
       ("rules-dir", po::value<std::string>(), "load rules from every *.json in DIR instead of the built-in catalogue")
       ("rules", po::value<std::string>()->value_name("FILE"), kRulesHelp)
       ("config", po::value<std::string>()->value_name("FILE"), kConfigHelp)
@@ -233,12 +240,17 @@ int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
     }
   }
 
-  bool want_json = false, want_html = false;
+  bool want_json = false, want_html = false, want_junit = false, want_md = false, want_csv = false;
   for (const std::string& f : text::SplitTrimmed(vm["format"].as<std::string>(), ',')) {
     if (f == "json") want_json = true;
     else if (f == "html") want_html = true;
-    else throw UsageError("unknown --format \"" + f + "\" (json, html; more formats are not supported yet)");
+    else if (f == "junit") want_junit = true;
+    else if (f == "md") want_md = true;
+    else if (f == "csv") want_csv = true;
+    else throw UsageError("unknown --format \"" + f + "\" (json, html, junit, md, csv)");
   }
+  if (!want_json && !want_html && !want_junit && !want_md && !want_csv)
+    throw UsageError("--format names no output (json, html, junit, md, csv)");
 
   RulesInForce in_force;
   if (!LoadRules(vm, err, &in_force)) return pipeline::kExitUsage;
@@ -296,15 +308,26 @@ int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
   if (want_json) written.push_back(json_path.string());
   const std::string json = ReadFile(json_path.string());
   if (!want_json) std::filesystem::remove(json_path, ec);
-  if (want_html) {
-    std::string html;
-    if (!report::RenderHtml(json, &html, &error)) {
-      err << "mmaudit: error: the HTML report could not be rendered: " << error << "\n";
-    } else {
-      WriteAtomically(dir / "report.html", html);
-      written.push_back((dir / "report.html").string());
+  // Every other output is rendered from the JSON; one that cannot be rendered is reported and the
+  // others are still written.
+  auto render = [&](bool wanted, const char* name, const char* file, auto&& renderer) {
+    if (!wanted) return;
+    std::string text;
+    if (!renderer(&text, &error)) {
+      err << "mmaudit: error: the " << name << " report could not be rendered: " << error << "\n";
+      return;
     }
-  }
+    WriteAtomically(dir / file, text);
+    written.push_back((dir / file).string());
+  };
+  render(want_html, "HTML", "report.html", [&](std::string* t, std::string* e) { return report::RenderHtml(json, t, e); });
+  report::JunitOptions junit;
+  junit.warn_as_failure = vm.count("junit-warn-as-failure") > 0;
+  render(want_junit, "JUnit", "report.junit.xml",
+         [&](std::string* t, std::string* e) { return report::RenderJunit(json, junit, t, e); });
+  render(want_md, "Markdown", "report.md",
+         [&](std::string* t, std::string* e) { return report::RenderMarkdown(json, report::MarkdownOptions{}, t, e); });
+  render(want_csv, "CSV", "report.csv", [&](std::string* t, std::string* e) { return report::RenderCsv(json, t, e); });
   if (!quiet) {
     std::string summary;
     if (report::RenderSummary(json, &summary, &error)) out << summary;

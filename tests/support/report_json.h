@@ -1,0 +1,29 @@
+// Report JSON for tests of the renderers, made the real way: fixture pages run through facts, rules,
+// the site stage and ToJson, so the tests see what users see.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mmaudit::testing {
+
+struct ReportSpec {
+  std::vector<std::pair<std::string, std::string>> pages;  // URL, fixture path of its HTML
+  bool with_failed_page = false;  // add https://gone.example/missing, which failed with a DNS error
+  bool with_checkout = false;     // add an inspected checkout that stopped before the review step
+};
+
+// The report JSON (pretty) for `spec`. Fails the current test when a fixture cannot be read.
+std::string BuildReportJson(const ReportSpec& spec);
+
+// Three pages of the demo shop (a product page, the store locator, the home page) from fixtures,
+// a page that failed, and a checkout.
+std::string DemoReportJson();
+
+// fixtures/reports/hostile.json: a report JSON with markup, Markdown, CSV-formula and XML
+// metacharacters, control characters and line breaks in its strings, members of the wrong type and
+// missing members; its marker INVALID_UTF8 is replaced by ill-formed UTF-8 bytes.
+std::string HostileReportJson();
+
+}  // namespace mmaudit::testing
