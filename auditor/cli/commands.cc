@@ -11,6 +11,7 @@
 #include <map>
 #include <sstream>
 
+#include "cli/baseline.h"
 #include "cli/progress.h"
 #include "core/text.h"
 #include "core/url.h"
@@ -36,7 +37,7 @@ namespace {
 constexpr const char* kExitCodes =
     "Exit codes:\n"
     "  0  success: at least one page was audited\n"
-    "  1  a CI gate failed (reserved; gates are not built yet)\n"
+    "  1  a CI gate failed: --fail-on-regression (a summary of why goes to stderr)\n"
     "  2  usage or configuration error (bad option, unreadable file, invalid rule file, rule overlay or\n"
     "     config file)\n"
     "  3  nothing could be audited (every page failed to load or was not HTML)\n";
@@ -149,6 +150,7 @@ po::options_description AuditOptions() {
        "simulate every server as answering in MS instead of the measured times, so the report depends only on the "
        "site's bytes (reproducible JSON for CI)")
       ("quiet,q", "print only errors (also when the CI environment variable is true)");
+  AddBaselineAuditOptions(&o);
   return o;
 }
 
@@ -252,6 +254,13 @@ int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
   if (!want_json && !want_html && !want_junit && !want_md && !want_csv)
     throw UsageError("--format names no output (json, html, junit, md, csv)");
 
+  std::optional<Baseline> baseline;
+  try {
+    baseline = ReadBaselineOptions(vm);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+
   RulesInForce in_force;
   if (!LoadRules(vm, err, &in_force)) return pipeline::kExitUsage;
   options.catalogue = std::move(in_force.catalogue);
@@ -306,7 +315,17 @@ int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
   if (!report::WriteJsonFile(result, json_path.string(), &error)) throw UsageError(error);
   std::vector<std::string> written;
   if (want_json) written.push_back(json_path.string());
-  const std::string json = ReadFile(json_path.string());
+  std::string json = ReadFile(json_path.string());
+  std::vector<std::string> regressions;
+  std::string baseline_summary;
+  if (baseline) {
+    if (!ApplyBaseline(*baseline, &json, &regressions, &baseline_summary, &error)) {
+      err << "mmaudit: error: the comparison with --baseline " << baseline->file << " failed: " << error << "\n";
+      if (baseline->tolerance) regressions.push_back("the comparison with the baseline failed, so the gate fails");
+    } else if (want_json) {
+      WriteAtomically(json_path, json);
+    }
+  }
   if (!want_json) std::filesystem::remove(json_path, ec);
   // Every other output is rendered from the JSON; one that cannot be rendered is reported and the
   // others are still written.
@@ -331,10 +350,15 @@ int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
   if (!quiet) {
     std::string summary;
     if (report::RenderSummary(json, &summary, &error)) out << summary;
+    out << baseline_summary;
     for (const auto& w : written) out << "Report: " << w << "\n";
   }
   const int code = pipeline::ExitCodeFor(result);
   if (code == pipeline::kExitNothingAudited) err << "mmaudit: error: no page could be audited\n";
+  if (code == pipeline::kExitOk && !regressions.empty()) {
+    PrintRegressions(regressions, err);
+    return pipeline::kExitGateFailed;
+  }
   return code;
 }
 
@@ -420,6 +444,9 @@ const std::vector<Command>& Commands() {
       {"audit", "URL... | --file PAGE.html [--base-url URL]",
        "crawl a shop from its start URLs (or audit just them, or a saved page) and write JSON and HTML reports",
        AuditOptions, RunAudit},
+      {"diff", "OLD.json NEW.json [--format text|json] [--fail-on-regression[=POINTS]]",
+       "compare two reports: new, fixed and changed findings, score and page changes, checkout changes",
+       DiffCommandOptions, RunDiffCommand},
       {"rules", "[--doc ID | --checks | --markdown] [--rules FILE]", "list the rules, or print one rule's documentation", RulesOptions, RunRules},
       {"version", "", "print the version", VersionOptions, RunVersion},
   };
@@ -435,7 +462,7 @@ std::string CommandHelp(const Command& c) {
 
 // Options whose values are paths: in a config file, a relative one is relative to the file's folder.
 bool IsPathOption(const std::string& name) {
-  for (const char* p : {"rules", "rules-dir", "urls-file", "file", "out-dir", "buyer", "budget"})
+  for (const char* p : {"rules", "rules-dir", "urls-file", "file", "out-dir", "buyer", "budget", "baseline"})
     if (name == p) return true;
   return false;
 }
@@ -554,10 +581,12 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     po::options_description options = command->options();
     po::positional_options_description positional;
     if (std::string(command->name) == "audit") positional.add("url", -1);
+    if (std::string(command->name) == "diff") positional.add("reports", -1);
     po::variables_map vm;
     po::store(po::command_line_parser(std::vector<std::string>(args.begin() + 1, args.end()))
                   .options(options)
                   .positional(positional)
+                  .extra_parser(BareGateOption)
                   .run(),
               vm);
     if (vm.count("config")) StoreConfigFile(vm["config"].as<std::string>(), *command, options, &vm);

@@ -10,6 +10,7 @@
 // Only the skeleton is mandatory (an object with schema_version, summary, rules and pages); every
 // other field that is missing or has the wrong type is rendered as absent.
 #include "report/html.h"
+#include "report/diff.h"
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
@@ -399,7 +400,9 @@ void RenderHeader(const Model& m, const std::vector<std::string>& origins, std::
     item("Duration", *d < 1000 ? FormatNumber(*d, 0) + " ms" : FormatNumber(*d / 1000, 1) + " s");
   out += "</dl>\n" + RuleChangesHtml(settings) + "</div>\n</header>\n";
   out += "<nav class=\"toc\" aria-label=\"Report sections\"><div class=\"wrap\">"
-         "<a href=\"#overview\">Overview</a><a href=\"#moments\">Scores explained</a><a href=\"#top-fixes\">Top fixes</a>" +
+         "<a href=\"#overview\">Overview</a>" +
+         std::string(Obj(m.root, "baseline") ? "<a href=\"#baseline\">Since the baseline</a>" : "") +
+         "<a href=\"#moments\">Scores explained</a><a href=\"#top-fixes\">Top fixes</a>" +
          std::string(Obj(m.root, "checkout") ? "<a href=\"#checkout\">Checkout</a>" : "") + "<a href=\"#pages\">Pages</a>"
          "<a href=\"#details\">Details</a><a href=\"#errors\">Errors</a></div></nav>\n";
 }
@@ -1329,6 +1332,7 @@ bool RenderHtml(std::string_view report_json, std::string* html, std::string* er
   RenderHeader(m, origins, out);
   out += "<main class=\"wrap\">\n";
   RenderOverview(m, out);
+  if (const Value* baseline = Obj(m.root, "baseline")) out += RenderBaselineHtml(*baseline);
   RenderExplanations(m, out);
   RenderTopFixes(m, out);
   RenderCheckout(m, out);
