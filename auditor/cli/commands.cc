@@ -1,6 +1,7 @@
 #include "cli/commands.h"
 
 #include <boost/program_options.hpp>
+#include <rapidjson/document.h>
 
 #include <algorithm>
 #include <cctype>
@@ -17,6 +18,7 @@
 #include "facts/page_type.h"
 #include "fetch/devices.h"
 #include "pipeline/audit.h"
+#include "report/gates.h"
 #include "report/html.h"
 #include "report/result.h"
 #include "report/summary.h"
@@ -32,10 +34,11 @@ namespace {
 
 constexpr const char* kExitCodes =
     "Exit codes:\n"
-    "  0  success: at least one page was audited\n"
-    "  1  a CI gate failed (reserved; gates are not built yet)\n"
-    "  2  usage or configuration error (bad option, unreadable file, invalid rule file, rule overlay or\n"
-    "     config file)\n"
+    "  0  success: at least one page was audited and no gate failed\n"
+    "  1  a CI gate failed (--fail-under, or an assertion of level error in --assert FILE); each failed\n"
+    "     assertion is printed on one line to stderr\n"
+    "  2  usage or configuration error (bad option, unreadable file, invalid rule file, rule overlay,\n"
+    "     config file or assertions file)\n"
     "  3  nothing could be audited (every page failed to load or was not HTML)\n";
 
 struct UsageError : std::runtime_error {
@@ -93,6 +96,30 @@ bool LoadRules(const po::variables_map& vm, std::ostream& err, RulesInForce* out
   return true;
 }
 
+// Reads --fail-under and --assert into *gates and checks the assertions against `rules`, the rules
+// in force. Throws UsageError for a bad --fail-under or an unreadable file; returns false after
+// printing every mistake of the assertions file to `err` (a configuration error too).
+bool LoadGates(const po::variables_map& vm, const std::vector<rules::RuleSpec>& rules, std::ostream& err,
+               report::GateConfig* gates);
+
+// Prints the gates' warnings and failures to `err`, one line each, and a closing line; returns
+// kExitGateFailed when an assertion of level error failed, else kExitOk.
+int PrintGates(const report::GateReport& gates, std::ostream& err) {
+  for (const report::GateResult& r : gates.results) {
+    if (r.passed) continue;
+    err << "mmaudit: " << (r.level == report::GateLevel::kError ? "gate failed: " : "gate warning: ") << r.Line() << "\n";
+  }
+  const std::string counts = std::to_string(gates.failures) + (gates.failures == 1 ? " failure, " : " failures, ") +
+                             std::to_string(gates.warnings) + (gates.warnings == 1 ? " warning" : " warnings") +
+                             " in " + std::to_string(gates.checked) + " checks";
+  if (gates.Failed()) {
+    err << "mmaudit: CI gates failed: " << counts << " (exit code 1)\n";
+    return pipeline::kExitGateFailed;
+  }
+  if (gates.warnings > 0) err << "mmaudit: CI gates passed with warnings: " << counts << "\n";
+  return pipeline::kExitOk;
+}
+
 // ------------------------------------------------------------------ audit
 po::options_description AuditOptions() {
   std::string devices;
@@ -141,6 +168,15 @@ po::options_description AuditOptions() {
       ("server-time-ms", po::value<double>(),
        "simulate every server as answering in MS instead of the measured times, so the report depends only on the "
        "site's bytes (reproducible JSON for CI)")
+      ("fail-under", po::value<std::vector<std::string>>()->value_name("SCORE"),
+       "CI gate: exit 1 when the site's overall score is below SCORE (0-100), or with ID=SCORE the score of "
+       "one category (know, go, do, buy, mobile, speed, discoverability, engagement); repeatable")
+      ("assert", po::value<std::string>()->value_name("FILE"),
+       "CI gate: judge the report against an assertions FILE in the spirit of Lighthouse CI's "
+       "({\"assertions\": {\"viewport\": \"error\", \"largest-contentful-paint\": [\"warn\", "
+       "{\"maxNumericValue\": 4000}], \"categories:buy\": [\"error\", {\"minScore\": 0.8}]}, \"assertMatrix\": "
+       "[{\"pageTypes\": [\"product\"], \"assertions\": {...}}]}); an \"error\" that does not pass exits 1, a "
+       "\"warn\" is printed only; see README, \"CI gates\"")
       ("quiet,q", "print only errors (also when the CI environment variable is true)");
   return o;
 }
@@ -165,6 +201,32 @@ void WriteAtomically(const std::filesystem::path& path, const std::string& data)
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
   if (ec) throw UsageError("cannot write " + path.string() + ": " + ec.message());
+}
+
+bool LoadGates(const po::variables_map& vm, const std::vector<rules::RuleSpec>& rules, std::ostream& err,
+               report::GateConfig* gates) {
+  if (vm.count("fail-under"))
+    for (const std::string& spec : vm["fail-under"].as<std::vector<std::string>>()) {
+      report::FailUnder f;
+      std::string error;
+      if (!report::ParseFailUnder(spec, &f, &error)) throw UsageError("--fail-under " + spec + ": " + error);
+      gates->fail_under.push_back(f);
+    }
+  if (vm.count("assert") == 0) return true;
+  const std::string path = vm["assert"].as<std::string>();
+  gates->assertions_file = path;
+  std::vector<report::GateConfigError> errors;
+  if (report::ParseAssertions(ReadFile(path), gates, &errors)) errors = report::CheckAgainstRules(*gates, rules);
+  // The budget rule is not applicable without a budget: asserting it alone would fail every run.
+  for (const report::AssertionSet& set : gates->sets)
+    for (const report::Assertion& a : set.assertions)
+      if (a.rule_id == "performance-budget" && a.level != report::GateLevel::kOff && vm.count("budget") == 0)
+        errors.push_back({set.source + "." + a.key, "the budget rule needs a budget: give --budget FILE (Lighthouse's budget.json)"});
+  if (errors.empty()) return true;
+  for (const auto& e : errors) err << "mmaudit: error: " << e.Text(path) << "\n";
+  err << "mmaudit: error: the assertions file " << path << " has " << errors.size()
+      << (errors.size() == 1 ? " mistake" : " mistakes") << " (README: \"CI gates\")\n";
+  return false;
 }
 
 int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) {
@@ -242,6 +304,8 @@ int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
 
   RulesInForce in_force;
   if (!LoadRules(vm, err, &in_force)) return pipeline::kExitUsage;
+  report::GateConfig gates;
+  if (!LoadGates(vm, in_force.catalogue.rules, err, &gates)) return pipeline::kExitUsage;
   options.catalogue = std::move(in_force.catalogue);
   options.categories = std::move(in_force.categories);
   options.rules_source = in_force.source;
@@ -294,7 +358,16 @@ int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
   if (!report::WriteJsonFile(result, json_path.string(), &error)) throw UsageError(error);
   std::vector<std::string> written;
   if (want_json) written.push_back(json_path.string());
-  const std::string json = ReadFile(json_path.string());
+  std::string json = ReadFile(json_path.string());
+  if (!gates.Empty()) {
+    // The gates read the report JSON as written, then join it: the JSON is written again with them.
+    rapidjson::Document d;
+    d.Parse(json.c_str(), json.size());
+    if (d.HasParseError()) throw UsageError("the report JSON " + json_path.string() + " cannot be read back for the gates");
+    result.gates = report::EvaluateGates(d, gates);
+    if (!report::WriteJsonFile(result, json_path.string(), &error)) throw UsageError(error);
+    json = ReadFile(json_path.string());
+  }
   if (!want_json) std::filesystem::remove(json_path, ec);
   if (want_html) {
     std::string html;
@@ -311,7 +384,11 @@ int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
     for (const auto& w : written) out << "Report: " << w << "\n";
   }
   const int code = pipeline::ExitCodeFor(result);
-  if (code == pipeline::kExitNothingAudited) err << "mmaudit: error: no page could be audited\n";
+  if (code == pipeline::kExitNothingAudited) {
+    err << "mmaudit: error: no page could be audited\n";
+    return code;  // the gates are recorded in the report, but judged nothing worth printing
+  }
+  if (result.gates) return PrintGates(*result.gates, err);
   return code;
 }
 
@@ -412,7 +489,7 @@ std::string CommandHelp(const Command& c) {
 
 // Options whose values are paths: in a config file, a relative one is relative to the file's folder.
 bool IsPathOption(const std::string& name) {
-  for (const char* p : {"rules", "rules-dir", "urls-file", "file", "out-dir", "buyer", "budget"})
+  for (const char* p : {"rules", "rules-dir", "urls-file", "file", "out-dir", "buyer", "budget", "assert"})
     if (name == p) return true;
   return false;
 }
