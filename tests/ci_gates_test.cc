@@ -233,6 +233,47 @@ TEST_F(CiGates, NothingAuditedExitsThreeRatherThanJudgingTheGates) {
   EXPECT_TRUE(run.ErrLines("mmaudit: CI gates").empty()) << run.err;
 }
 
+TEST_F(CiGates, ASavedReportIsGatedWithTheSameVerdictAndLeftAsItWas) {
+  const std::string out = testing::TempDir();
+  Outcome audit = RunSplit({"audit", "--server-time-ms", "100", "--checkout", "off", "--out-dir", out, server->Url("/")});
+  ASSERT_EQ(audit.exit_code, 0) << audit.err;
+  const std::string report = out + "/report.json";
+  const std::string saved = Slurp(report);
+  const Outcome fresh = Audit({"--assert", Fixture("demo-fail.json")});
+  ASSERT_EQ(fresh.exit_code, 1);
+
+  const Outcome gate = RunSplit({"gate", report, "--assert", Fixture("demo-fail.json")});
+  EXPECT_EQ(gate.exit_code, 1) << gate.err;
+  EXPECT_EQ(gate.err, fresh.err) << "the same lines as the audit gated as it ran";
+  EXPECT_EQ(Slurp(report), saved) << "gate reads the report and leaves it alone";
+
+  const Outcome pass = RunSplit({"gate", report, "--assert", Fixture("demo-pass.json"), "--fail-under", "80"});
+  EXPECT_EQ(pass.exit_code, 0) << pass.err;
+  EXPECT_EQ(pass.out.rfind("mmaudit: CI gates passed: ", 0), 0u) << pass.out;
+
+  EXPECT_EQ(RunSplit({"gate", report}).exit_code, 2) << "nothing to judge";
+  EXPECT_EQ(RunSplit({"gate", Fixture("demo-pass.json"), "--fail-under", "80"}).exit_code, 2) << "not a report";
+  const Outcome unknown = RunSplit({"gate", report, "--assert", Fixture("bad/unknown-rule.json")});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find(Fixture("bad/unknown-rule.json") + ": key \"assertions.viewprot\""), std::string::npos) << unknown.err;
+
+  const std::string empty_out = testing::TempDir();
+  ASSERT_EQ(RunSplit({"audit", "--no-crawl", "--out-dir", empty_out, server->Url("/no-such-page")}).exit_code, 3);
+  const Outcome nothing = RunSplit({"gate", empty_out + "/report.json", "--fail-under", "80"});
+  EXPECT_EQ(nothing.exit_code, 3) << nothing.err;
+  EXPECT_NE(nothing.err.find("no page was audited"), std::string::npos) << nothing.err;
+}
+
+TEST(CiGatesHelp, DocumentsTheGateOptionsTheGateCommandAndEveryExitCode) {
+  const Outcome help = RunSplit({"--help"});
+  ASSERT_EQ(help.exit_code, 0);
+  for (const char* s : {"--fail-under SCORE", "--assert FILE", "  gate ", "Usage: mmaudit gate REPORT.json",
+                        "  0  success: at least one page was audited and no gate failed",
+                        "  1  a CI gate failed (--fail-under, or an assertion of level error in --assert FILE)",
+                        "config file or assertions file", "  3  nothing could be audited"})
+    EXPECT_NE(help.out.find(s), std::string::npos) << s;
+}
+
 // The report without what is measured in time (as in demo_shop_test.cc): timestamps, durations and
 // the values of findings in ms.
 std::string WithoutTimings(const std::string& json) {

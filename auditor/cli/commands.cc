@@ -62,6 +62,16 @@ constexpr const char* kConfigHelp =
     "\"rules = agency.json\", \"max-pages = 50\", \"no-crawl = true\"; # starts a comment); the command line "
     "wins, and relative paths are relative to FILE's folder";
 
+constexpr const char* kFailUnderHelp =
+    "CI gate: exit 1 when the site's overall score is below SCORE (0-100), or with ID=SCORE the score of "
+    "one category (know, go, do, buy, mobile, speed, discoverability, engagement); repeatable";
+constexpr const char* kAssertHelp =
+    "CI gate: judge the report against an assertions FILE in the spirit of Lighthouse CI's "
+    "({\"assertions\": {\"viewport\": \"error\", \"largest-contentful-paint\": [\"warn\", "
+    "{\"maxNumericValue\": 4000}], \"categories:buy\": [\"error\", {\"minScore\": 0.8}]}, \"assertMatrix\": "
+    "[{\"pageTypes\": [\"product\"], \"assertions\": {...}}]}); an \"error\" that does not pass exits 1, a "
+    "\"warn\" is printed only; see README, \"CI gates\"";
+
 // The rule catalogue in force: the --rules-dir one (or the built-in one), then the --rules overlay.
 struct RulesInForce {
   rules::Catalogue catalogue;
@@ -99,8 +109,9 @@ bool LoadRules(const po::variables_map& vm, std::ostream& err, RulesInForce* out
 // Reads --fail-under and --assert into *gates and checks the assertions against `rules`, the rules
 // in force. Throws UsageError for a bad --fail-under or an unreadable file; returns false after
 // printing every mistake of the assertions file to `err` (a configuration error too).
-bool LoadGates(const po::variables_map& vm, const std::vector<rules::RuleSpec>& rules, std::ostream& err,
-               report::GateConfig* gates);
+// `budget_given`: whether the audit has a budget (asserting the budget rule without one is a mistake).
+bool LoadGates(const po::variables_map& vm, const std::vector<rules::RuleSpec>& rules, bool budget_given,
+               std::ostream& err, report::GateConfig* gates);
 
 // Prints the gates' warnings and failures to `err`, one line each, and a closing line; returns
 // kExitGateFailed when an assertion of level error failed, else kExitOk.
@@ -168,15 +179,8 @@ po::options_description AuditOptions() {
       ("server-time-ms", po::value<double>(),
        "simulate every server as answering in MS instead of the measured times, so the report depends only on the "
        "site's bytes (reproducible JSON for CI)")
-      ("fail-under", po::value<std::vector<std::string>>()->value_name("SCORE"),
-       "CI gate: exit 1 when the site's overall score is below SCORE (0-100), or with ID=SCORE the score of "
-       "one category (know, go, do, buy, mobile, speed, discoverability, engagement); repeatable")
-      ("assert", po::value<std::string>()->value_name("FILE"),
-       "CI gate: judge the report against an assertions FILE in the spirit of Lighthouse CI's "
-       "({\"assertions\": {\"viewport\": \"error\", \"largest-contentful-paint\": [\"warn\", "
-       "{\"maxNumericValue\": 4000}], \"categories:buy\": [\"error\", {\"minScore\": 0.8}]}, \"assertMatrix\": "
-       "[{\"pageTypes\": [\"product\"], \"assertions\": {...}}]}); an \"error\" that does not pass exits 1, a "
-       "\"warn\" is printed only; see README, \"CI gates\"")
+      ("fail-under", po::value<std::vector<std::string>>()->value_name("SCORE"), kFailUnderHelp)
+      ("assert", po::value<std::string>()->value_name("FILE"), kAssertHelp)
       ("quiet,q", "print only errors (also when the CI environment variable is true)");
   return o;
 }
@@ -203,8 +207,8 @@ void WriteAtomically(const std::filesystem::path& path, const std::string& data)
   if (ec) throw UsageError("cannot write " + path.string() + ": " + ec.message());
 }
 
-bool LoadGates(const po::variables_map& vm, const std::vector<rules::RuleSpec>& rules, std::ostream& err,
-               report::GateConfig* gates) {
+bool LoadGates(const po::variables_map& vm, const std::vector<rules::RuleSpec>& rules, bool budget_given,
+               std::ostream& err, report::GateConfig* gates) {
   if (vm.count("fail-under"))
     for (const std::string& spec : vm["fail-under"].as<std::vector<std::string>>()) {
       report::FailUnder f;
@@ -220,7 +224,7 @@ bool LoadGates(const po::variables_map& vm, const std::vector<rules::RuleSpec>& 
   // The budget rule is not applicable without a budget: asserting it alone would fail every run.
   for (const report::AssertionSet& set : gates->sets)
     for (const report::Assertion& a : set.assertions)
-      if (a.rule_id == "performance-budget" && a.level != report::GateLevel::kOff && vm.count("budget") == 0)
+      if (a.rule_id == "performance-budget" && a.level != report::GateLevel::kOff && !budget_given)
         errors.push_back({set.source + "." + a.key, "the budget rule needs a budget: give --budget FILE (Lighthouse's budget.json)"});
   if (errors.empty()) return true;
   for (const auto& e : errors) err << "mmaudit: error: " << e.Text(path) << "\n";
@@ -305,7 +309,7 @@ int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
   RulesInForce in_force;
   if (!LoadRules(vm, err, &in_force)) return pipeline::kExitUsage;
   report::GateConfig gates;
-  if (!LoadGates(vm, in_force.catalogue.rules, err, &gates)) return pipeline::kExitUsage;
+  if (!LoadGates(vm, in_force.catalogue.rules, vm.count("budget") > 0, err, &gates)) return pipeline::kExitUsage;
   options.catalogue = std::move(in_force.catalogue);
   options.categories = std::move(in_force.categories);
   options.rules_source = in_force.source;
@@ -457,6 +461,50 @@ int RunRules(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
   return pipeline::kExitOk;
 }
 
+// ------------------------------------------------------------------ gate
+po::options_description GateOptions() {
+  po::options_description o("gate options");
+  o.add_options()
+      ("help,h", "show this help")
+      ("report", po::value<std::string>()->value_name("REPORT.json"), "the saved report JSON to judge (positional)")
+      ("fail-under", po::value<std::vector<std::string>>()->value_name("SCORE"), kFailUnderHelp)
+      ("assert", po::value<std::string>()->value_name("FILE"), kAssertHelp)
+      ("config", po::value<std::string>()->value_name("FILE"), kConfigHelp);
+  return o;
+}
+
+// Judges a saved report; the report itself is left as it is.
+int RunGate(const po::variables_map& vm, std::ostream& out, std::ostream& err) {
+  if (vm.count("report") == 0) throw UsageError("give the report to judge: mmaudit gate REPORT.json --assert FILE");
+  const std::string path = vm["report"].as<std::string>();
+  const std::string json = ReadFile(path);
+  rapidjson::Document d;
+  d.Parse(json.c_str(), json.size());
+  if (d.HasParseError() || !d.IsObject() || !d.HasMember("rules") || !d["rules"].IsArray() || !d.HasMember("summary") ||
+      !d["summary"].IsObject())
+    throw UsageError(path + " is not an mmaudit report JSON");
+  // The report's own rules: the assertions must name rules it ran.
+  std::vector<rules::RuleSpec> in_report;
+  for (const auto& r : d["rules"].GetArray())
+    if (r.IsObject() && r.HasMember("id") && r["id"].IsString()) {
+      in_report.emplace_back();
+      in_report.back().id = r["id"].GetString();
+    }
+  report::GateConfig gates;
+  if (!LoadGates(vm, in_report, /*budget_given=*/true, err, &gates)) return pipeline::kExitUsage;
+  if (gates.Empty()) throw UsageError("nothing to judge: give --fail-under or --assert");
+  const auto& summary = d["summary"];
+  if (!summary.HasMember("pages_audited") || !summary["pages_audited"].IsUint64() || summary["pages_audited"].GetUint64() == 0) {
+    err << "mmaudit: error: no page was audited in " << path << "\n";
+    return pipeline::kExitNothingAudited;
+  }
+  const report::GateReport g = report::EvaluateGates(d, gates);
+  const int code = PrintGates(g, err);
+  if (code == pipeline::kExitOk && g.warnings == 0)
+    out << "mmaudit: CI gates passed: " << g.checked << (g.checked == 1 ? " check" : " checks") << "\n";
+  return code;
+}
+
 // ------------------------------------------------------------------ table
 po::options_description VersionOptions() {
   po::options_description o("version options");
@@ -475,6 +523,9 @@ const std::vector<Command>& Commands() {
        "crawl a shop from its start URLs (or audit just them, or a saved page) and write JSON and HTML reports",
        AuditOptions, RunAudit},
       {"rules", "[--doc ID | --checks | --markdown] [--rules FILE]", "list the rules, or print one rule's documentation", RulesOptions, RunRules},
+      {"gate", "REPORT.json [--assert FILE] [--fail-under SCORE]...",
+       "judge a saved report JSON against CI gates, as audit --assert and --fail-under do (exit 0, 1, 2 or 3)",
+       GateOptions, RunGate},
       {"version", "", "print the version", VersionOptions, RunVersion},
   };
   return commands;
@@ -489,7 +540,7 @@ std::string CommandHelp(const Command& c) {
 
 // Options whose values are paths: in a config file, a relative one is relative to the file's folder.
 bool IsPathOption(const std::string& name) {
-  for (const char* p : {"rules", "rules-dir", "urls-file", "file", "out-dir", "buyer", "budget", "assert"})
+  for (const char* p : {"rules", "rules-dir", "urls-file", "file", "out-dir", "buyer", "budget", "assert", "report"})
     if (name == p) return true;
   return false;
 }
@@ -608,6 +659,7 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     po::options_description options = command->options();
     po::positional_options_description positional;
     if (std::string(command->name) == "audit") positional.add("url", -1);
+    if (std::string(command->name) == "gate") positional.add("report", 1);
     po::variables_map vm;
     po::store(po::command_line_parser(std::vector<std::string>(args.begin() + 1, args.end()))
                   .options(options)
