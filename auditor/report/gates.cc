@@ -19,9 +19,12 @@ using rapidjson::Value;
 constexpr double kDefaultMinScore = 0.9;
 constexpr double kEpsilon = 1e-9;  // scores are written rounded: 0.8 must meet minScore 0.8
 
+// A number as people write it: whole numbers in full (bytes run to millions), others with up to
+// ten significant digits.
 std::string Num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
+  char buf[40];
+  if (std::isfinite(v) && v == std::floor(v) && std::abs(v) < 1e15) std::snprintf(buf, sizeof buf, "%.0f", v);
+  else std::snprintf(buf, sizeof buf, "%.10g", v);
   return buf;
 }
 

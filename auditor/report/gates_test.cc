@@ -240,6 +240,25 @@ TEST_F(Gates, AResultReadsAsOneLine) {
             "[no <meta name=viewport>]");
 }
 
+TEST(GateResultLine, WritesLargeAndFractionalNumbersInFullOnOneLine) {
+  GateResult r;
+  r.assertion = "total-byte-weight";
+  r.kind = "maxNumericValue";
+  r.level = GateLevel::kWarn;
+  r.where = "https://shop.test/a\r\nb";
+  r.source = "assertMatrix[2]";
+  r.op = "<=";
+  r.expected = 1500000;
+  r.actual = 2345678.5;
+  EXPECT_EQ(r.Line(), "warn total-byte-weight maxNumericValue on https://shop.test/a  b: expected <= 1500000, found "
+                      "2345678.5 (assertMatrix[2])");
+  r.actual.reset();
+  r.expected = 0.25;
+  r.message = "why";
+  EXPECT_EQ(r.Line(), "warn total-byte-weight maxNumericValue on https://shop.test/a  b: expected <= 0.25, found nothing "
+                      "(assertMatrix[2]): why");
+}
+
 TEST_F(Gates, AMalformedReportIsJudgedAsEmptyWithoutCrashing) {
   for (const char* json : {"[]", "{}", R"({"pages": 3, "rules": {}, "summary": []})",
                            R"({"pages": [{"audited": true, "findings": [1, {"rule_id": 2}]}], "rules": [{"id": "viewport"}]})"}) {
