@@ -105,7 +105,7 @@ struct GateConfigError {
 };
 
 // Parses the assertions file's `json` into config->sets and config->include_passed. Returns false
-// with every mistake in *errors (config then holds nothing usable); true when there is none.
+// with every mistake appended to *errors (config is then left unchanged); true when there is none.
 bool ParseAssertions(const std::string& json, GateConfig* config, std::vector<GateConfigError>* errors);
 
 // Parses one --fail-under value ("80", "buy=80", "overall=72.5"). False with *error when the
@@ -147,8 +147,9 @@ struct GateReport {
 };
 
 // Judges `config` against `report`, a parsed report JSON (reports/schema/report.schema.json).
-// Order: --fail-under in the order given, then each set in file order, each assertion in file order,
-// the site's findings first, then the pages in report order. Missing or mistyped members of the
+// Order: --fail-under in the order given, then "assertions", then the assertMatrix entries in order;
+// within a set each assertion in file order, the site's and checkout's findings first, then the
+// pages in report order. Missing or mistyped members of the
 // report are treated as absent, never as a crash.
 GateReport EvaluateGates(const rapidjson::Value& report, const GateConfig& config);
 
