@@ -1,6 +1,7 @@
 #include "cli/commands.h"
 
 #include <boost/program_options.hpp>
+#include <rapidjson/document.h>
 
 #include <algorithm>
 #include <cctype>
@@ -19,6 +20,7 @@
 #include "fetch/devices.h"
 #include "pipeline/audit.h"
 #include "report/csv.h"
+#include "report/gates.h"
 #include "report/html.h"
 #include "report/junit.h"
 #include "report/markdown.h"
@@ -36,10 +38,11 @@ namespace {
 
 constexpr const char* kExitCodes =
     "Exit codes:\n"
-    "  0  success: at least one page was audited\n"
-    "  1  a CI gate failed: --fail-on-regression (a summary of why goes to stderr)\n"
-    "  2  usage or configuration error (bad option, unreadable file, invalid rule file, rule overlay or\n"
-    "     config file)\n"
+    "  0  success: at least one page was audited and no gate failed\n"
+    "  1  a CI gate failed (--fail-under, an assertion of level error in --assert FILE, or\n"
+    "     --fail-on-regression); each failure is printed on one line to stderr\n"
+    "  2  usage or configuration error (bad option, unreadable file, invalid rule file, rule overlay,\n"
+    "     config file or assertions file)\n"
     "  3  nothing could be audited (every page failed to load or was not HTML)\n";
 
 struct UsageError : std::runtime_error {
@@ -62,6 +65,16 @@ constexpr const char* kConfigHelp =
     "read options from FILE, one \"name = value\" per line with any long option's name (e.g. "
     "\"rules = agency.json\", \"max-pages = 50\", \"no-crawl = true\"; # starts a comment); the command line "
     "wins, and relative paths are relative to FILE's folder";
+
+constexpr const char* kFailUnderHelp =
+    "CI gate: exit 1 when the site's overall score is below SCORE (0-100), or with ID=SCORE the score of "
+    "one category (know, go, do, buy, mobile, speed, discoverability, engagement); repeatable";
+constexpr const char* kAssertHelp =
+    "CI gate: judge the report against an assertions FILE in the spirit of Lighthouse CI's "
+    "({\"assertions\": {\"viewport\": \"error\", \"largest-contentful-paint\": [\"warn\", "
+    "{\"maxNumericValue\": 4000}], \"categories:buy\": [\"error\", {\"minScore\": 0.8}]}, \"assertMatrix\": "
+    "[{\"pageTypes\": [\"product\"], \"assertions\": {...}}]}); an \"error\" that does not pass exits 1, a "
+    "\"warn\" is printed only; see README, \"CI gates\"";
 
 // The rule catalogue in force: the --rules-dir one (or the built-in one), then the --rules overlay.
 struct RulesInForce {
@@ -95,6 +108,31 @@ bool LoadRules(const po::variables_map& vm, std::ostream& err, RulesInForce* out
     }
   }
   return true;
+}
+
+// Reads --fail-under and --assert into *gates and checks the assertions against `rules`, the rules
+// in force. Throws UsageError for a bad --fail-under or an unreadable file; returns false after
+// printing every mistake of the assertions file to `err` (a configuration error too).
+// `budget_given`: whether the audit has a budget (asserting the budget rule without one is a mistake).
+bool LoadGates(const po::variables_map& vm, const std::vector<rules::RuleSpec>& rules, bool budget_given,
+               std::ostream& err, report::GateConfig* gates);
+
+// Prints the gates' warnings and failures to `err`, one line each, and a closing line; returns
+// kExitGateFailed when an assertion of level error failed, else kExitOk.
+int PrintGates(const report::GateReport& gates, std::ostream& err) {
+  for (const report::GateResult& r : gates.results) {
+    if (r.passed) continue;
+    err << "mmaudit: " << (r.level == report::GateLevel::kError ? "gate failed: " : "gate warning: ") << r.Line() << "\n";
+  }
+  const std::string counts = std::to_string(gates.failures) + (gates.failures == 1 ? " failure, " : " failures, ") +
+                             std::to_string(gates.warnings) + (gates.warnings == 1 ? " warning" : " warnings") +
+                             " in " + std::to_string(gates.checked) + " checks";
+  if (gates.Failed()) {
+    err << "mmaudit: CI gates failed: " << counts << " (exit code 1)\n";
+    return pipeline::kExitGateFailed;
+  }
+  if (gates.warnings > 0) err << "mmaudit: CI gates passed with warnings: " << counts << "\n";
+  return pipeline::kExitOk;
 }
 
 // ------------------------------------------------------------------ audit
@@ -149,6 +187,8 @@ po::options_description AuditOptions() {
       ("server-time-ms", po::value<double>(),
        "simulate every server as answering in MS instead of the measured times, so the report depends only on the "
        "site's bytes (reproducible JSON for CI)")
+      ("fail-under", po::value<std::vector<std::string>>()->value_name("SCORE"), kFailUnderHelp)
+      ("assert", po::value<std::string>()->value_name("FILE"), kAssertHelp)
       ("quiet,q", "print only errors (also when the CI environment variable is true)");
   AddBaselineAuditOptions(&o);
   return o;
@@ -174,6 +214,32 @@ void WriteAtomically(const std::filesystem::path& path, const std::string& data)
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
   if (ec) throw UsageError("cannot write " + path.string() + ": " + ec.message());
+}
+
+bool LoadGates(const po::variables_map& vm, const std::vector<rules::RuleSpec>& rules, bool budget_given,
+               std::ostream& err, report::GateConfig* gates) {
+  if (vm.count("fail-under"))
+    for (const std::string& spec : vm["fail-under"].as<std::vector<std::string>>()) {
+      report::FailUnder f;
+      std::string error;
+      if (!report::ParseFailUnder(spec, &f, &error)) throw UsageError("--fail-under " + spec + ": " + error);
+      gates->fail_under.push_back(f);
+    }
+  if (vm.count("assert") == 0) return true;
+  const std::string path = vm["assert"].as<std::string>();
+  gates->assertions_file = path;
+  std::vector<report::GateConfigError> errors;
+  if (report::ParseAssertions(ReadFile(path), gates, &errors)) errors = report::CheckAgainstRules(*gates, rules);
+  // The budget rule is not applicable without a budget: asserting it alone would fail every run.
+  for (const report::AssertionSet& set : gates->sets)
+    for (const report::Assertion& a : set.assertions)
+      if (a.rule_id == "performance-budget" && a.level != report::GateLevel::kOff && !budget_given)
+        errors.push_back({set.source + "." + a.key, "the budget rule needs a budget: give --budget FILE (Lighthouse's budget.json)"});
+  if (errors.empty()) return true;
+  for (const auto& e : errors) err << "mmaudit: error: " << e.Text(path) << "\n";
+  err << "mmaudit: error: the assertions file " << path << " has " << errors.size()
+      << (errors.size() == 1 ? " mistake" : " mistakes") << " (README: \"CI gates\")\n";
+  return false;
 }
 
 int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) {
@@ -263,6 +329,8 @@ int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
 
   RulesInForce in_force;
   if (!LoadRules(vm, err, &in_force)) return pipeline::kExitUsage;
+  report::GateConfig gates;
+  if (!LoadGates(vm, in_force.catalogue.rules, vm.count("budget") > 0, err, &gates)) return pipeline::kExitUsage;
   options.catalogue = std::move(in_force.catalogue);
   options.categories = std::move(in_force.categories);
   options.rules_source = in_force.source;
@@ -316,6 +384,15 @@ int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
   std::vector<std::string> written;
   if (want_json) written.push_back(json_path.string());
   std::string json = ReadFile(json_path.string());
+  if (!gates.Empty()) {
+    // The gates read the report JSON as written, then join it: the JSON is written again with them.
+    rapidjson::Document d;
+    d.Parse(json.c_str(), json.size());
+    if (d.HasParseError()) throw UsageError("the report JSON " + json_path.string() + " cannot be read back for the gates");
+    result.gates = report::EvaluateGates(d, gates);
+    if (!report::WriteJsonFile(result, json_path.string(), &error)) throw UsageError(error);
+    json = ReadFile(json_path.string());
+  }
   std::vector<std::string> regressions;
   std::string baseline_summary;
   if (baseline) {
@@ -354,11 +431,16 @@ int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
     for (const auto& w : written) out << "Report: " << w << "\n";
   }
   const int code = pipeline::ExitCodeFor(result);
-  if (code == pipeline::kExitNothingAudited) err << "mmaudit: error: no page could be audited\n";
-  if (code == pipeline::kExitOk && !regressions.empty()) {
-    PrintRegressions(regressions, err);
-    return pipeline::kExitGateFailed;
+  if (code == pipeline::kExitNothingAudited) {
+    err << "mmaudit: error: no page could be audited\n";
+    return code;  // the gates are recorded in the report, but judged nothing worth printing
   }
+  int gate_code = result.gates ? PrintGates(*result.gates, err) : pipeline::kExitOk;
+  if (!regressions.empty()) {
+    PrintRegressions(regressions, err);
+    gate_code = pipeline::kExitGateFailed;
+  }
+  return gate_code != pipeline::kExitOk ? gate_code : code;
   return code;
 }
 
@@ -427,6 +509,50 @@ int RunRules(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
   return pipeline::kExitOk;
 }
 
+// ------------------------------------------------------------------ gate
+po::options_description GateOptions() {
+  po::options_description o("gate options");
+  o.add_options()
+      ("help,h", "show this help")
+      ("report", po::value<std::string>()->value_name("REPORT.json"), "the saved report JSON to judge (positional)")
+      ("fail-under", po::value<std::vector<std::string>>()->value_name("SCORE"), kFailUnderHelp)
+      ("assert", po::value<std::string>()->value_name("FILE"), kAssertHelp)
+      ("config", po::value<std::string>()->value_name("FILE"), kConfigHelp);
+  return o;
+}
+
+// Judges a saved report; the report itself is left as it is.
+int RunGate(const po::variables_map& vm, std::ostream& out, std::ostream& err) {
+  if (vm.count("report") == 0) throw UsageError("give the report to judge: mmaudit gate REPORT.json --assert FILE");
+  const std::string path = vm["report"].as<std::string>();
+  const std::string json = ReadFile(path);
+  rapidjson::Document d;
+  d.Parse(json.c_str(), json.size());
+  if (d.HasParseError() || !d.IsObject() || !d.HasMember("rules") || !d["rules"].IsArray() || !d.HasMember("summary") ||
+      !d["summary"].IsObject())
+    throw UsageError(path + " is not an mmaudit report JSON");
+  // The report's own rules: the assertions must name rules it ran.
+  std::vector<rules::RuleSpec> in_report;
+  for (const auto& r : d["rules"].GetArray())
+    if (r.IsObject() && r.HasMember("id") && r["id"].IsString()) {
+      in_report.emplace_back();
+      in_report.back().id = r["id"].GetString();
+    }
+  report::GateConfig gates;
+  if (!LoadGates(vm, in_report, /*budget_given=*/true, err, &gates)) return pipeline::kExitUsage;
+  if (gates.Empty()) throw UsageError("nothing to judge: give --fail-under or --assert");
+  const auto& summary = d["summary"];
+  if (!summary.HasMember("pages_audited") || !summary["pages_audited"].IsUint64() || summary["pages_audited"].GetUint64() == 0) {
+    err << "mmaudit: error: no page was audited in " << path << "\n";
+    return pipeline::kExitNothingAudited;
+  }
+  const report::GateReport g = report::EvaluateGates(d, gates);
+  const int code = PrintGates(g, err);
+  if (code == pipeline::kExitOk && g.warnings == 0)
+    out << "mmaudit: CI gates passed: " << g.checked << (g.checked == 1 ? " check" : " checks") << "\n";
+  return code;
+}
+
 // ------------------------------------------------------------------ table
 po::options_description VersionOptions() {
   po::options_description o("version options");
@@ -448,6 +574,9 @@ const std::vector<Command>& Commands() {
        "compare two reports: new, fixed and changed findings, score and page changes, checkout changes",
        DiffCommandOptions, RunDiffCommand},
       {"rules", "[--doc ID | --checks | --markdown] [--rules FILE]", "list the rules, or print one rule's documentation", RulesOptions, RunRules},
+      {"gate", "REPORT.json [--assert FILE] [--fail-under SCORE]...",
+       "judge a saved report JSON against CI gates, as audit --assert and --fail-under do (exit 0, 1, 2 or 3)",
+       GateOptions, RunGate},
       {"version", "", "print the version", VersionOptions, RunVersion},
   };
   return commands;
@@ -462,7 +591,7 @@ std::string CommandHelp(const Command& c) {
 
 // Options whose values are paths: in a config file, a relative one is relative to the file's folder.
 bool IsPathOption(const std::string& name) {
-  for (const char* p : {"rules", "rules-dir", "urls-file", "file", "out-dir", "buyer", "budget", "baseline"})
+  for (const char* p : {"rules", "rules-dir", "urls-file", "file", "out-dir", "buyer", "budget", "baseline", "assert", "report"})
     if (name == p) return true;
   return false;
 }
@@ -582,6 +711,7 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     po::positional_options_description positional;
     if (std::string(command->name) == "audit") positional.add("url", -1);
     if (std::string(command->name) == "diff") positional.add("reports", -1);
+    if (std::string(command->name) == "gate") positional.add("report", 1);
     po::variables_map vm;
     po::store(po::command_line_parser(std::vector<std::string>(args.begin() + 1, args.end()))
                   .options(options)

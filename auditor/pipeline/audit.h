@@ -83,7 +83,7 @@ report::AuditResult AuditFile(const std::string& html, const std::string& base_u
 // Documented exit codes (README, `mmaudit --help`).
 enum ExitCode : int {
   kExitOk = 0,
-  kExitGateFailed = 1,  // reserved for CI gates
+  kExitGateFailed = 1,  // a CI gate failed (--fail-under, --assert; report/gates.h)
   kExitUsage = 2,       // usage or configuration error
   kExitNothingAudited = 3,
 };

@@ -1201,6 +1201,52 @@ void RenderErrors(const Model& m, std::string& out) {
   out += "</tbody>\n</table>\n</div>\n</section>\n";
 }
 
+// The CI gates (report/gates.h), when the run had any: the verdict and every result listed.
+void RenderGates(const Model& m, std::string& out) {
+  const Value* gates = Obj(m.root, "gates");
+  if (!gates) return;
+  const bool failed = Str(gates, "verdict") == "fail";
+  const double warnings = Num(gates, "warnings").value_or(0), failures = Num(gates, "failures").value_or(0);
+  out += "<section id=\"gates\" aria-labelledby=\"gates-h\">\n<h2 id=\"gates-h\">CI gates</h2>\n<p><span class=\"badge " +
+         std::string(failed ? "st-fail\">Failed" : warnings > 0 ? "st-warn\">Passed with warnings" : "st-pass\">Passed") +
+         "</span> " + Plural(Num(gates, "checked").value_or(0), "check", "checks") + ": " +
+         Plural(failures, "failure", "failures") + ", " + Plural(warnings, "warning", "warnings") + ".";
+  if (auto file = OptStr(gates, "assertions_file")) out += " Assertions: <code>" + Text(*file) + "</code>.";
+  if (const Value* fu = Arr(gates, "fail_under"); fu && !fu->Empty()) {
+    out += " Fail under:";
+    for (const Value& v : fu->GetArray())
+      if (v.IsString()) out += " <code>" + Text(std::string_view(v.GetString(), v.GetStringLength())) + "</code>";
+    out += ".";
+  }
+  out += "</p>\n";
+  std::vector<const Value*> list;
+  if (const Value* results = Arr(gates, "results"))
+    for (const Value& r : results->GetArray())
+      if (r.IsObject()) list.push_back(&r);
+  if (list.empty()) {
+    out += "<p class=\"empty\">Every assertion passed.</p>\n</section>\n";
+    return;
+  }
+  out += "<div class=\"table-wrap\" role=\"region\" aria-labelledby=\"gates-h\" tabindex=\"0\">\n"
+         "<table class=\"gates-table\">\n<thead><tr><th scope=\"col\">Level</th><th scope=\"col\">Assertion</th>"
+         "<th scope=\"col\">Where</th><th scope=\"col\">Expected</th><th scope=\"col\">Actual</th>"
+         "<th scope=\"col\">Why</th></tr></thead>\n<tbody>\n";
+  for (const Value* r : list) {
+    const bool passed = Member(r, "passed") && Member(r, "passed")->IsBool() && Member(r, "passed")->GetBool();
+    const std::string level = Str(r, "level");
+    const char* cls = passed ? "st-pass" : level == "error" ? "st-fail" : "st-warn";
+    out += "<tr><td><span class=\"badge " + std::string(cls) + "\">" + (passed ? std::string("pass") : Text(level)) +
+           "</span></td><td><code>" + Text(Str(r, "assertion")) + "</code> " + Text(Str(r, "kind")) +
+           " <small>(" + Text(Str(r, "source")) + ")</small></td>";
+    out += "<td class=\"url-cell\">" + Link(Str(r, "where"), std::nullopt, "url") + "</td>";
+    out += "<td>" + Text(Str(r, "operator")) + " " + FormatNumber(Num(r, "expected").value_or(NAN), 3) + "</td>";
+    const auto actual = Num(r, "actual");
+    out += "<td>" + (actual ? FormatNumber(*actual, 3) : std::string("none")) + "</td>";
+    out += "<td>" + Text(Str(r, "message")) + "</td></tr>\n";
+  }
+  out += "</tbody>\n</table>\n</div>\n</section>\n";
+}
+
 void RenderFooter(const Model& m, std::string& out) {
   const Value* tool = Obj(m.root, "tool");
   out += "<footer class=\"report-footer\"><div class=\"wrap\"><p>Report schema " + Text(Str(m.root, "schema_version"));
@@ -1333,6 +1379,7 @@ bool RenderHtml(std::string_view report_json, std::string* html, std::string* er
   out += "<main class=\"wrap\">\n";
   RenderOverview(m, out);
   if (const Value* baseline = Obj(m.root, "baseline")) out += RenderBaselineHtml(*baseline);
+  RenderGates(m, out);
   RenderExplanations(m, out);
   RenderTopFixes(m, out);
   RenderCheckout(m, out);

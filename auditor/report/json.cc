@@ -956,6 +956,42 @@ void WritePage(Out<W>& o, const PageResult& p) {
   o.End();
 }
 
+template <typename W>
+void WriteGates(Out<W>& o, const std::optional<GateReport>& gates) {
+  if (!gates) {
+    o.Null("gates");
+    return;
+  }
+  const GateReport& g = *gates;
+  o.Begin("gates");
+  o.Str("verdict", g.Failed() ? "fail" : "pass");
+  if (g.assertions_file.empty()) o.Null("assertions_file");
+  else o.Str("assertions_file", g.assertions_file);
+  o.StrList("fail_under", g.fail_under);
+  o.Bool("include_passed", g.include_passed);
+  o.UInt("checked", g.checked);
+  o.UInt("passed", g.passed);
+  o.UInt("warnings", g.warnings);
+  o.UInt("failures", g.failures);
+  o.BeginArray("results");
+  for (const GateResult& r : g.results) {
+    o.Begin();
+    o.Str("assertion", r.assertion);
+    o.Str("kind", r.kind);
+    o.Str("level", GateLevelName(r.level));
+    o.Str("where", r.where);
+    o.Str("source", r.source);
+    o.Str("operator", r.op);
+    o.Num("expected", r.expected);
+    o.Opt("actual", r.actual);
+    o.Bool("passed", r.passed);
+    o.Str("message", r.message);
+    o.End();
+  }
+  o.EndArray();
+  o.End();
+}
+
 struct TopFinding {
   const rules::RuleSpec* rule = nullptr;
   double impact = 0;  // sum over pages of weight * (1 - score)
@@ -1049,6 +1085,7 @@ void WriteAll(W& w, const AuditResult& r, FileOut* raw = nullptr) {
   }
   o.EndArray();
   o.End();
+  WriteGates(o, r.gates);
 
   WriteSite(o, r.crawl);
   WriteCheckout(o, r.checkout, r.checkout_findings);

@@ -14,6 +14,7 @@
 #include "facts/checkout_flow.h"
 #include "facts/page_facts.h"
 #include "fetch/crawler.h"
+#include "report/gates.h"
 #include "rules/catalogue.h"
 #include "rules/overlay.h"
 #include "rules/rule.h"
@@ -105,6 +106,8 @@ struct AuditResult {
   std::optional<facts::CheckoutFlow> checkout;  // present when a checkout walk or inspection ran
   std::vector<rules::Finding> checkout_findings;  // the "checkout"-scoped rules on it
   std::shared_ptr<JsonStore> store;             // where stored pages' JSON lives; null when none
+  // The CI gates judged on this result's JSON (report/gates.h); nullopt when none were asked for.
+  std::optional<GateReport> gates;
 };
 
 // One page's object of the report JSON, compact. Used to store pages during a crawl.
