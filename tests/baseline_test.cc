@@ -199,8 +199,17 @@ TEST_F(Baseline, TheCliAttachesTheDiffGatesOnRegressionAndDiffsStandalone) {
   EXPECT_NE(html.find("<section id=\"baseline\""), std::string::npos);
   EXPECT_NE(html.find("reviews-visible"), std::string::npos);
 
-  r = audit(*v2, out3, {"--baseline", old_report, "--fail-on-regression=100"});
+  r = audit(*v2, out3, {"--baseline", old_report, "--fail-on-regression=100", "--format", "json,html,md"});
   EXPECT_EQ(r.exit_code, 1) << "a finding newly fails, whatever the score tolerance: " << r.output;
+  // The Markdown summary renders the same diff from the report's baseline section.
+  const std::string md = Slurp(out3 + "/report.md");
+  const auto section = md.find("### Changes against the baseline");
+  ASSERT_NE(section, std::string::npos) << md;
+  const std::string diff_md = md.substr(section, md.find("<!-- mmaudit:baseline:end -->") - section);
+  EXPECT_NE(diff_md.find("| overall |"), std::string::npos) << diff_md;
+  EXPECT_NE(diff_md.find("Pages: 1 added, 1 removed."), std::string::npos) << diff_md;
+  EXPECT_NE(diff_md.find("`reviews-visible` (fail) on"), std::string::npos) << diff_md;
+  EXPECT_NE(diff_md.find("The regression gate failed"), std::string::npos) << diff_md;
   EXPECT_NE(r.output.find("gate failed: newly failing: reviews-visible on /p/storm-jacket (pass -> fail)"),
             std::string::npos)
       << r.output;

@@ -118,9 +118,67 @@ void Scores(const Value& d, std::string& out) {
   out += "\n";
 }
 
-void Baseline(const MarkdownOptions& options, std::string& out) {
+// The report's "baseline" section (report/diff.h, DiffToJson) in Markdown: the site's score changes,
+// the counts of new, fixed and changed failing findings and of pages added and removed, the new
+// findings (at most 10) and the gate's regressions.
+std::string BaselineFromReport(const Value& baseline) {
+  std::string out = "Compared with " + Code(view::Str(&baseline, "file"), false);
+  if (const std::string at = view::Str(&baseline, "generated_at"); !at.empty()) out += " (" + Esc(at, 40) + ")";
+  out += ".\n\n";
+  if (const Value* scores = view::Arr(&baseline, "site_scores"); scores && !scores->Empty()) {
+    out += "| Score | Before | Now | Change |\n| --- | ---: | ---: | ---: |\n";
+    for (const Value& sc : scores->GetArray()) {
+      if (!sc.IsObject()) continue;
+      std::string delta = "n/a";
+      if (auto dl = view::Num(&sc, "delta")) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%+.0f", *dl);
+        delta = buf;
+      }
+      out += "| " + Esc(view::Str(&sc, "scope"), 40) + " | " + ScoreText(view::Member(&sc, "before")) + " | " +
+             ScoreText(view::Member(&sc, "after")) + " | " + delta + " |\n";
+    }
+    out += "\n";
+  }
+  const Value* findings = view::Obj(&baseline, "findings");
+  const Value* pages = view::Obj(&baseline, "pages");
+  auto count = [](const Value* obj, const char* key) {
+    const Value* a = view::Arr(obj, key);
+    return std::to_string(a ? a->Size() : 0);
+  };
+  out += "Failing findings: **" + count(findings, "new") + " new**, " + count(findings, "fixed") + " fixed, " +
+         count(findings, "changed") + " changed. Pages: " + count(pages, "added") + " added, " + count(pages, "removed") +
+         " removed.\n";
+  if (const Value* fresh = view::Arr(findings, "new"); fresh && !fresh->Empty()) {
+    out += "\nNew failing findings:\n\n";
+    std::size_t n = 0;
+    for (const Value& f : fresh->GetArray()) {
+      if (!f.IsObject()) continue;
+      if (++n > 10) {
+        out += "- and " + std::to_string(fresh->Size() - 10) + " more\n";
+        break;
+      }
+      std::string where = view::Str(&f, "url");
+      if (where.empty()) where = view::Str(&f, "scope");
+      out += "- " + Code(view::Str(&f, "rule_id"), false, 80) + " (" + Esc(view::Str(&f, "status_after"), 20) + ") on " +
+             Code(where, false) + "\n";
+    }
+  }
+  if (const Value* regressions = view::Arr(view::Obj(&baseline, "gate"), "regressions");
+      regressions && !regressions->Empty()) {
+    out += "\n**The regression gate failed:**\n\n";
+    for (const Value& r : regressions->GetArray())
+      if (r.IsString()) out += "- " + Esc(r.GetString()) + "\n";
+  }
+  return out;
+}
+
+void Baseline(const Value& d, const MarkdownOptions& options, std::string& out) {
   out += std::string(kMarkdownBaselineBegin) + "\n### Changes against the baseline\n\n";
-  if (options.baseline_markdown.empty()) {
+  const Value* from_report = view::Obj(&d, "baseline");
+  if (options.baseline_markdown.empty() && from_report != nullptr) {
+    out += BaselineFromReport(*from_report);
+  } else if (options.baseline_markdown.empty()) {
     out += "_No baseline was given (`--baseline previous.json` compares this run with an earlier one)._\n";
   } else {
     out += options.baseline_markdown;
@@ -360,7 +418,7 @@ bool RenderMarkdown(std::string_view report_json, const MarkdownOptions& options
   if (const std::string at = view::Str(&d, "generated_at"); !at.empty()) out += " · " + Esc(at, 40);
   out += "\n\n";
   Scores(d, out);
-  Baseline(options, out);
+  Baseline(d, options, out);
   TopFixes(d, options, out);
   Explanations(d, rules, out);
   Checkout(d, rules, options, out);

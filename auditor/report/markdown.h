@@ -24,8 +24,9 @@ inline constexpr const char* kMarkdownBaselineEnd = "<!-- mmaudit:baseline:end -
 struct MarkdownOptions {
   // The changes against the baseline as Markdown (from the baseline diff, --baseline), placed
   // verbatim between the baseline markers under the heading "Changes against the baseline"; the
-  // caller escapes what came from pages (MarkdownEscape). "" when no baseline was given: the
-  // section then says so.
+  // caller escapes what came from pages (MarkdownEscape). "" (the usual case): the section is
+  // rendered from the report's own "baseline" object (audit --baseline), or says that no baseline
+  // was given.
   std::string baseline_markdown;
   std::size_t max_items = 10;  // rows of each list or table of pages, findings or errors
 };
