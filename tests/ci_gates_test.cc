@@ -20,10 +20,13 @@
 #include "tests/support/fixture_server.h"
 #include "tests/support/json_subset.h"
 #include "tests/support/subprocess.h"
+#include "tests/support/report_json.h"
 #include "tests/support/test_paths.h"
 
 namespace mmaudit {
 namespace {
+
+using testing::WithoutTimings;
 
 std::string Slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -272,38 +275,6 @@ TEST(CiGatesHelp, DocumentsTheGateOptionsTheGateCommandAndEveryExitCode) {
                         "  1  a CI gate failed (--fail-under, an assertion of level error in --assert FILE, or",
                         "config file or assertions file", "  3  nothing could be audited"})
     EXPECT_NE(help.out.find(s), std::string::npos) << s;
-}
-
-// The report without what is measured in time (as in demo_shop_test.cc): timestamps, durations and
-// the values of findings in ms.
-std::string WithoutTimings(const std::string& json) {
-  rapidjson::Document d;
-  d.Parse(json.c_str());
-  if (d.HasParseError()) return "not JSON";
-  static const std::set<std::string> kTimings = {"generated_at", "duration_ms", "ttfb_ms", "total_ms", "walk_ms"};
-  std::function<void(rapidjson::Value&)> strip = [&](rapidjson::Value& v) {
-    if (v.IsObject()) {
-      if (v.HasMember("unit") && v["unit"].IsString() && std::string(v["unit"].GetString()) == "ms") {
-        v.RemoveMember("value");
-        v.RemoveMember("display_value");
-      }
-      for (auto m = v.MemberBegin(); m != v.MemberEnd();) {
-        if (kTimings.count(m->name.GetString())) {
-          m = v.EraseMember(m);
-        } else {
-          strip(m->value);
-          ++m;
-        }
-      }
-    } else if (v.IsArray()) {
-      for (auto& e : v.GetArray()) strip(e);
-    }
-  };
-  strip(d);
-  rapidjson::StringBuffer out;
-  rapidjson::Writer<rapidjson::StringBuffer> w(out);
-  d.Accept(w);
-  return out.GetString();
 }
 
 std::string GatesOf(const std::string& json) {

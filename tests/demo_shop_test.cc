@@ -20,10 +20,13 @@
 #include "report/html.h"
 #include "tests/support/fixture_server.h"
 #include "tests/support/json_subset.h"
+#include "tests/support/report_json.h"
 #include "tests/support/test_paths.h"
 
 namespace mmaudit {
 namespace {
+
+using testing::WithoutTimings;
 
 class DemoShop : public ::testing::Test {
  protected:
@@ -66,38 +69,6 @@ testing::FixtureServer* DemoShop::server = nullptr;
 std::string* DemoShop::json = nullptr;
 std::vector<std::string>* DemoShop::urls_ = nullptr;
 
-// `json` with the members that measure time removed at any depth: when the report was written,
-// how long things took, and the measured value of findings in ms (the server's response time).
-// Everything else must come out the same from the same site.
-std::string WithoutTimings(const std::string& json) {
-  rapidjson::Document d;
-  d.Parse(json.c_str());
-  if (d.HasParseError()) return "not JSON";
-  static const std::set<std::string> kTimings = {"generated_at", "duration_ms", "ttfb_ms", "total_ms", "walk_ms"};
-  std::function<void(rapidjson::Value&)> strip = [&](rapidjson::Value& v) {
-    if (v.IsObject()) {
-      if (v.HasMember("unit") && v["unit"].IsString() && std::string(v["unit"].GetString()) == "ms") {
-        v.RemoveMember("value");
-        v.RemoveMember("display_value");
-      }
-      for (auto m = v.MemberBegin(); m != v.MemberEnd();) {
-        if (kTimings.count(m->name.GetString())) {
-          m = v.EraseMember(m);
-        } else {
-          strip(m->value);
-          ++m;
-        }
-      }
-    } else if (v.IsArray()) {
-      for (auto& e : v.GetArray()) strip(e);
-    }
-  };
-  strip(d);
-  rapidjson::StringBuffer out;
-  rapidjson::Writer<rapidjson::StringBuffer> w(out);
-  d.Accept(w);
-  return out.GetString();
-}
 
 // The page object with its findings re-keyed by rule id, so expectations can name rules.
 rapidjson::Value Keyed(const rapidjson::Value& page, rapidjson::Document::AllocatorType& a) {

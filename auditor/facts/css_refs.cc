@@ -44,21 +44,6 @@ void AppendUtf8(std::uint32_t cp, std::string* out) {
   }
 }
 
-// The end of the string token starting at the quote at `i` (just past its closing quote, or at the
-// newline or end that cuts it).
-std::size_t SkipString(std::string_view s, std::size_t i) {
-  const char q = s[i++];
-  while (i < s.size()) {
-    if (s[i] == '\\') {
-      i += 2;
-      continue;
-    }
-    if (s[i] == q) return i + 1;
-    if (s[i] == '\n') return i;
-    ++i;
-  }
-  return s.size();
-}
 
 // True when "url(" (any case) starts at `i` and is not the tail of a longer identifier.
 bool UrlStartsAt(std::string_view s, std::size_t i) {
@@ -76,7 +61,7 @@ Token ReadUrl(std::string_view s, std::size_t i) {
   i += 4;
   while (i < s.size() && IsSpace(s[i])) ++i;
   if (i < s.size() && (s[i] == '"' || s[i] == '\'')) {
-    const std::size_t end = SkipString(s, i);
+    const std::size_t end = SkipCssString(s, i);
     const std::size_t inner_end = end > i + 1 && end <= s.size() && s[end - 1] == s[i] ? end - 1 : end;
     Token t{CssUnescape(s.substr(i + 1, inner_end - i - 1)), end};
     const std::size_t close = s.find(')', end);
@@ -89,33 +74,6 @@ Token ReadUrl(std::string_view s, std::size_t i) {
   return t;
 }
 
-// `s` split on `sep` where it is outside strings, parentheses and comments.
-std::vector<std::string_view> SplitTopLevel(std::string_view s, char sep) {
-  std::vector<std::string_view> out;
-  std::size_t start = 0, i = 0;
-  int depth = 0;
-  while (i < s.size()) {
-    const char c = s[i];
-    if (c == '/' && i + 1 < s.size() && s[i + 1] == '*') {
-      const std::size_t e = s.find("*/", i + 2);
-      i = e == npos ? s.size() : e + 2;
-    } else if (c == '"' || c == '\'') {
-      i = SkipString(s, i);
-    } else if (c == '\\') {
-      i += 2;
-    } else {
-      if (c == '(') ++depth;
-      if (c == ')' && depth > 0) --depth;
-      if (c == sep && depth == 0) {
-        out.push_back(s.substr(start, i - start));
-        start = i + 1;
-      }
-      ++i;
-    }
-  }
-  if (start < s.size()) out.push_back(s.substr(start));
-  return out;
-}
 
 // `s` trimmed and without one pair of surrounding quotes, unescaped.
 std::string Unquote(std::string_view s) {
@@ -132,7 +90,7 @@ bool ChromeLoadsFontFormat(const std::string& f) {
 
 CssFontFace ReadFontFace(std::string_view body, std::string_view base) {
   CssFontFace face;
-  for (std::string_view decl : SplitTopLevel(body, ';')) {
+  for (std::string_view decl : SplitCssTopLevel(body, ';')) {
     const std::size_t colon = decl.find(':');
     if (colon == npos) continue;
     const std::string name = text::AsciiLower(text::Trim(decl.substr(0, colon)));
@@ -146,7 +104,7 @@ CssFontFace ReadFontFace(std::string_view body, std::string_view base) {
     } else if (name == "src") {
       face.url.clear();
       face.format.clear();
-      for (std::string_view entry : SplitTopLevel(value, ',')) {
+      for (std::string_view entry : SplitCssTopLevel(value, ',')) {
         entry = text::Trim(entry);
         if (!UrlStartsAt(entry, 0)) continue;  // local(...) and the unreadable
         const Token u = ReadUrl(entry, 0);
@@ -176,7 +134,7 @@ std::optional<CssImport> ReadImport(std::string_view stmt, std::string_view base
     raw = std::move(t.value);
     end = t.end;
   } else if (!s.empty() && (s[0] == '"' || s[0] == '\'')) {
-    end = SkipString(s, 0);
+    end = SkipCssString(s, 0);
     raw = Unquote(s.substr(0, end));
   } else {
     return std::nullopt;
@@ -305,7 +263,7 @@ CssRefs ParseCssRefs(std::string_view css, std::string_view base_url) {
       continue;
     }
     if (c == '"' || c == '\'') {
-      i = SkipString(css, i);
+      i = SkipCssString(css, i);
       continue;
     }
     if (c == '\\') {
@@ -437,6 +395,47 @@ bool SelectorMayMatch(std::string_view selector_list, const std::vector<std::str
     }
   }
   return false;
+}
+
+std::size_t SkipCssString(std::string_view s, std::size_t i) {
+  const char q = s[i++];
+  while (i < s.size()) {
+    if (s[i] == '\\') {
+      i += 2;
+      continue;
+    }
+    if (s[i] == q) return i + 1;
+    if (s[i] == '\n') return i;
+    ++i;
+  }
+  return s.size();
+}
+
+std::vector<std::string_view> SplitCssTopLevel(std::string_view s, char sep) {
+  std::vector<std::string_view> out;
+  std::size_t start = 0, i = 0;
+  int depth = 0;
+  while (i < s.size()) {
+    const char c = s[i];
+    if (c == '/' && i + 1 < s.size() && s[i + 1] == '*') {
+      const std::size_t e = s.find("*/", i + 2);
+      i = e == npos ? s.size() : e + 2;
+    } else if (c == '"' || c == '\'') {
+      i = SkipCssString(s, i);
+    } else if (c == '\\') {
+      i += 2;
+    } else {
+      if (c == '(' || c == '[') ++depth;
+      if ((c == ')' || c == ']') && depth > 0) --depth;
+      if (c == sep && depth == 0) {
+        out.push_back(s.substr(start, i - start));
+        start = i + 1;
+      }
+      ++i;
+    }
+  }
+  if (start < s.size()) out.push_back(s.substr(start));
+  return out;
 }
 
 }  // namespace mmaudit::facts

@@ -72,4 +72,11 @@ std::optional<std::string> ResolveSubresourceUrl(std::string_view base, std::str
 // space after them) is that code point, "\\" plus any other character is that character.
 std::string CssUnescape(std::string_view s);
 
+// The end of the CSS string token starting at the quote at `i` (just past its closing quote, or at
+// the newline or end that cuts it).
+std::size_t SkipCssString(std::string_view s, std::size_t i);
+
+// `s` split on `sep` where it is outside strings, comments, parentheses and brackets. Views into `s`.
+std::vector<std::string_view> SplitCssTopLevel(std::string_view s, char sep);
+
 }  // namespace mmaudit::facts

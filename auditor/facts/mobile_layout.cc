@@ -36,47 +36,7 @@ bool IsIdentChar(char c) {
 
 // --- CSS text ---------------------------------------------------------------------------------------
 
-std::size_t SkipString(std::string_view s, std::size_t i) {
-  const char q = s[i++];
-  while (i < s.size()) {
-    if (s[i] == '\\') {
-      i += 2;
-      continue;
-    }
-    if (s[i] == q) return i + 1;
-    if (s[i] == '\n') return i;
-    ++i;
-  }
-  return s.size();
-}
 
-// `s` split on `sep` outside strings, parentheses, brackets and comments.
-std::vector<std::string_view> SplitTopLevel(std::string_view s, char sep) {
-  std::vector<std::string_view> out;
-  std::size_t start = 0, i = 0;
-  int depth = 0;
-  while (i < s.size()) {
-    const char c = s[i];
-    if (c == '/' && i + 1 < s.size() && s[i + 1] == '*') {
-      const std::size_t e = s.find("*/", i + 2);
-      i = e == npos ? s.size() : e + 2;
-    } else if (c == '"' || c == '\'') {
-      i = SkipString(s, i);
-    } else if (c == '\\') {
-      i += 2;
-    } else {
-      if (c == '(' || c == '[') ++depth;
-      if ((c == ')' || c == ']') && depth > 0) --depth;
-      if (c == sep && depth == 0) {
-        out.push_back(s.substr(start, i - start));
-        start = i + 1;
-      }
-      ++i;
-    }
-  }
-  if (start < s.size()) out.push_back(s.substr(start));
-  return out;
-}
 
 // The properties the layout reads, after shorthands are expanded.
 enum Prop {
@@ -111,7 +71,7 @@ bool LooksLikeLength(std::string_view v) {
 
 // The font-size part of a `font` shorthand ("bold 11px/1.4 Arial" -> "11px"), or "".
 std::string FontShorthandSize(std::string_view value) {
-  for (std::string_view tok : SplitTopLevel(value, ' ')) {
+  for (std::string_view tok : SplitCssTopLevel(value, ' ')) {
     tok = text::Trim(tok);
     if (const std::size_t slash = tok.find('/'); slash != npos) tok = tok.substr(0, slash);
     const std::string t = text::AsciiLower(tok);
@@ -124,7 +84,7 @@ std::string FontShorthandSize(std::string_view value) {
 // Box shorthands: 1-4 values as top, right, bottom, left.
 std::array<std::string, 4> BoxSides(std::string_view value) {
   std::vector<std::string> v;
-  for (std::string_view tok : SplitTopLevel(value, ' '))
+  for (std::string_view tok : SplitCssTopLevel(value, ' '))
     if (!text::Trim(tok).empty()) v.emplace_back(text::Trim(tok));
   if (v.empty()) return {};
   if (v.size() == 1) return {v[0], v[0], v[0], v[0]};
@@ -184,7 +144,7 @@ void ExpandDeclaration(std::string_view decl, std::vector<Decl>* out) {
     add(kBottom, s[2]);
     add(kLeft, s[3]);
   } else if (name == "overflow") {
-    const auto parts = SplitTopLevel(value, ' ');
+    const auto parts = SplitCssTopLevel(value, ' ');
     if (!parts.empty()) add(kOverflowX, std::string(text::Trim(parts[0])));
   } else if (name == "inline-size") {
     add(kWidth, value);
@@ -205,7 +165,7 @@ void ExpandDeclaration(std::string_view decl, std::vector<Decl>* out) {
 
 std::vector<Decl> ParseDeclarations(std::string_view body) {
   std::vector<Decl> out;
-  for (std::string_view d : SplitTopLevel(body, ';')) ExpandDeclaration(d, &out);
+  for (std::string_view d : SplitCssTopLevel(body, ';')) ExpandDeclaration(d, &out);
   return out;
 }
 
@@ -280,7 +240,7 @@ std::optional<Selector> ParseSelector(std::string_view s, int* specificity) {
       const std::size_t open = i;
       int depth = 0;
       for (; i < s.size(); ++i) {
-        if (s[i] == '"' || s[i] == '\'') i = SkipString(s, i) - 1;
+        if (s[i] == '"' || s[i] == '\'') i = SkipCssString(s, i) - 1;
         if (s[i] == '[') ++depth;
         if (s[i] == ']' && --depth == 0) break;
       }
@@ -425,7 +385,7 @@ void ForEachStyleRule(std::string_view css, const Viewport& vp, Fn&& on_rule) {
       continue;
     }
     if (c == '"' || c == '\'') {
-      i = SkipString(css, i);
+      i = SkipCssString(css, i);
       continue;
     }
     if (c == '\\') {
@@ -442,7 +402,7 @@ void ForEachStyleRule(std::string_view css, const Viewport& vp, Fn&& on_rule) {
         for (; j < n; ++j) {
           const char d = css[j];
           if (d == '"' || d == '\'') {
-            j = SkipString(css, j) - 1;
+            j = SkipCssString(css, j) - 1;
           } else if (d == '/' && j + 1 < n && css[j + 1] == '*') {
             const std::size_t e = css.find("*/", j + 2);
             j = e == npos ? n - 1 : e + 1;
@@ -490,7 +450,7 @@ void AddRules(std::string_view css, const Viewport& vp, std::size_t max_rules, s
     if (rules->size() >= max_rules) return;
     std::vector<Decl> decls = ParseDeclarations(body);
     if (decls.empty()) return;
-    for (std::string_view one : SplitTopLevel(selectors, ',')) {
+    for (std::string_view one : SplitCssTopLevel(selectors, ',')) {
       one = text::Trim(one);
       int spec = 0;
       auto sel = ParseSelector(one, &spec);

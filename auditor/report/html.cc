@@ -28,6 +28,7 @@
 #include "core/embedded.h"
 #include "core/text.h"
 #include "core/url.h"
+#include "report/json_view.h"
 
 namespace mmaudit::report {
 namespace {
@@ -39,50 +40,18 @@ constexpr std::size_t kMaxListed = 20;  // evidence items and fact lists shown p
 
 // ------------------------------------------------------------------ JSON access (never throws)
 
-const Value* Member(const Value* obj, const char* key) {
-  if (!obj || !obj->IsObject()) return nullptr;
-  auto it = obj->FindMember(key);
-  return it == obj->MemberEnd() ? nullptr : &it->value;
-}
-
-const Value* Obj(const Value* obj, const char* key) {
-  const Value* v = Member(obj, key);
-  return v && v->IsObject() ? v : nullptr;
-}
-
-const Value* Arr(const Value* obj, const char* key) {
-  const Value* v = Member(obj, key);
-  return v && v->IsArray() ? v : nullptr;
-}
+using view::Arr;
+using view::Bool;
+using view::Member;
+using view::Num;
+using view::Obj;
+using view::Str;
+using view::StrList;
 
 std::optional<std::string> OptStr(const Value* obj, const char* key) {
   const Value* v = Member(obj, key);
   if (!v || !v->IsString()) return std::nullopt;
   return std::string(v->GetString(), v->GetStringLength());
-}
-
-std::string Str(const Value* obj, const char* key) { return OptStr(obj, key).value_or(std::string()); }
-
-std::optional<double> Num(const Value* obj, const char* key) {
-  const Value* v = Member(obj, key);
-  if (!v || !v->IsNumber()) return std::nullopt;
-  const double d = v->GetDouble();
-  if (!std::isfinite(d)) return std::nullopt;
-  return d;
-}
-
-std::optional<bool> Bool(const Value* obj, const char* key) {
-  const Value* v = Member(obj, key);
-  if (!v || !v->IsBool()) return std::nullopt;
-  return v->GetBool();
-}
-
-std::vector<std::string> StrList(const Value* obj, const char* key) {
-  std::vector<std::string> out;
-  if (const Value* a = Arr(obj, key))
-    for (const Value& v : a->GetArray())
-      if (v.IsString()) out.emplace_back(v.GetString(), v.GetStringLength());
-  return out;
 }
 
 // ------------------------------------------------------------------ text

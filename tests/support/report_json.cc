@@ -1,5 +1,12 @@
 #include "tests/support/report_json.h"
 
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <functional>
+#include <set>
+
 #include "facts/extract.h"
 #include "report/result.h"
 #include "rules/catalogue.h"
@@ -109,6 +116,36 @@ std::string HostileReportJson() {
   const std::string marker = "INVALID_UTF8";
   if (const auto at = json.find(marker); at != std::string::npos) json.replace(at, marker.size(), "\xff\xfe\xc0\xaf\xed\xa0\x80");
   return json;
+}
+
+std::string WithoutTimings(const std::string& json) {
+  rapidjson::Document d;
+  d.Parse(json.c_str());
+  if (d.HasParseError()) return "not JSON";
+  static const std::set<std::string> kTimings = {"generated_at", "duration_ms", "ttfb_ms", "total_ms", "walk_ms"};
+  std::function<void(rapidjson::Value&)> strip = [&](rapidjson::Value& v) {
+    if (v.IsObject()) {
+      if (v.HasMember("unit") && v["unit"].IsString() && std::string(v["unit"].GetString()) == "ms") {
+        v.RemoveMember("value");
+        v.RemoveMember("display_value");
+      }
+      for (auto m = v.MemberBegin(); m != v.MemberEnd();) {
+        if (kTimings.count(m->name.GetString())) {
+          m = v.EraseMember(m);
+        } else {
+          strip(m->value);
+          ++m;
+        }
+      }
+    } else if (v.IsArray()) {
+      for (auto& e : v.GetArray()) strip(e);
+    }
+  };
+  strip(d);
+  rapidjson::StringBuffer out;
+  rapidjson::Writer<rapidjson::StringBuffer> w(out);
+  d.Accept(w);
+  return out.GetString();
 }
 
 }  // namespace mmaudit::testing

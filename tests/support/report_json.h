@@ -26,4 +26,10 @@ std::string DemoReportJson();
 // missing members; its marker INVALID_UTF8 is replaced by ill-formed UTF-8 bytes.
 std::string HostileReportJson();
 
+// `json` with the members that measure time removed at any depth: when the report was written, how
+// long things took (generated_at, duration_ms, ttfb_ms, total_ms, walk_ms), and the value and
+// display value of findings measured in ms. Everything else must come out the same from the same
+// site. "not JSON" when `json` does not parse.
+std::string WithoutTimings(const std::string& json);
+
 }  // namespace mmaudit::testing
