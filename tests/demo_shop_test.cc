@@ -200,6 +200,9 @@ TEST_F(DemoShop, HtmlReportRendersFromTheJsonWithoutScriptsOrRemoteLoads) {
   EXPECT_NE(lower.find("content-security-policy"), std::string::npos);
   EXPECT_EQ(lower.find(" src=\"http"), std::string::npos);
   EXPECT_NE(html.find("Trail Runner X"), std::string::npos);
+  // The load was measured: the weight of the median page of each type as stacked bars.
+  EXPECT_NE(html.find("Weight on a phone"), std::string::npos);
+  EXPECT_NE(html.find("<svg class=\"stack\""), std::string::npos);
 }
 
 }  // namespace

@@ -372,7 +372,7 @@ void RenderHeader(const Model& m, const std::vector<std::string>& origins, std::
          "<a href=\"#overview\">Overview</a>" +
          std::string(Obj(m.root, "baseline") ? "<a href=\"#baseline\">Since the baseline</a>" : "") +
          "<a href=\"#moments\">Scores explained</a><a href=\"#top-fixes\">Top fixes</a>" +
-         std::string(Obj(m.root, "checkout") ? "<a href=\"#checkout\">Checkout</a>" : "") + "<a href=\"#pages\">Pages</a>"
+         std::string(Obj(m.root, "checkout") ? "<a href=\"#checkout\">Checkout</a>" : "") + "<a href=\"#by-type\">By page type</a><a href=\"#pages\">Pages</a>"
          "<a href=\"#details\">Details</a><a href=\"#errors\">Errors</a></div></nav>\n";
 }
 
@@ -1030,6 +1030,144 @@ std::string MarkedBar(double value, double max, const std::vector<std::pair<doub
   return svg + "</svg>";
 }
 
+// The median of `v` (sorted here); nullopt when empty.
+std::optional<double> Median(std::vector<double> v) {
+  if (v.empty()) return std::nullopt;
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+// What a page type's pages weigh and how well they cover the "know" and "buy" basics, from the
+// pages of the report: the median transfer bytes by resource type as a stacked bar, the median
+// third-party bytes, FCP and LCP (of the pages whose load was measured), and per coverage rule how
+// many of the pages it scored on passed.
+void RenderByPageType(const Model& m, std::string& out) {
+  struct TypeStats {
+    std::size_t pages = 0, measured = 0;
+    std::map<std::string, std::vector<double>> bytes;  // resource type -> transfer bytes per measured page
+    std::vector<double> third_party, fcp, lcp;
+    std::map<std::string, std::pair<int, int>> coverage;  // rule -> (passed, scored)
+  };
+  static constexpr std::pair<const char*, const char*> kKinds[] = {
+      {"document", "HTML"}, {"stylesheet", "CSS"}, {"script", "JS"}, {"image", "Images"}, {"font", "Fonts"},
+      {"media", "Media"},   {"other", "Other"}};
+  static constexpr std::pair<const char*, const char*> kCoverage[] = {
+      {"reviews-visible", "Reviews"}, {"faq-content", "FAQ"}, {"structured-data-required", "Valid structured data"},
+      {"offer-markup", "Offer markup"}, {"price-visible", "Visible price"}};
+  std::map<std::string, TypeStats> types;
+  for (const Value& p : m.pages->GetArray()) {
+    if (!Bool(&p, "audited").value_or(false)) continue;
+    std::string type = Str(&p, "page_type");
+    TypeStats& t = types[type.empty() ? std::string("unknown") : type];
+    ++t.pages;
+    if (const Value* perf = Obj(&p, "performance"); perf && Bool(perf, "measured").value_or(false)) {
+      ++t.measured;
+      const Value* weight = Obj(perf, "weight");
+      for (const auto& [kind, label] : kKinds)
+        t.bytes[kind].push_back(Num(Obj(Obj(weight, "by_type"), kind), "transfer_bytes").value_or(0));
+      t.third_party.push_back(Num(Obj(weight, "third_party"), "transfer_bytes").value_or(0));
+      if (auto v = Num(Obj(Obj(perf, "metrics"), "fcp"), "value_ms")) t.fcp.push_back(*v);
+      if (auto v = Num(Obj(Obj(perf, "metrics"), "lcp"), "value_ms")) t.lcp.push_back(*v);
+    }
+    if (const Value* findings = Arr(&p, "findings"))
+      for (const Value& f : findings->GetArray()) {
+        const std::string id = Str(&f, "rule_id"), status = Str(&f, "status");
+        for (const auto& [rule, label] : kCoverage)
+          if (id == rule && (status == "pass" || status == "warn" || status == "fail")) {
+            auto& c = types[type.empty() ? std::string("unknown") : type].coverage[rule];
+            c.first += status == "pass" ? 1 : 0;
+            ++c.second;
+          }
+      }
+  }
+  if (types.empty()) return;
+  out += "<section id=\"by-type\" aria-labelledby=\"by-type-h\">\n<h2 id=\"by-type-h\">By page type</h2>\n";
+
+  // Weight: one stacked bar per type, on a common scale.
+  double max_total = 0;
+  std::map<std::string, std::vector<std::pair<std::string, double>>> stacks;
+  for (const auto& [type, t] : types) {
+    if (t.measured == 0) continue;
+    double total = 0;
+    for (const auto& [kind, label] : kKinds) {
+      const double b = Median(t.bytes.at(kind)).value_or(0);
+      stacks[type].emplace_back(kind, b);
+      total += b;
+    }
+    max_total = std::max(max_total, total);
+  }
+  if (!stacks.empty() && max_total > 0) {
+    out += "<h3>Weight on a phone</h3>\n<p class=\"intro\">The median page of each type: bytes transferred by kind of "
+           "resource, third-party bytes, and the simulated First and Largest Contentful Paint (good within 1.8 s and "
+           "2.5 s, poor beyond 3 s and 4 s).</p>\n<p class=\"legend\">";
+    for (std::size_t i = 0; i < std::size(kKinds); ++i)
+      out += "<span class=\"swatch k" + std::to_string(i) + "\"></span>" + kKinds[i].second + " ";
+    out += "</p>\n<div class=\"table-wrap\" role=\"region\" aria-label=\"Weight by page type\" tabindex=\"0\">\n"
+           "<table class=\"by-type-weight\">\n<thead><tr><th scope=\"col\">Page type</th><th scope=\"col\">Pages</th>"
+           "<th scope=\"col\">Median weight</th><th scope=\"col\" class=\"num\">Total</th><th scope=\"col\" class=\"num\">"
+           "Third party</th><th scope=\"col\" class=\"num\">FCP</th><th scope=\"col\" class=\"num\">LCP</th></tr></thead>\n<tbody>\n";
+    for (const auto& [type, stack] : stacks) {
+      const TypeStats& t = types.at(type);
+      double total = 0, x = 0;
+      std::string label = Text(type) + ": ";
+      for (const auto& [kind, b] : stack) total += b;
+      std::string svg = "<svg class=\"stack\" viewBox=\"0 0 240 14\" role=\"img\" aria-label=\"";
+      std::string parts;
+      std::string rects;
+      for (std::size_t i = 0; i < stack.size(); ++i) {
+        const double w = stack[i].second / max_total * 240;
+        if (w <= 0) continue;
+        rects += "<rect x=\"" + FormatNumber(x, 1) + "\" y=\"0\" width=\"" + FormatNumber(w, 1) +
+                 "\" height=\"14\" class=\"k" + std::to_string(i) + "\"/>";
+        parts += std::string(parts.empty() ? "" : ", ") + kKinds[i].second + " " + FormatBytes(stack[i].second);
+        x += w;
+      }
+      svg += HtmlEscape(label) + HtmlEscape(parts) + "\">" + rects + "</svg>";
+      auto ms = [](const std::vector<double>& v) {
+        const auto med = Median(v);
+        return med ? FormatMs(*med) : std::string("n/a");
+      };
+      out += "<tr><th scope=\"row\">" + Text(type) + "</th><td class=\"num\">" + FormatNumber(static_cast<double>(t.measured), 0) +
+             "</td><td>" + svg + "</td><td class=\"num\">" + FormatBytes(total) + "</td><td class=\"num\">" +
+             FormatBytes(Median(t.third_party).value_or(0)) + "</td><td class=\"num\">" + ms(t.fcp) +
+             "</td><td class=\"num\">" + ms(t.lcp) + "</td></tr>\n";
+    }
+    out += "</tbody>\n</table>\n</div>\n";
+  }
+
+  // Coverage: of the pages of each type a rule scored on, how many passed.
+  bool any = false;
+  for (const auto& [type, t] : types) any = any || !t.coverage.empty();
+  if (any) {
+    out += "<h3>Coverage</h3>\n<p class=\"intro\">Of the pages of each type that a rule applies to, how many pass it.</p>\n"
+           "<div class=\"table-wrap\" role=\"region\" aria-label=\"Coverage by page type\" tabindex=\"0\">\n"
+           "<table class=\"by-type-coverage\">\n<thead><tr><th scope=\"col\">Page type</th>";
+    for (const auto& [rule, label] : kCoverage) out += std::string("<th scope=\"col\">") + label + "</th>";
+    out += "</tr></thead>\n<tbody>\n";
+    for (const auto& [type, t] : types) {
+      if (t.coverage.empty()) continue;
+      out += "<tr><th scope=\"row\">" + Text(type) + "</th>";
+      for (const auto& [rule, label] : kCoverage) {
+        auto it = t.coverage.find(rule);
+        if (it == t.coverage.end()) {
+          out += "<td class=\"muted\">\xe2\x80\x94</td>";
+          continue;
+        }
+        const auto [passed, scored] = it->second;
+        const double share = scored > 0 ? static_cast<double>(passed) / scored : 0;
+        out += "<td><svg class=\"share\" viewBox=\"0 0 60 8\" aria-hidden=\"true\"><rect x=\"0\" y=\"0\" width=\"60\" "
+               "height=\"8\" class=\"bar-track\"/><rect x=\"0\" y=\"0\" width=\"" + FormatNumber(share * 60, 1) +
+               "\" height=\"8\" class=\"" + ScoreClass(share * 100) + "\"/></svg> " + FormatNumber(passed, 0) + " of " +
+               FormatNumber(scored, 0) + "</td>";
+      }
+      out += "</tr>\n";
+    }
+    out += "</tbody>\n</table>\n</div>\n";
+  }
+  out += "</section>\n";
+}
+
 // The checkout funnel: each step from the cart to the order review with its fields, the totals
 // against Baymard's figures (../shared/reference/checkout.md), and how the walk went.
 void RenderCheckout(const Model& m, std::string& out) {
@@ -1352,6 +1490,7 @@ bool RenderHtml(std::string_view report_json, std::string* html, std::string* er
   RenderExplanations(m, out);
   RenderTopFixes(m, out);
   RenderCheckout(m, out);
+  RenderByPageType(m, out);
   RenderPagesTable(m, out);
   RenderDetails(m, out);
   RenderErrors(m, out);

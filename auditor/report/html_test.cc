@@ -195,7 +195,7 @@ const std::set<std::string>& AllowedTags() {
       "html", "head", "meta", "title", "style", "body", "a", "header", "nav", "main", "footer", "section",
       "div", "h1", "h2", "h3", "h4", "h5", "p", "span", "strong", "code", "abbr", "bdi", "dl", "dt", "dd",
       "ul", "ol", "li", "table", "caption", "thead", "tbody", "tr", "th", "td", "figure", "figcaption",
-      "svg", "circle", "text", "details", "summary", "article"};
+      "svg", "circle", "rect", "line", "text", "details", "summary", "article"};
   return tags;
 }
 
@@ -288,6 +288,20 @@ TEST(HtmlReport, PagesTableListsEveryUrlWithTypeAndScores) {
   EXPECT_TRUE(Contains(html, ">https://demo.example/stores</a></th>"));
   EXPECT_TRUE(Contains(html, "<abbr title=\"I want to know\">Know</abbr>"));
   EXPECT_TRUE(Contains(html, "<td class=\"err-cell\"><code>fetch</code></td>"));
+}
+
+TEST(HtmlReport, ByPageTypeShowsCoveragePerTypeAndLeavesOutWeightWhenNoLoadWasMeasured) {
+  const std::string html = Render(DemoJson());
+  const auto at = html.find("<section id=\"by-type\"");
+  ASSERT_NE(at, std::string::npos);
+  const std::string section = html.substr(at, html.find("</section>", at) - at);
+  // The demo pages here come from fixtures without a measured load: no weight table.
+  EXPECT_FALSE(Contains(section, "Weight on a phone"));
+  EXPECT_TRUE(Contains(section, "<th scope=\"row\">product</th>"));
+  // The one product page shows reviews and a price.
+  const std::string product = section.substr(section.find("<th scope=\"row\">product</th>"));
+  EXPECT_TRUE(Contains(product.substr(0, product.find("</tr>")), " 1 of 1</td>")) << product.substr(0, 600);
+  EXPECT_TRUE(Contains(html, "<a href=\"#by-type\">By page type</a>"));
 }
 
 TEST(HtmlReport, EachPageHasASectionWithFindingsGroupedByMoment) {
