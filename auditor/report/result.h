@@ -24,7 +24,7 @@
 namespace mmaudit::report {
 
 // Bump on any change to the JSON's shape; reports/schema/report.schema.json carries the same number.
-inline constexpr const char* kSchemaVersion = "1.3.0";
+inline constexpr const char* kSchemaVersion = "1.4.0";
 inline constexpr const char* kToolVersion = "0.1.0";
 
 // Where a page's report JSON was set aside in a JsonStore.
