@@ -16,6 +16,8 @@
 #include <gtest/gtest.h>
 #include <gumbo.h>
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -356,6 +358,29 @@ TEST_F(HtmlReportInChromium, ScreenshotsAtPhoneAndDesktopWidthsAreSavedAsArtifac
             << "headless Chromium screenshot runs (phone + desktop): report " << static_cast<long>(report_ms)
             << " ms, trivial page " << static_cast<long>(trivial_ms) << " ms, ratio "
             << (trivial_ms > 0 ? report_ms / trivial_ms : 0) << "\n";
+}
+
+// The runner never hangs and leaves nothing behind: a "browser" that never exits, with a child of
+// its own, is killed with its whole process group when the timeout passes. (No Chromium needed.)
+TEST(ChromiumRunner, ATimedOutRunIsKilledWithItsWholeProcessGroup) {
+  const std::string dir = testing::TempDir();
+  const std::string fake = dir + "/fake-chromium", pid_file = dir + "/child.pid";
+  WriteFile(fake, "#!/bin/sh\nsleep 120 &\necho $! > '" + pid_file + "'\nsleep 120\n");
+  fs::permissions(fake, fs::perms::owner_all);
+  const auto run = testing::RunChromium(fake, "about:blank", {}, 0, 1);
+  EXPECT_TRUE(run.started) << run.error;
+  EXPECT_TRUE(run.timed_out);
+  EXPECT_LT(run.wall_ms, 10000);
+  const std::string child = std::string(text::Trim(Slurp(pid_file)));
+  ASSERT_FALSE(child.empty());
+  // The orphaned child is gone, or a zombie waiting for init, within a moment.
+  bool alive = true;
+  for (int i = 0; i < 100 && alive; ++i) {
+    std::string stat;
+    alive = testing::ReadWholeFile("/proc/" + child + "/stat", &stat) && stat.find(") Z") == std::string::npos;
+    if (alive) usleep(20000);
+  }
+  EXPECT_FALSE(alive) << "child " << child << " outlived the run";
 }
 
 }  // namespace

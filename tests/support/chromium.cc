@@ -126,29 +126,23 @@ ChromiumRun RunChromium(const std::string& binary, const std::string& url, const
   setpgid(pid, pid);  // also in the parent, so the group exists before any kill below
   run.started = true;
 
-  int status = 0;
-  bool exited = false;
+  // Wait for the exit without reaping (WNOWAIT), so the group id cannot be reused before the
+  // group, with every helper Chromium left in it (renderer, GPU, zygote), is killed; then reap.
   const auto deadline = start + std::chrono::seconds(timeout_s);
-  while (!exited) {
-    const pid_t r = waitpid(pid, &status, WNOHANG);
-    if (r == pid) {
-      exited = true;
-      break;
-    }
-    if (r < 0) break;
+  for (;;) {
+    siginfo_t info{};
+    if (waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0) break;
+    if (info.si_pid == pid) break;
     if (Clock::now() >= deadline) {
       run.timed_out = true;
-      kill(-pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      exited = true;
       break;
     }
     usleep(20000);
   }
   run.wall_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-  // Helpers Chromium left behind in the group (renderer, GPU, zygote) go with it.
   kill(-pid, SIGKILL);
-  if (exited && !run.timed_out && WIFEXITED(status)) run.exit_code = WEXITSTATUS(status);
+  int status = 0;
+  if (waitpid(pid, &status, 0) == pid && !run.timed_out && WIFEXITED(status)) run.exit_code = WEXITSTATUS(status);
   if (run.exit_code == 127) {
     run.started = false;
     run.error = "could not execute " + binary;
