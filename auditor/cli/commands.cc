@@ -19,6 +19,7 @@
 #include "facts/page_type.h"
 #include "fetch/devices.h"
 #include "pipeline/audit.h"
+#include "report/branding.h"
 #include "report/csv.h"
 #include "report/gates.h"
 #include "report/html.h"
@@ -152,6 +153,11 @@ po::options_description AuditOptions() {
       ("format", po::value<std::string>()->default_value("json,html"),
        "comma-separated outputs: json (report.json), html (report.html), junit (report.junit.xml), md "
        "(report.md, Markdown for pull-request comments and $GITHUB_STEP_SUMMARY), csv (report.csv, one row per finding)")
+      ("brand-name", po::value<std::string>()->value_name("NAME"),
+       "brand the HTML report: \"Prepared by NAME\" in its header (an agency's name for its client)")
+      ("brand-logo", po::value<std::string>()->value_name("FILE"),
+       "brand the HTML report with a logo, embedded as a data URI: PNG, JPEG, WebP or a plain SVG (no script, "
+       "event handlers or outside references), at most 512 KiB")
       ("junit-warn-as-failure", "in report.junit.xml, report findings with status warn as failures (default: passing, with a note)")
       ("rules-dir", po::value<std::string>(), "load rules from every *.json in DIR instead of the built-in catalogue")
       ("rules", po::value<std::string>()->value_name("FILE"), kRulesHelp)
@@ -320,6 +326,25 @@ int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
   if (!want_json && !want_html && !want_junit && !want_md && !want_csv)
     throw UsageError("--format names no output (json, html, junit, md, csv)");
 
+  std::string brand_name;
+  std::optional<report::BrandLogo> brand_logo;
+  if (vm.count("brand-name")) {
+    std::string error;
+    if (!report::CheckBrandName(vm["brand-name"].as<std::string>(), &brand_name, &error))
+      throw UsageError("--brand-name: " + error);
+  }
+  if (vm.count("brand-logo")) {
+    const std::string path = vm["brand-logo"].as<std::string>();
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) throw UsageError("--brand-logo " + path + ": not a readable file");
+    if (std::filesystem::file_size(path, ec) > report::kMaxBrandLogoBytes || ec)
+      throw UsageError("--brand-logo " + path + ": " + (ec ? ec.message() : "larger than 512 KiB"));
+    std::string error;
+    report::BrandLogo logo;
+    if (!report::CheckBrandLogo(ReadFile(path), &logo, &error)) throw UsageError("--brand-logo " + path + ": " + error);
+    brand_logo = std::move(logo);
+  }
+
   std::optional<Baseline> baseline;
   try {
     baseline = ReadBaselineOptions(vm);
@@ -366,6 +391,9 @@ int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
   } else {
     result = pipeline::AuditSite(urls, options, *progress);
   }
+
+  result.settings.brand_name = brand_name;
+  result.settings.brand_logo = brand_logo;
 
   for (const auto& problem : result.rule_problems)
     progress->Log(LogLevel::kError, problem.file + ": rule \"" + problem.rule_id + "\"" +
@@ -591,7 +619,8 @@ std::string CommandHelp(const Command& c) {
 
 // Options whose values are paths: in a config file, a relative one is relative to the file's folder.
 bool IsPathOption(const std::string& name) {
-  for (const char* p : {"rules", "rules-dir", "urls-file", "file", "out-dir", "buyer", "budget", "baseline", "assert", "report"})
+  for (const char* p : {"rules", "rules-dir", "urls-file", "file", "out-dir", "buyer", "budget", "baseline", "assert", "report",
+                        "brand-logo"})
     if (name == p) return true;
   return false;
 }

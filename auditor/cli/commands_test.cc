@@ -78,6 +78,58 @@ TEST(Cli, AuditsASavedPageOfflineAndSkipsNetworkOnlyRules) {
   }
 }
 
+std::string ReadWhole(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+TEST(Cli, BrandNameAndLogoGoIntoTheJsonSettingsAndTheHtmlHeaderEscaped) {
+  const std::string out = testing::TempDir();
+  Outcome o = Cli({"audit", "--quiet", "--out-dir", out, "--file",
+                   testing::SourcePath("fixtures/shops/demo/site/p/trail-runner-x.html"), "--brand-name",
+                   " Acme <Digital> & Co ", "--brand-logo", testing::SourcePath("fixtures/brand/logo.svg")});
+  ASSERT_EQ(o.code, 0) << o.err;
+  rapidjson::Document d;
+  const std::string json = ReadWhole(out + "/report.json");
+  d.Parse(json.c_str());
+  ASSERT_FALSE(d.HasParseError());
+  ASSERT_TRUE(d["settings"].HasMember("branding"));
+  const auto& branding = d["settings"]["branding"];
+  EXPECT_STREQ(branding["name"].GetString(), "Acme <Digital> & Co");
+  EXPECT_STREQ(branding["logo"]["media_type"].GetString(), "image/svg+xml");
+  EXPECT_EQ(branding["logo"]["bytes"].GetUint64(), ReadWhole(testing::SourcePath("fixtures/brand/logo.svg")).size());
+  EXPECT_EQ(std::string(branding["logo"]["sha256"].GetString()).size(), 64u);
+  const std::string uri = branding["logo"]["data_uri"].GetString();
+  EXPECT_EQ(uri.rfind("data:image/svg+xml;base64,", 0), 0u);
+  const std::string html = ReadWhole(out + "/report.html");
+  EXPECT_NE(html.find("<img class=\"brand-logo\" src=\"" + uri + "\""), std::string::npos);
+  EXPECT_NE(html.find("Prepared by <strong>Acme &lt;Digital&gt; &amp; Co</strong>"), std::string::npos);
+  EXPECT_NE(html.find("img-src data:; "), std::string::npos);
+  EXPECT_EQ(html.find("Acme <Digital>"), std::string::npos);
+
+  const std::string plain = testing::TempDir();
+  ASSERT_EQ(Cli({"audit", "--quiet", "--out-dir", plain, "--file",
+                 testing::SourcePath("fixtures/shops/demo/site/p/trail-runner-x.html")}).code, 0);
+  d.Parse(ReadWhole(plain + "/report.json").c_str());
+  EXPECT_FALSE(d["settings"].HasMember("branding")) << "absent unless asked for";
+}
+
+TEST(Cli, ABadBrandLogoOrNameExitsWithTwoNamingTheFileBeforeAuditing) {
+  const std::string page = testing::SourcePath("fixtures/shops/demo/site/p/trail-runner-x.html");
+  for (const char* bad : {"fixtures/brand/logo-script.svg", "fixtures/brand/logo-onload.svg", "fixtures/brand/logo.gif",
+                          "fixtures/brand/logo-not-an-image.png", "fixtures/brand/no-such-logo.png"}) {
+    const std::string out = testing::TempDir();
+    const std::string path = testing::SourcePath(bad);
+    Outcome o = Cli({"audit", "--quiet", "--out-dir", out, "--file", page, "--brand-logo", path});
+    EXPECT_EQ(o.code, 2) << bad;
+    EXPECT_NE(o.err.find("--brand-logo " + path + ": "), std::string::npos) << o.err;
+    EXPECT_FALSE(std::ifstream(out + "/report.json").good()) << bad << ": nothing audited, nothing written";
+  }
+  Outcome empty_name = Cli({"audit", "--quiet", "--out-dir", testing::TempDir(), "--file", page, "--brand-name", " "});
+  EXPECT_EQ(empty_name.code, 2);
+  EXPECT_NE(empty_name.err.find("--brand-name: the brand name is empty"), std::string::npos) << empty_name.err;
+}
+
 TEST(Cli, RulesListsTheCatalogueAndDocumentsOneRule) {
   Outcome list = Cli({"rules"});
   EXPECT_EQ(list.code, 0);

@@ -10,6 +10,7 @@
 // Only the skeleton is mandatory (an object with schema_version, summary, rules and pages); every
 // other field that is missing or has the wrong type is rendered as absent.
 #include "report/html.h"
+
 #include "report/diff.h"
 
 #include <rapidjson/document.h>
@@ -28,6 +29,7 @@
 #include "core/embedded.h"
 #include "core/text.h"
 #include "core/url.h"
+#include "report/branding.h"
 #include "report/json_view.h"
 
 namespace mmaudit::report {
@@ -334,7 +336,22 @@ void RenderHeader(const Model& m, const std::vector<std::string>& origins, std::
   const Value* root = m.root;
   const Value* settings = Obj(root, "settings");
   const Value* tool = Obj(root, "tool");
-  out += "<header class=\"report-header\">\n<div class=\"wrap\">\n<h1>mmaudit report</h1>\n";
+  out += "<header class=\"report-header\">\n<div class=\"wrap\">\n";
+  // Branding (--brand-name, --brand-logo): the logo only from a base64 data URI of an image type,
+  // so a hand-edited report cannot point it anywhere (the CSP allows img-src data: alone, too).
+  const Value* branding = Obj(settings, "branding");
+  const std::string brand_name = Clean(Str(branding, "name"));
+  std::string logo = Str(Obj(branding, "logo"), "data_uri");
+  if (!IsBrandLogoDataUri(logo)) logo.clear();
+  if (!brand_name.empty() || !logo.empty()) {
+    out += "<div class=\"brand\">";
+    if (!logo.empty())
+      out += "<img class=\"brand-logo\" src=\"" + HtmlEscape(logo) + "\" alt=\"" +
+             (brand_name.empty() ? std::string("Logo") : HtmlEscape(brand_name)) + "\">";
+    if (!brand_name.empty()) out += "<p class=\"brand-name\">Prepared by <strong>" + HtmlEscape(brand_name) + "</strong></p>";
+    out += "</div>\n";
+  }
+  out += "<h1>mmaudit report</h1>\n";
   const Value* pages = m.pages;
   if (pages->Size() == 1) {
     out += "<p class=\"site\"><span class=\"site-label\">Audited URL</span> " +
@@ -835,7 +852,8 @@ void RenderPerformance(const Value* page, std::string& out) {
            "</td><td class=\"num\">" + FormatBytes(Num(b, "transfer_bytes").value_or(0)) + "</td><td class=\"num\">" +
            FormatBytes(Num(b, "decoded_bytes").value_or(0)) + "</td></tr>\n";
   };
-  out += "<table class=\"weight\">\n<caption>Weight</caption>\n<thead><tr><th scope=\"col\">Resources</th>"
+  out += "<div class=\"table-scroll\" role=\"region\" aria-label=\"Weight\" tabindex=\"0\">\n"
+         "<table class=\"weight\">\n<caption>Weight</caption>\n<thead><tr><th scope=\"col\">Resources</th>"
          "<th scope=\"col\">Count</th><th scope=\"col\">Transferred</th><th scope=\"col\">Decoded</th></tr></thead>\n<tbody>\n";
   if (const Value* by_type = Obj(weight, "by_type"))
     for (auto it = by_type->MemberBegin(); it != by_type->MemberEnd(); ++it)
@@ -846,7 +864,7 @@ void RenderPerformance(const Value* page, std::string& out) {
   bucket_row("deferred (lazy, far below the fold)", Obj(weight, "deferred"));
   out += "</tbody>\n<tfoot>";
   bucket_row("<strong>total</strong>", Obj(weight, "total"));
-  out += "</tfoot>\n</table>\n";
+  out += "</tfoot>\n</table>\n</div>\n";
   if (Num(weight, "failed").value_or(0) > 0)
     out += "<p class=\"note\">" + Plural(*Num(weight, "failed"), "resource", "resources") + " failed to load (a network error or an HTTP error status).</p>\n";
 
@@ -862,7 +880,8 @@ void RenderPerformance(const Value* page, std::string& out) {
   }
 
   if (const Value* ops = Arr(p, "opportunities"); ops && !ops->Empty()) {
-    out += "<table class=\"opportunities\">\n<caption>Opportunities, largest saving first</caption>\n<thead><tr>"
+    out += "<div class=\"table-scroll\" role=\"region\" aria-label=\"Opportunities\" tabindex=\"0\">\n"
+           "<table class=\"opportunities\">\n<caption>Opportunities, largest saving first</caption>\n<thead><tr>"
            "<th scope=\"col\">Opportunity</th><th scope=\"col\">Est. saving</th><th scope=\"col\">Bytes</th></tr></thead>\n<tbody>\n";
     for (const Value& op : ops->GetArray()) {
       out += "<tr><td><details><summary>" + Text(Str(&op, "title")) + "</summary><ul>";
@@ -876,11 +895,12 @@ void RenderPerformance(const Value* page, std::string& out) {
       out += "</ul></details></td><td class=\"num\">" + FormatMs(Num(&op, "ms_saved").value_or(0)) + "</td><td class=\"num\">" +
              FormatBytes(Num(&op, "bytes_saved").value_or(0)) + "</td></tr>\n";
     }
-    out += "</tbody>\n</table>\n";
+    out += "</tbody>\n</table>\n</div>\n";
   }
 
   if (const Value* budget = Arr(p, "budget"); budget && !budget->Empty()) {
-    out += "<table class=\"budget\">\n<caption>Budget</caption>\n<thead><tr><th scope=\"col\">Budget</th>"
+    out += "<div class=\"table-scroll\" role=\"region\" aria-label=\"Budget\" tabindex=\"0\">\n"
+           "<table class=\"budget\">\n<caption>Budget</caption>\n<thead><tr><th scope=\"col\">Budget</th>"
            "<th scope=\"col\">Limit</th><th scope=\"col\">Actual</th><th scope=\"col\">Verdict</th></tr></thead>\n<tbody>\n";
     for (const Value& b : budget->GetArray()) {
       const bool over = Bool(&b, "over").value_or(false);
@@ -893,12 +913,13 @@ void RenderPerformance(const Value* page, std::string& out) {
       if (!note.empty()) out += " <span class=\"note\">" + Text(note) + "</span>";
       out += "</td></tr>\n";
     }
-    out += "</tbody>\n</table>\n";
+    out += "</tbody>\n</table>\n</div>\n";
   }
 
   if (const Value* resources = Arr(p, "resources"); resources && !resources->Empty()) {
     out += "<details class=\"resources\"><summary>" + Plural(resources->Size(), "resource", "resources") +
-           "</summary>\n<table>\n<thead><tr><th scope=\"col\">URL</th><th scope=\"col\">Type</th><th scope=\"col\">Transferred</th>"
+           "</summary>\n<div class=\"table-scroll\" role=\"region\" aria-label=\"Resources\" tabindex=\"0\">\n"
+           "<table>\n<thead><tr><th scope=\"col\">URL</th><th scope=\"col\">Type</th><th scope=\"col\">Transferred</th>"
            "<th scope=\"col\">Encoding</th><th scope=\"col\">Cache</th><th scope=\"col\">Notes</th></tr></thead>\n<tbody>\n";
     for (const Value& r : resources->GetArray()) {
       std::string notes;
@@ -916,7 +937,7 @@ void RenderPerformance(const Value* page, std::string& out) {
              Text(Str(&r, "content_encoding")) + "</td><td>" + (max_age ? FormatNumber(*max_age, 0) + " s" : std::string()) +
              "</td><td>" + notes + "</td></tr>\n";
     }
-    out += "</tbody>\n</table>\n</details>\n";
+    out += "</tbody>\n</table>\n</div>\n</details>\n";
   }
   out += "</section>\n";
 }
@@ -1252,7 +1273,8 @@ void RenderCheckout(const Model& m, std::string& out) {
       out += "</li>\n";
     }
     out += "</ol>\n";
-    out += "<table class=\"checkout-steps\">\n<thead><tr><th scope=\"col\">Step</th><th scope=\"col\">Page</th>"
+    out += "<div class=\"table-scroll\" role=\"region\" aria-label=\"Checkout steps\" tabindex=\"0\">\n"
+           "<table class=\"checkout-steps\">\n<thead><tr><th scope=\"col\">Step</th><th scope=\"col\">Page</th>"
            "<th scope=\"col\">Reached by</th><th scope=\"col\">Fields</th><th scope=\"col\">Other</th>"
            "<th scope=\"col\">Required</th><th scope=\"col\">Hidden</th></tr></thead>\n<tbody>\n";
     for (const Value& st : steps->GetArray()) {
@@ -1260,11 +1282,11 @@ void RenderCheckout(const Model& m, std::string& out) {
       if (name.empty()) name = Str(&st, "title");
       std::string reached = Str(&st, "reached_by");
       if (!Str(&st, "control").empty()) reached += " \xe2\x80\x9c" + Clean(Str(&st, "control")) + "\xe2\x80\x9d";
-      out += "<tr><td>" + Text(name) + "</td><td>" + Link(Str(&st, "url")) + "</td><td>" + Text(reached) + "</td><td>" +
+      out += "<tr><td>" + Text(name) + "</td><td>" + Link(Str(&st, "url"), std::nullopt, "url") + "</td><td>" + Text(reached) + "</td><td>" +
              CountText(&st, "fields") + "</td><td>" + CountText(&st, "other_elements") + "</td><td>" +
              CountText(&st, "required") + "</td><td>" + CountText(&st, "hidden_fields") + "</td></tr>\n";
     }
-    out += "</tbody>\n</table>\n";
+    out += "</tbody>\n</table>\n</div>\n";
   }
   out += "</section>\n";
 }

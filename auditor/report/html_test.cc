@@ -395,6 +395,82 @@ TEST(HtmlReport, HeaderListsWhatARuleOverlayChangedWithEveryStringEscaped) {
   EXPECT_TRUE(Contains(html.substr(html.find("<footer")), "rules: built-in with overlay &lt;b&gt;agency&lt;/b&gt;.json"));
 }
 
+// --------------------------------------------------------------------------- branding
+
+// `json` with settings.branding set to `name` (null when nullptr) and a logo whose data URI is
+// `data_uri` (no logo when nullptr), as a hand-edited or hostile report could carry them.
+std::string WithBranding(const std::string& json, const char* name, const char* data_uri) {
+  rapidjson::Document d;
+  d.Parse(json.c_str());
+  EXPECT_FALSE(d.HasParseError());
+  auto& a = d.GetAllocator();
+  rapidjson::Value branding(rapidjson::kObjectType);
+  branding.AddMember("name", name ? rapidjson::Value(name, a) : rapidjson::Value(), a);
+  rapidjson::Value logo;
+  if (data_uri) {
+    logo.SetObject();
+    logo.AddMember("media_type", "image/png", a);
+    logo.AddMember("bytes", 135, a);
+    logo.AddMember("sha256", rapidjson::Value(std::string(64, '0').c_str(), a), a);
+    logo.AddMember("data_uri", rapidjson::Value(data_uri, a), a);
+  }
+  branding.AddMember("logo", logo, a);
+  d["settings"].AddMember("branding", branding, a);
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  d.Accept(w);
+  return buf.GetString();
+}
+
+TEST(HtmlReport, BrandingShowsTheNameEscapedAndTheLogoAsADataUriImageInTheHeader) {
+  EXPECT_FALSE(Contains(Render(DemoJson()), "class=\"brand")) << "no branding unless asked for";
+  const std::string html =
+      Render(WithBranding(DemoJson(), "Acme <script>alert(1)</script> & \"Co\"", "data:image/png;base64,iVBORw0KGgo="));
+  const std::string header = html.substr(html.find("<header"), html.find("</header>") - html.find("<header"));
+  EXPECT_TRUE(Contains(header, "<img class=\"brand-logo\" src=\"data:image/png;base64,iVBORw0KGgo=\" "
+                               "alt=\"Acme &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot;\">"));
+  EXPECT_TRUE(Contains(header, "Prepared by <strong>Acme &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot;</strong>"));
+  EXPECT_FALSE(Contains(Lower(html), "<script"));
+  EXPECT_TRUE(Contains(html, "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+                             "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'\">"))
+      << "the logo needs data: images and nothing remote";
+  for (const Tag& tag : StartTags(html))
+    if (tag.name == "img")
+      for (const auto& [name, value] : tag.attributes) {
+        EXPECT_TRUE(name == "class" || name == "src" || name == "alt") << name;
+        if (name == "src") {
+          EXPECT_EQ(value.rfind("data:image/", 0), 0u) << value;
+        }
+      }
+}
+
+TEST(HtmlReport, ABrandLogoThatIsNotAnImageDataUriIsLeftOutAndTheNameStillShows) {
+  for (const char* uri : {"https://tracker.example/logo.png", "//tracker.example/logo.png", "javascript:alert(1)",
+                          "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+                          "data:image/svg+xml,<svg onload=alert(1)>", "data:image/png;base64,AAAA\" onerror=\"alert(1)"}) {
+    const std::string html = Render(WithBranding(DemoJson(), "Acme", uri));
+    EXPECT_FALSE(Contains(html, "<img")) << uri;
+    EXPECT_FALSE(Contains(html, "tracker.example")) << uri;
+    EXPECT_TRUE(Contains(html, "Prepared by <strong>Acme</strong>")) << uri;
+  }
+  const std::string logo_only = Render(WithBranding(DemoJson(), nullptr, "data:image/png;base64,iVBORw0KGgo="));
+  EXPECT_TRUE(Contains(logo_only, "alt=\"Logo\">"));
+  EXPECT_FALSE(Contains(logo_only, "Prepared by"));
+}
+
+TEST(HtmlReport, ThePrintStylesheetHidesNavigationBreaksPagesAndPrintsCollapsedSections) {
+  const std::string css = StyleText(Render(DemoJson()));
+  const std::size_t print = css.find("@media print");
+  ASSERT_NE(print, std::string::npos);
+  const std::string rest = css.substr(print);
+  EXPECT_TRUE(Contains(rest, ".toc")) << "no navigation on paper";
+  EXPECT_TRUE(Contains(rest, "display: none"));
+  EXPECT_TRUE(Contains(rest, "break-before: page"));
+  EXPECT_TRUE(Contains(rest, "::details-content")) << "collapsed page sections print";
+  EXPECT_TRUE(Contains(rest, "attr(href)")) << "link targets printed after links";
+  EXPECT_TRUE(Contains(rest, ".brand")) << "the branding prints";
+}
+
 // --------------------------------------------------------------------------- hostile input
 
 TEST(HtmlReport, HostileFixtureReallyCarriesItsPayloadsIntoTheJson) {

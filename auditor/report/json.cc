@@ -1034,6 +1034,22 @@ void WriteAll(W& w, const AuditResult& r, FileOut* raw = nullptr) {
     o.End();
   }
   o.EndArray();
+  if (!r.settings.brand_name.empty() || r.settings.brand_logo) {
+    o.Begin("branding");
+    if (r.settings.brand_name.empty()) o.Null("name");
+    else o.Str("name", r.settings.brand_name);
+    if (const auto& logo = r.settings.brand_logo) {
+      o.Begin("logo");
+      o.Str("media_type", logo->media_type);
+      o.UInt("bytes", logo->bytes);
+      o.Str("sha256", logo->sha256);
+      o.Str("data_uri", logo->data_uri);
+      o.End();
+    } else {
+      o.Null("logo");
+    }
+    o.End();
+  }
   o.End();
 
   std::size_t audited = 0;

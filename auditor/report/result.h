@@ -14,6 +14,7 @@
 #include "facts/checkout_flow.h"
 #include "facts/page_facts.h"
 #include "fetch/crawler.h"
+#include "report/branding.h"
 #include "report/gates.h"
 #include "rules/catalogue.h"
 #include "rules/overlay.h"
@@ -80,6 +81,8 @@ struct Settings {
   std::optional<double> server_time_ms;  // --server-time-ms: the fixed server time of the load simulation
   std::string rules_overlay;  // the --rules overlay file applied on top of it; "" when none
   std::vector<rules::RuleChange> rule_changes;  // what the overlay changed, in order of application
+  std::string brand_name;                // --brand-name; "" when none
+  std::optional<BrandLogo> brand_logo;   // --brand-logo, checked (report/branding.h)
 };
 
 // The crawl behind a site audit: its settings and every URL it saw.

@@ -14,6 +14,7 @@
 
 #include "core/embedded.h"
 #include "facts/extract.h"
+#include "report/branding.h"
 #include "report/result.h"
 #include "rules/catalogue.h"
 #include "rules/scoring.h"
@@ -196,6 +197,26 @@ TEST_F(ReportSchema, AcceptsARuleOverlayAndItsChangesButNoUnknownKindOfChange) {
   EXPECT_NE(Problems(renamed).find("enum"), std::string::npos) << Problems(renamed);
   const std::string no_overlay = Edited(json, [](rapidjson::Document& d) { d["settings"].RemoveMember("rules_overlay"); });
   EXPECT_NE(Problems(no_overlay).find("required"), std::string::npos) << Problems(no_overlay);
+}
+
+TEST_F(ReportSchema, AcceptsBrandingWithALogoOrANameAloneButNoLogoBytesOfAnotherType) {
+  AuditResult result = BuildResult({{"https://demo.example/stores", "fixtures/shops/demo/site/stores.html"}});
+  result.settings.brand_name = "Acme <Digital>";
+  BrandLogo logo;
+  std::string error;
+  ASSERT_TRUE(CheckBrandLogo(mmaudit::testing::ReadFixture("fixtures/brand/logo.png"), &logo, &error)) << error;
+  result.settings.brand_logo = logo;
+  const std::string json = ToJson(result);
+  EXPECT_EQ(Problems(json), "");
+  result.settings.brand_logo.reset();
+  EXPECT_EQ(Problems(ToJson(result)), "") << "a name alone";
+  const std::string gif = Edited(json, [](rapidjson::Document& d) {
+    d["settings"]["branding"]["logo"]["media_type"].SetString("image/gif");
+  });
+  EXPECT_NE(Problems(gif).find("#/settings/branding/logo"), std::string::npos) << Problems(gif);
+  const std::string no_digest =
+      Edited(json, [](rapidjson::Document& d) { d["settings"]["branding"]["logo"].RemoveMember("sha256"); });
+  EXPECT_NE(Problems(no_digest).find("#/settings/branding/logo"), std::string::npos) << Problems(no_digest);
 }
 
 TEST_F(ReportSchema, RejectsAReportWithoutPages) {
