@@ -134,6 +134,8 @@ TEST_F(DemoShop, WithAFixedServerTimeTheLoadedSiteGivesTheSameJsonButForTimings)
   ExpectSame(WithoutTimings(first), WithoutTimings(Audit(/*measure_load=*/true, 200)));
   EXPECT_NE(first.find("\"server_time_ms\": 200"), std::string::npos) << "the settings record the fixed server time";
   EXPECT_NE(first.find("\"largest-contentful-paint\""), std::string::npos);
+  EXPECT_NE(first.find("ms to first byte, as set by --server-time-ms"), std::string::npos)
+      << "the server-response-time rule reads the fixed time too, on pages whose load was measured";
 }
 
 TEST_F(DemoShop, EverySiteScoreCanBeRecomputedFromItsTrace) {

@@ -167,6 +167,9 @@ class Crawler {
   // Admission of a URL into the crawl; records a skip reason when it is not fetched.
   void Consider(const std::string& raw, int depth, const std::string& via, const std::string& parent,
                 std::optional<std::size_t> parent_index);
+  // A link to an admitted URL found again: the entry keeps the shallowest, then alphabetically first,
+  // page that links to it, so the report does not depend on which transfer finished first.
+  void Reparent(const std::string& url, int depth, const std::string& via, const std::string& parent);
   void Skip(CrawlEntry entry, const std::string& reason);
   HostState& Host(const std::string& host);
   void LoadRobots(const std::string& scheme_host, HostState* hs);
@@ -187,6 +190,7 @@ class Crawler {
   CrawlResult result_;
   std::vector<std::optional<std::size_t>> parent_of_;  // per entry
   std::unordered_set<std::string> seen_;
+  std::unordered_map<std::string, std::size_t> entry_of_;  // admitted URL -> its entry
   std::unordered_map<std::string, std::size_t> query_variants_;
   std::map<std::string, HostState> hosts_;             // by scheme://host:port
   std::vector<std::string> host_order_;                // round robin
@@ -269,11 +273,11 @@ void Crawler::Consider(const std::string& raw, int depth, const std::string& via
                        std::optional<std::size_t> parent_index) {
   // Most links arrive already normalised (the sink resolves them with url::Resolve) and were seen
   // before: answer those without parsing them again, since this runs on the fetch loop's thread.
-  if (seen_.count(raw) != 0) return;
+  if (seen_.count(raw) != 0) return Reparent(raw, depth, via, parent);
   auto normalized = url::Normalize(raw);
   if (!normalized || !url::IsHttp(*normalized)) return;  // mailto:, javascript: ... are not URLs to crawl
   std::string u = o_.strip_tracking ? url::StripTrackingParams(*normalized) : *normalized;
-  if (!seen_.insert(u).second) return;
+  if (!seen_.insert(u).second) return Reparent(u, depth, via, parent);
   CrawlEntry e;
   e.url = u;
   e.depth = depth;
@@ -326,10 +330,23 @@ void Crawler::Consider(const std::string& raw, int depth, const std::string& via
     if (!v.allowed) return skip("robots.txt: " + (v.rule.empty() ? hs.robots->mode() : v.rule));
   }
   ++admitted_;
+  entry_of_.emplace(u, result_.entries.size());
   result_.entries.push_back(std::move(e));
   parent_of_.push_back(parent_index);
   hs.queue.push_back(result_.entries.size() - 1);
   progress_.Planned(admitted_);
+}
+
+void Crawler::Reparent(const std::string& url, int depth, const std::string& via, const std::string& parent) {
+  if (via != "link") return;
+  auto it = entry_of_.find(url);
+  if (it == entry_of_.end()) return;
+  CrawlEntry& e = result_.entries[it->second];
+  if (e.via != "link") return;  // seeds, sitemap URLs and redirect targets keep how they were found
+  if (depth < e.depth || (depth == e.depth && parent < e.parent)) {
+    e.depth = depth;
+    e.parent = parent;
+  }
 }
 
 void Crawler::ReadSitemaps(const std::vector<std::string>& roots) {

@@ -98,6 +98,7 @@ std::string NotMeasurableReason(const facts::PageFacts& page) {
 void MeasureLoad(facts::PageFacts* page, fetch::ResourceLoader& loader, const LoadOptions& options) {
   facts::PagePerformance& perf = page->performance;
   perf = facts::PagePerformance{};
+  perf.fixed_server_ms = options.server_time_ms;
   perf.not_measured_reason = NotMeasurableReason(*page);
   if (!perf.not_measured_reason.empty()) return;
   std::vector<facts::ResourceRef> refs = std::move(page->subresources);
