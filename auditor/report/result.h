@@ -80,6 +80,8 @@ struct Settings {
   std::optional<double> server_time_ms;  // --server-time-ms: the fixed server time of the load simulation
   std::string rules_overlay;  // the --rules overlay file applied on top of it; "" when none
   std::vector<rules::RuleChange> rule_changes;  // what the overlay changed, in order of application
+  // --header, --cookie, --cookie-file, --user: names only, never values (written as "[redacted]").
+  std::optional<fetch::CredentialsSummary> credentials;
 };
 
 // The crawl behind a site audit: its settings and every URL it saw.
