@@ -17,6 +17,7 @@
 #include "core/text.h"
 #include "core/url.h"
 #include "facts/page_type.h"
+#include "fetch/credentials.h"
 #include "fetch/devices.h"
 #include "pipeline/audit.h"
 #include "report/branding.h"
@@ -115,6 +116,42 @@ bool LoadRules(const po::variables_map& vm, std::ostream& err, RulesInForce* out
 // in force. Throws UsageError for a bad --fail-under or an unreadable file; returns false after
 // printing every mistake of the assertions file to `err` (a configuration error too).
 // `budget_given`: whether the audit has a budget (asserting the budget rule without one is a mistake).
+// --header, --cookie, --cookie-file and --user into *c (origins are set once the URLs are known).
+// Throws UsageError, before any request, on a malformed value or an unreadable cookie file; the
+// messages never repeat a secret value.
+void ReadCredentials(const po::variables_map& vm, fetch::Credentials* c) {
+  std::string error;
+  if (vm.count("header"))
+    for (const std::string& spec : vm["header"].as<std::vector<std::string>>()) {
+      std::pair<std::string, std::string> h;
+      if (!fetch::ParseHeaderOption(spec, &h, &error)) throw UsageError(error);
+      c->headers.push_back(std::move(h));
+    }
+  if (vm.count("cookie"))
+    for (const std::string& spec : vm["cookie"].as<std::vector<std::string>>()) {
+      std::pair<std::string, std::string> k;
+      if (!fetch::ParseCookieOption(spec, &k, &error)) throw UsageError(error);
+      c->cookies.push_back(std::move(k));
+    }
+  if (vm.count("cookie-file")) {
+    c->cookie_file = vm["cookie-file"].as<std::string>();
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(c->cookie_file, ec))
+      throw UsageError("--cookie-file " + c->cookie_file + ": not a readable file");
+    std::ifstream in(c->cookie_file, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    if (!in) throw UsageError("--cookie-file " + c->cookie_file + ": not a readable file");
+    if (!fetch::ParseCookieFile(ss.str(), &c->file_cookies, &error))
+      throw UsageError("--cookie-file " + c->cookie_file + ": " + error);
+  }
+  if (vm.count("user")) {
+    std::pair<std::string, std::string> u;
+    if (!fetch::ParseUserOption(vm["user"].as<std::string>(), &u, &error)) throw UsageError(error);
+    c->basic = std::move(u);
+  }
+}
+
 bool LoadGates(const po::variables_map& vm, const std::vector<rules::RuleSpec>& rules, bool budget_given,
                std::ostream& err, report::GateConfig* gates);
 
@@ -185,6 +222,16 @@ po::options_description AuditOptions() {
        "each step with a synthetic buyer; never places an order) or off")
       ("checkout-ignore-robots", "walk or inspect the checkout even where robots.txt disallows it (the crawl still obeys)")
       ("buyer", po::value<std::string>(), "with --checkout=walk: a buyer JSON file ({\"country\": \"PL\", \"values\": {...}})")
+      ("header", po::value<std::vector<std::string>>()->value_name("\"NAME: VALUE\""),
+       "send this request header to the audited site (repeatable); never to third-party hosts, and redacted in "
+       "reports and logs")
+      ("cookie", po::value<std::vector<std::string>>()->value_name("NAME=VALUE"),
+       "send this cookie to the audited site (repeatable); never to third-party hosts, redacted in reports")
+      ("cookie-file", po::value<std::string>()->value_name("FILE"),
+       "send the cookies of a Netscape cookie file (as curl -b reads it) to the audited site")
+      ("user", po::value<std::string>()->value_name("USER:PASSWORD"),
+       "HTTP basic auth for the audited site (staging); not sent to other hosts, not after a redirect to another "
+       "host; redacted in reports")
       ("no-resources", "do not fetch the pages' stylesheets, scripts, images and fonts: no load weight, simulated "
        "timings or load rules")
       ("budget", po::value<std::string>(), "check every page against a Lighthouse budget.json (resource sizes in KiB, "
@@ -281,6 +328,7 @@ int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
   if (crawl.concurrency < 1 || crawl.per_host < 1) throw UsageError("--concurrency and --per-host must be at least 1");
   if (crawl.max_pages < 1) throw UsageError("--max-pages must be at least 1");
   if (crawl.delay_ms < 0) throw UsageError("--delay must be >= 0");
+  ReadCredentials(vm, &options.fetch.credentials);
   options.sample_per_type = vm["sample-per-type"].as<std::size_t>();
   options.checkout = vm["checkout"].as<std::string>();
   if (options.checkout != "inspect" && options.checkout != "walk" && options.checkout != "off")
@@ -377,6 +425,9 @@ int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
   if (vm.count("base-url") && !file_mode) throw UsageError("--base-url only goes with --file");
   for (const std::string& u : urls)
     if (!url::IsHttp(u)) throw UsageError("not an http(s) URL: \"" + u + "\"");
+  if (file_mode && options.fetch.credentials.Any())
+    throw UsageError("--header, --cookie, --cookie-file and --user apply to fetched pages, not to --file");
+  options.fetch.credentials.origins = fetch::CredentialOrigins(urls);
 
   const bool quiet = vm.count("quiet") > 0;
   auto progress = MakeProgress(ChooseStyle(quiet, stderr), stderr);
@@ -620,7 +671,7 @@ std::string CommandHelp(const Command& c) {
 // Options whose values are paths: in a config file, a relative one is relative to the file's folder.
 bool IsPathOption(const std::string& name) {
   for (const char* p : {"rules", "rules-dir", "urls-file", "file", "out-dir", "buyer", "budget", "baseline", "assert", "report",
-                        "brand-logo"})
+                        "brand-logo", "cookie-file"})
     if (name == p) return true;
   return false;
 }

@@ -415,6 +415,13 @@ bool Crawler::StartNext(CURLM* multi) {
   for (auto& [key, hs] : hosts_) {
     if (hs.robots || hs.robots_started) continue;
     hs.robots_started = true;
+    if (o_.fetch.credentials.Any() && o_.fetch.credentials.AppliesTo(key + "/robots.txt")) {
+      // libcurl would follow robots.txt's redirects with the custom headers and cookies to any
+      // host; the side fetcher follows them by hand, judging each hop (fetch/credentials.h).
+      LoadRobots(key, &hs);
+      Release(key);
+      return true;
+    }
     auto t = std::make_unique<ActiveTransfer>();
     t->easy = curl_easy_init();
     t->host = key;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <memory>
 #include <set>
 
@@ -107,9 +108,33 @@ void ConfigureEasy(CURL* easy, const std::string& url, const FetchOptions& o, Tr
   curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);  // prefer multiplexing on an HTTP/2 connection
   curl_slist_free_all(t->request_headers);
   t->request_headers = nullptr;
-  t->request_headers = curl_slist_append(
-      t->request_headers, "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
-  t->request_headers = curl_slist_append(t->request_headers, "Accept-Language: en;q=0.9,*;q=0.5");
+  // Credentials go to the audited origins only; a redirect's next hop is configured (and judged)
+  // anew, and libcurl never passes basic auth on to another host by itself.
+  curl_easy_setopt(easy, CURLOPT_UNRESTRICTED_AUTH, 0L);
+  const Credentials& c = o.credentials;
+  const bool credentials = c.Any() && c.AppliesTo(url);
+  auto user_sets = [&](std::string_view name) {
+    return credentials && std::any_of(c.headers.begin(), c.headers.end(),
+                                      [&](const auto& h) { return text::EqualsIgnoreCase(h.first, name); });
+  };
+  if (!user_sets("Accept"))
+    t->request_headers = curl_slist_append(
+        t->request_headers, "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+  if (!user_sets("Accept-Language"))
+    t->request_headers = curl_slist_append(t->request_headers, "Accept-Language: en;q=0.9,*;q=0.5");
+  if (credentials) {
+    // "Name;" is libcurl's way to send a header with an empty value ("Name:" would remove it).
+    for (const auto& [name, value] : c.headers)
+      t->request_headers =
+          curl_slist_append(t->request_headers, (value.empty() ? name + ";" : name + ": " + value).c_str());
+    const std::string cookie = c.CookieHeaderFor(url, static_cast<std::int64_t>(std::time(nullptr)));
+    if (!cookie.empty()) curl_easy_setopt(easy, CURLOPT_COOKIE, cookie.c_str());  // merged with the jar's
+    if (c.basic) {
+      curl_easy_setopt(easy, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
+      curl_easy_setopt(easy, CURLOPT_USERNAME, c.basic->first.c_str());
+      curl_easy_setopt(easy, CURLOPT_PASSWORD, c.basic->second.c_str());
+    }
+  }
   curl_easy_setopt(easy, CURLOPT_HTTPHEADER, t->request_headers);
 }
 

@@ -41,7 +41,11 @@ struct Transfer {
 
 // Resets `easy` and sets it up for a GET of `url` with the options' identity, encodings, timeouts
 // and limits, writing into `t`. Redirects are not followed (callers record each hop). `timeout_ms`
-// overrides options.total_timeout_ms when positive.
+// overrides options.total_timeout_ms when positive. When `url` is on one of options.credentials'
+// origins, the request carries its headers (a user's Accept or Accept-Language replaces ours), its
+// cookies (CURLOPT_COOKIE, merged with a cookie engine's) and basic auth; otherwise none of them.
+// CURLOPT_UNRESTRICTED_AUTH is off, so even a handle that follows redirects itself sends no basic
+// auth to another host (custom headers and CURLOPT_COOKIE it would: such callers must not follow).
 void ConfigureEasy(CURL* easy, const std::string& url, const FetchOptions& options, Transfer* t, long timeout_ms = 0);
 
 // Fills `r` from a finished transfer: status, version, headers, body (decoded_bytes counts what was

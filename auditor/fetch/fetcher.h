@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "fetch/credentials.h"
+
 namespace mmaudit::fetch {
 
 // Limits and identity for one fetch. Defaults are the documented CLI defaults.
@@ -21,6 +23,9 @@ struct FetchOptions {
   int max_redirects = 10;
   long low_speed_bytes_per_s = 1000;      // abort a transfer slower than this ...
   long low_speed_time_s = 15;             // ... for this many seconds (a server dripping bytes)
+  // Headers, cookies and basic auth sent only to credentials.origins (see credentials.h); every
+  // request of a run (pages, robots.txt, sitemaps, subresources, the checkout Session) applies them.
+  Credentials credentials;
 };
 
 // One hop of a redirect chain.

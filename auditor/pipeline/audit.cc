@@ -33,6 +33,7 @@ report::AuditResult NewResult(const AuditOptions& o, const char* mode) {
   r.settings.server_time_ms = o.server_time_ms;
   r.settings.rules_overlay = o.rules_overlay;
   r.settings.rule_changes = o.rule_changes;
+  r.settings.credentials = fetch::Summarize(o.fetch.credentials);
   r.rules = o.catalogue.rules;
   r.rule_problems = o.catalogue.problems;
   return r;

@@ -15,6 +15,9 @@
 namespace mmaudit::report {
 namespace {
 
+// What the report writes instead of a secret (settings.credentials).
+constexpr const char* kRedacted = "[redacted]";
+
 // A rapidjson output stream into a FILE through a buffer, which also takes whole byte ranges at
 // once (FileWriteStream takes them a byte at a time).
 class FileOut {
@@ -1048,6 +1051,37 @@ void WriteAll(W& w, const AuditResult& r, FileOut* raw = nullptr) {
     } else {
       o.Null("logo");
     }
+    o.End();
+  }
+  if (!r.settings.credentials) {
+    o.Null("credentials");
+  } else {
+    // Names only: the values are secrets and never reach a report.
+    const fetch::CredentialsSummary& c = *r.settings.credentials;
+    o.Begin("credentials");
+    auto redacted_list = [&o](const char* key, const std::vector<std::string>& names) {
+      o.BeginArray(key);
+      for (const std::string& name : names) {
+        o.Begin();
+        o.Str("name", name);
+        o.Str("value", kRedacted);
+        o.End();
+      }
+      o.EndArray();
+    };
+    redacted_list("headers", c.header_names);
+    redacted_list("cookies", c.cookie_names);
+    if (c.cookie_file.empty()) o.Null("cookie_file");
+    else o.Str("cookie_file", c.cookie_file);
+    if (!c.basic_auth) {
+      o.Null("basic_auth");
+    } else {
+      o.Begin("basic_auth");
+      o.Str("user", kRedacted);
+      o.Str("password", kRedacted);
+      o.End();
+    }
+    o.StrList("sent_to", c.origins);
     o.End();
   }
   o.End();

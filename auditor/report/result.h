@@ -83,6 +83,8 @@ struct Settings {
   std::vector<rules::RuleChange> rule_changes;  // what the overlay changed, in order of application
   std::string brand_name;                // --brand-name; "" when none
   std::optional<BrandLogo> brand_logo;   // --brand-logo, checked (report/branding.h)
+  // --header, --cookie, --cookie-file, --user: names only, never values (written as "[redacted]").
+  std::optional<fetch::CredentialsSummary> credentials;
 };
 
 // The crawl behind a site audit: its settings and every URL it saw.

@@ -176,6 +176,7 @@ void FixtureServer::Handle(const httplib::Request& req, httplib::Response& res) 
     r.user_agent = req.get_header_value("User-Agent");
     r.accept_encoding = req.get_header_value("Accept-Encoding");
     r.cookie = req.get_header_value("Cookie");
+    for (const auto& [name, value] : req.headers) r.headers.emplace_back(text::AsciiLower(name), value);
     r.at_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
     std::lock_guard<std::mutex> lock(mu_);
     requests_.push_back(std::move(r));

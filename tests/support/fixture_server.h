@@ -31,6 +31,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "tests/support/checkout_flow.h"
@@ -45,6 +46,9 @@ struct RecordedRequest {
   std::string user_agent;
   std::string accept_encoding;
   std::string cookie;
+  // Every request header as received (names lower case; repeated headers each once), for tests of
+  // what a request carried (credentials, custom headers).
+  std::vector<std::pair<std::string, std::string>> headers;
   double at_ms = 0;  // when it arrived, in ms since the server started
 };
 

@@ -30,8 +30,8 @@ struct TempRoot {
 
 }  // namespace
 
-RunResult RunMmaudit(const std::vector<std::string>& args) {
-  std::string cmd = "CI=true " + Quote(MMAUDIT_BINARY);
+RunResult RunMmaudit(const std::vector<std::string>& args, const std::string& ci) {
+  std::string cmd = "CI=" + Quote(ci) + " " + Quote(MMAUDIT_BINARY);
   for (const auto& a : args) cmd += " " + Quote(a);
   cmd += " 2>&1";
   RunResult r;

@@ -11,8 +11,9 @@ struct RunResult {
   std::string output;  // stdout and stderr, interleaved
 };
 
-// Runs MMAUDIT_BINARY with `args` (each shell-quoted) and CI=true in its environment.
-RunResult RunMmaudit(const std::vector<std::string>& args);
+// Runs MMAUDIT_BINARY with `args` (each shell-quoted) and CI=`ci` in its environment: "true" makes
+// its progress quiet; "" lets it print a line per page, as on a terminal that is not a tty.
+RunResult RunMmaudit(const std::vector<std::string>& args, const std::string& ci = "true");
 
 // A fresh empty directory under the system temp dir, removed when the test binary exits.
 std::string TempDir();
