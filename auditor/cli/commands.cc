@@ -707,8 +707,12 @@ void StoreConfigFile(const std::string& path, const Command& command, const po::
       continue;
     }
     const std::size_t eq = t.find('=');
-    if (eq == std::string::npos)
-      throw UsageError(where + std::to_string(n) + ": expected \"name = value\", not \"" + t + "\"");
+    if (eq == std::string::npos) {
+      // Only the line's first word is repeated: the rest may be a secret (a header or a password).
+      const std::string first = t.substr(0, std::min<std::size_t>(t.find_first_of(" \t:"), 40));
+      throw UsageError(where + std::to_string(n) + ": expected \"name = value\"; the line starting \"" + first +
+                       "\" has no \"=\"");
+    }
     const std::string key = prefix + std::string(text::Trim(t.substr(0, eq)));
     const std::string value(text::Trim(t.substr(eq + 1)));
     if (key == "config" || key == "help")

@@ -256,6 +256,14 @@ TEST(Cli, AConfigFileMistakeExitsWithTwoNamingTheFileAndLine) {
   Outcome syntax = config("no-equals.cfg");
   EXPECT_EQ(syntax.code, 2);
   EXPECT_NE(syntax.err.find(dir + "no-equals.cfg line 1: expected \"name = value\""), std::string::npos) << syntax.err;
+  EXPECT_NE(syntax.err.find("the line starting \"rules\" has no \"=\""), std::string::npos) << syntax.err;
+  // A header written without "=" is not echoed: its value may be a secret.
+  Outcome secret = config("secret-no-equals.cfg");
+  EXPECT_EQ(secret.code, 2);
+  EXPECT_NE(secret.err.find("secret-no-equals.cfg line 2: expected \"name = value\"; the line starting \"header\""),
+            std::string::npos)
+      << secret.err;
+  EXPECT_EQ(secret.err.find("s3cret"), std::string::npos) << secret.err;
   Outcome overlay = config("bad-overlay.cfg");
   EXPECT_EQ(overlay.code, 2);
   EXPECT_NE(overlay.err.find(testing::SourcePath("fixtures/rules/overlay/mistakes.json") + ": rule \"viewport\""),
