@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <map>
@@ -177,6 +178,17 @@ const MomentInfo* FindMoment(std::string_view id) {
   return nullptr;
 }
 
+// `s` as a CSS class or id token: lower-case letters, digits and '-' kept, anything else becomes
+// '-'; "unknown" when empty. Page types and moments are ours, but the JSON may be hostile.
+std::string ClassToken(std::string_view s) {
+  std::string out;
+  for (char c : s.substr(0, 40)) {
+    const char l = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out += (l >= 'a' && l <= 'z') || (l >= '0' && l <= '9') || l == '-' ? l : '-';
+  }
+  return out.empty() ? std::string("unknown") : out;
+}
+
 // Escaped label for a moment id; unknown ids are shown as themselves.
 std::string MomentLabel(std::string_view id) {
   if (const MomentInfo* m = FindMoment(id)) return m->label;
@@ -290,7 +302,8 @@ std::string PageUrl(const Value* page) {
   return u;
 }
 
-void RenderHead(const std::string& site_plain, std::string& out) {
+// `extra_css`: rules built from the report (the page-detail filters), appended to the stylesheet.
+void RenderHead(const std::string& site_plain, const std::string& extra_css, std::string& out) {
   out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
@@ -305,6 +318,7 @@ void RenderHead(const std::string& site_plain, std::string& out) {
   for (std::size_t pos = 0; (pos = css.find("</", pos)) != std::string::npos; pos += 3) css.replace(pos, 2, "<\\/");
   out += css;
   if (!css.empty() && css.back() != '\n') out += '\n';
+  out += extra_css;
   out += "</style>\n</head>\n";
 }
 
@@ -965,7 +979,8 @@ void RenderPage(const Model& m, const Value* page, int index, std::string& out) 
   if (auto t = OptStr(Obj(facts, "meta"), "title")) title = text::Truncate(text::CollapseWhitespace(Clean(*t)), 120);
   const bool audited = Bool(page, "audited").value_or(false);
 
-  out += "<section class=\"page\" id=\"" + anchor + "\" aria-labelledby=\"" + anchor + "-h\">\n";
+  out += "<section class=\"page t-" + ClassToken(Str(page, "page_type")) + "\" id=\"" + anchor + "\" aria-labelledby=\"" +
+         anchor + "-h\">\n";
   // The first pages open, and every page that was not audited (its section is one line long).
   out += std::string("<details") + (index <= kOpenPages || !audited ? " open" : "") + ">\n<summary>";
   out += std::string("<span class=\"page-score ") + ScoreClass(Num(scores, "overall")) + "\">" +
@@ -1012,7 +1027,7 @@ void RenderPage(const Model& m, const Value* page, int index, std::string& out) 
       return FindStatus(Str(a, "status")).order < FindStatus(Str(b, "status")).order;
     });
     const MomentInfo* mi = FindMoment(moment);
-    out += "<section class=\"moment-group\">\n<h4>" + MomentLabel(moment);
+    out += "<section class=\"moment-group m-" + ClassToken(moment) + "\">\n<h4>" + MomentLabel(moment);
     if (mi) out += " " + ScoreChip(MomentScore(scores, mi->id));
     out += "</h4>\n";
     std::vector<const Value*> rest;
@@ -1305,12 +1320,60 @@ void RenderCheckout(const Model& m, std::string& out) {
   out += "</section>\n";
 }
 
-void RenderDetails(const Model& m, std::string& out) {
+// Filters for the page details without script (the report's CSP allows none): radio buttons that
+// come before the list of pages, and CSS rules (written here, for the page types and moments present)
+// that hide what a checked radio leaves out. A search box would need script: not supported.
+struct DetailFilters {
+  std::string css;   // for the <style> element of the head
+  std::string html;  // the radios and their labels, for the top of the page details
+};
+
+DetailFilters DetailFiltersFor(const Model& m) {
+  std::set<std::string> types;
+  for (const Value& p : m.pages->GetArray()) types.insert(ClassToken(Str(&p, "page_type")));
+  std::string radios, labels, css;
+  auto group = [&](const char* name, const char* caption, const std::vector<std::pair<std::string, std::string>>& options) {
+    labels += std::string("<div class=\"filter\" role=\"group\" aria-label=\"") + caption + "\"><span class=\"filter-caption\">" +
+              caption + "</span>";
+    for (std::size_t i = 0; i < options.size(); ++i) {
+      const std::string id = std::string("f-") + name + "-" + options[i].first;
+      radios += "<input type=\"radio\" class=\"filter-radio\" name=\"f-" + std::string(name) + "\" id=\"" + id + "\"" +
+                (i == 0 ? " checked" : "") + ">\n";
+      labels += "<label for=\"" + id + "\">" + options[i].second + "</label>";
+      css += "#" + id + ":checked ~ .filters label[for=\"" + id + "\"] { background: #1f4e8c; color: #ffffff; }\n";
+      css += "#" + id + ":focus-visible ~ .filters label[for=\"" + id + "\"] { outline: 2px solid #1f4e8c; outline-offset: 2px; }\n";
+    }
+    labels += "</div>\n";
+  };
+  std::vector<std::pair<std::string, std::string>> status = {{"all", "All findings"}, {"problems", "Problems only"}};
+  group("status", "Show", status);
+  css += "#f-status-problems:checked ~ .page-list .finding.st-pass, #f-status-problems:checked ~ .page-list "
+         ".finding.st-info, #f-status-problems:checked ~ .page-list .finding.st-na { display: none; }\n";
+  std::vector<std::pair<std::string, std::string>> moments = {{"all", "Every moment"}};
+  for (const auto& mo : kMoments) {
+    moments.emplace_back(mo.id, mo.label);
+    css += std::string("#f-moment-") + mo.id + ":checked ~ .page-list .moment-group:not(.m-" + mo.id + ") { display: none; }\n";
+  }
+  group("moment", "Moment", moments);
+  std::vector<std::pair<std::string, std::string>> type_options = {{"all", "Every page type"}};
+  for (const std::string& t : types) {
+    type_options.emplace_back(t, Text(t));
+    css += "#f-type-" + t + ":checked ~ .page-list .page:not(.t-" + t + ") { display: none; }\n";
+  }
+  group("type", "Page type", type_options);
+  return {css, radios + "<div class=\"filters\">\n" + labels + "</div>\n"};
+}
+
+void RenderDetails(const Model& m, const DetailFilters& filters, std::string& out) {
   out += "<section id=\"details\" aria-labelledby=\"details-h\">\n<h2 id=\"details-h\">Page details</h2>\n";
-  if (m.pages->Empty()) out += "<p class=\"empty\">No pages.</p>\n";
+  if (m.pages->Empty()) {
+    out += "<p class=\"empty\">No pages.</p>\n</section>\n";
+    return;
+  }
+  out += filters.html + "<div class=\"page-list\">\n";
   int index = 0;
   for (const Value& p : m.pages->GetArray()) RenderPage(m, &p, ++index, out);
-  out += "</section>\n";
+  out += "</div>\n</section>\n";
 }
 
 void RenderErrors(const Model& m, std::string& out) {
@@ -1516,7 +1579,8 @@ bool RenderHtml(std::string_view report_json, std::string* html, std::string* er
 
   std::string out;
   out.reserve(64 * 1024 + report_json.size() / 2);
-  RenderHead(site_plain, out);
+  const DetailFilters filters = m.pages->Empty() ? DetailFilters{} : DetailFiltersFor(m);
+  RenderHead(site_plain, filters.css, out);
   out += "<body>\n<a class=\"skip\" href=\"#overview\">Skip to the overview</a>\n";
   RenderHeader(m, origins, out);
   out += "<main class=\"wrap\">\n";
@@ -1528,7 +1592,7 @@ bool RenderHtml(std::string_view report_json, std::string* html, std::string* er
   RenderCheckout(m, out);
   RenderByPageType(m, out);
   RenderPagesTable(m, out);
-  RenderDetails(m, out);
+  RenderDetails(m, filters, out);
   RenderErrors(m, out);
   out += "</main>\n";
   RenderFooter(m, out);

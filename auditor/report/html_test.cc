@@ -195,7 +195,7 @@ const std::set<std::string>& AllowedTags() {
       "html", "head", "meta", "title", "style", "body", "a", "header", "nav", "main", "footer", "section",
       "div", "h1", "h2", "h3", "h4", "h5", "p", "span", "strong", "code", "abbr", "bdi", "dl", "dt", "dd",
       "ul", "ol", "li", "table", "caption", "thead", "tbody", "tr", "th", "td", "figure", "figcaption",
-      "svg", "circle", "rect", "line", "text", "details", "summary", "article"};
+      "svg", "circle", "rect", "line", "text", "details", "summary", "article", "input", "label"};
   return tags;
 }
 
@@ -304,9 +304,31 @@ TEST(HtmlReport, ByPageTypeShowsCoveragePerTypeAndLeavesOutWeightWhenNoLoadWasMe
   EXPECT_TRUE(Contains(html, "<a href=\"#by-type\">By page type</a>"));
 }
 
+TEST(HtmlReport, PageDetailsFilterByStatusMomentAndPageTypeWithRadiosAndCssAlone) {
+  const std::string html = Render(DemoJson());
+  EXPECT_FALSE(Contains(Lower(html), "<script"));
+  // One radio group per filter, the first option checked, before the list of pages.
+  const auto radios = html.find("<input type=\"radio\" class=\"filter-radio\" name=\"f-type\" id=\"f-type-all\" checked>");
+  const auto list = html.find("<div class=\"page-list\">");
+  ASSERT_NE(radios, std::string::npos);
+  ASSERT_NE(list, std::string::npos);
+  EXPECT_LT(radios, list);
+  EXPECT_TRUE(Contains(html, "id=\"f-type-product\""));
+  EXPECT_TRUE(Contains(html, "id=\"f-moment-buy\""));
+  EXPECT_TRUE(Contains(html, "id=\"f-status-problems\""));
+  // The CSS that hides what a checked radio leaves out, and the classes it selects on.
+  EXPECT_TRUE(Contains(html, "#f-type-product:checked ~ .page-list .page:not(.t-product) { display: none; }"));
+  EXPECT_TRUE(Contains(html, "#f-moment-buy:checked ~ .page-list .moment-group:not(.m-buy) { display: none; }"));
+  EXPECT_TRUE(Contains(html, "#f-status-problems:checked ~ .page-list .finding.st-pass"));
+  EXPECT_TRUE(Contains(html, "<section class=\"page t-product\" id=\"page-"));
+  EXPECT_TRUE(Contains(html, "<section class=\"moment-group m-know\">"));
+}
+
 TEST(HtmlReport, EachPageHasASectionWithFindingsGroupedByMoment) {
   const std::string html = Render(DemoJson());
-  for (int i = 1; i <= 4; ++i) EXPECT_TRUE(Contains(html, "<section class=\"page\" id=\"page-" + std::to_string(i) + "\""));
+  for (int i = 1; i <= 4; ++i)
+    EXPECT_TRUE(Contains(html, "\" id=\"page-" + std::to_string(i) + "\" aria-labelledby=\"page-" + std::to_string(i) + "-h\""));
+  EXPECT_TRUE(Contains(html, "<section class=\"page t-"));
   EXPECT_TRUE(Contains(html, "Trail Runner X"));
   EXPECT_TRUE(Contains(html, "<h4>I want to know <span class=\"chip"));
   EXPECT_TRUE(Contains(html, "<h4>I want to buy <span class=\"chip"));
