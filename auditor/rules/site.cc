@@ -15,14 +15,22 @@ PageOutcome OutcomeOf(const Catalogue& catalogue, std::string url, std::string p
   o.url = std::move(url);
   o.page_type = std::move(page_type);
   o.scores = scores;
-  std::map<std::string_view, std::uint16_t> index;
-  for (std::size_t i = 0; i < catalogue.rules.size() && i < 0xffff; ++i)
-    index.emplace(catalogue.rules[i].id, static_cast<std::uint16_t>(i));
+  // Findings come in catalogue order (EvaluateAll), so one forward scan finds each rule; a finding
+  // out of that order is looked for from the start. No per-page index is built.
+  const auto& rules = catalogue.rules;
+  std::size_t next = 0;
   for (const Finding& f : findings) {
-    auto it = index.find(f.rule_id);
-    if (it == index.end()) continue;
+    std::size_t i = next;
+    while (i < rules.size() && rules[i].id != f.rule_id) ++i;
+    if (i == rules.size()) {
+      for (i = 0; i < next && rules[i].id != f.rule_id;) ++i;
+      if (i == next) continue;  // not in the catalogue
+    } else {
+      next = i + 1;
+    }
+    if (i > 0xffff) continue;
     PageOutcome::Rule r;
-    r.index = it->second;
+    r.index = static_cast<std::uint16_t>(i);
     r.status = f.status;
     if (f.score) r.score_milli = static_cast<std::int16_t>(std::lround(std::clamp(*f.score, 0.0, 1.0) * 1000));
     o.rules.push_back(r);

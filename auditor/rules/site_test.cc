@@ -76,6 +76,22 @@ TEST(SiteRules, CoverageIsTheShareOfPagesOfTheTypeWhereTheRulePassed) {
   EXPECT_EQ(f.status, Status::kFail);
 }
 
+TEST(SiteRules, AnOutcomeIndexesFindingsInAnyOrderAndLeavesOutRulesNotInTheCatalogue) {
+  const Catalogue c = TestCatalogue();
+  const std::vector<Finding> in_order = {Scored("reviews", "know", 3, 1), Scored("specs", "know", 1, 0),
+                                         Scored("viewport", "mobile", 2, 1)};
+  std::vector<Finding> shuffled = {in_order[2], Scored("gone", "know", 1, 1), in_order[0], in_order[1]};
+  const PageOutcome a = OutcomeOf(c, "u", "product", in_order, ScorePage(in_order));
+  const PageOutcome b = OutcomeOf(c, "u", "product", shuffled, ScorePage(in_order));
+  ASSERT_EQ(a.rules.size(), 3u);
+  ASSERT_EQ(b.rules.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(a.rules[i].index, i);
+    EXPECT_EQ(b.rules[i].index, a.rules[i].index);
+    EXPECT_EQ(b.rules[i].score_milli, a.rules[i].score_milli);
+  }
+}
+
 TEST(SiteRules, CoverageIsNotApplicableWithoutPagesOfTheType) {
   const Catalogue c = TestCatalogue();
   const SiteVerdict v = JudgeSite(c, DefaultCategories(), {Shop(c).back()}, 0, {});
