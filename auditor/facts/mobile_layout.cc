@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 
 #include "core/text.h"
@@ -32,6 +33,57 @@ bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
 bool IsIdentChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
          c == '\\' || static_cast<unsigned char>(c) >= 0x80;
+}
+
+// Appends the text node `t` to an element's own text, whitespace collapsed: `out` keeps the first
+// kMaxNodeText bytes (whole characters), `chars` counts every code point and collapsed space. A
+// space separates it from text the element already has.
+void AppendNodeText(std::string_view t, std::string* out, std::size_t* chars) {
+  std::size_t count = *chars;
+  bool space = !out->empty();
+  std::size_t i = 0;
+  // Copy while there is room, then only count.
+  for (; i < t.size() && out->size() < kMaxNodeText; ++i) {
+    const char c = t[i];
+    if (IsSpace(c)) {
+      space = count > 0;
+      continue;
+    }
+    if (space) {
+      ++count;
+      out->push_back(' ');
+      space = false;
+      if (out->size() >= kMaxNodeText) break;  // no room for the character: count it below
+    }
+    ++count;
+    out->push_back(c);
+    // The rest of a multi-byte character, even past the cap, so `out` stays valid UTF-8.
+    while (i + 1 < t.size() && (static_cast<unsigned char>(t[i + 1]) & 0xC0) == 0x80) out->push_back(t[++i]);
+  }
+  for (; i < t.size(); ++i) {
+    const char c = t[i];
+    if (IsSpace(c)) {
+      space = true;
+      continue;
+    }
+    if ((static_cast<unsigned char>(c) & 0xC0) == 0x80) continue;
+    count += space ? 2 : 1;
+    space = false;
+  }
+  *chars = count;
+}
+
+// Calls f(name) for each class name in a class attribute.
+template <typename F>
+void ForEachClass(std::string_view v, F f) {
+  std::size_t i = 0;
+  while (i < v.size()) {
+    while (i < v.size() && IsSpace(v[i])) ++i;
+    std::size_t j = i;
+    while (j < v.size() && !IsSpace(v[j])) ++j;
+    if (j > i) f(v.substr(i, j - i));
+    i = j;
+  }
 }
 
 // --- CSS text ---------------------------------------------------------------------------------------
@@ -93,10 +145,12 @@ std::array<std::string, 4> BoxSides(std::string_view value) {
   return {v[0], v[1], v[2], v[3]};
 }
 
+struct Rule;
 struct Decl {
   Prop prop;
   std::string value;  // lower case, trimmed, without !important
   bool important = false;
+  const Rule* rule = nullptr;  // the style rule it belongs to (set once the rules are read); null in a style attribute
 };
 
 // One declaration "name: value", expanded into the properties the layout reads.
@@ -500,7 +554,7 @@ std::string Round1(double v) {
   return buf;
 }
 
-bool IsClipping(const std::string& overflow) {
+bool IsClipping(std::string_view overflow) {
   return overflow == "hidden" || overflow == "auto" || overflow == "scroll" || overflow == "clip";
 }
 
@@ -517,23 +571,71 @@ bool IsInlineByDefault(const std::string& tag) {
   return false;
 }
 
-double DefaultFontPx(const std::string& tag, double parent_px) {
-  if (tag == "h1") return parent_px * 2;
-  if (tag == "h2") return parent_px * 1.5;
-  if (tag == "h3") return parent_px * 1.17;
-  if (tag == "h5") return parent_px * 0.83;
-  if (tag == "h6") return parent_px * 0.67;
-  if (tag == "small" || tag == "sub" || tag == "sup") return parent_px / 1.2;
-  if (tag == "button" || tag == "input" || tag == "select" || tag == "textarea") return kControlFontPx;
+double DefaultFontPx(std::string_view tag, double parent_px) {
+  switch (tag.size()) {  // by length first: most elements are none of these
+    case 2:
+      if (tag[0] != 'h') break;
+      switch (tag[1]) {
+        case '1': return parent_px * 2;
+        case '2': return parent_px * 1.5;
+        case '3': return parent_px * 1.17;
+        case '5': return parent_px * 0.83;
+        case '6': return parent_px * 0.67;
+        default: break;
+      }
+      break;
+    case 3:
+      if (tag == "sub" || tag == "sup") return parent_px / 1.2;
+      break;
+    case 5:
+      if (tag == "small") return parent_px / 1.2;
+      if (tag == "input") return kControlFontPx;
+      break;
+    case 6:
+      if (tag == "button" || tag == "select") return kControlFontPx;
+      break;
+    case 8:
+      if (tag == "textarea") return kControlFontPx;
+      break;
+    default:
+      break;
+  }
   return parent_px;
 }
+
+// Where an element's font size comes from: a declaration (of `rule`, or of the style attribute
+// when `rule` is null), a browser default for `tag`, or the browser's default font size when both
+// are unset. Points into the rules and nodes ReadMobileLayout reads.
+struct FontSource {
+  const Decl* decl = nullptr;
+  const Rule* rule = nullptr;
+  std::string_view tag;
+  auto Key() const { return std::make_tuple(decl, rule, tag); }
+};
+
+std::string DeclText(Prop p, const Decl* d, const Rule* r) {
+  const std::string decl = std::string(kPropNames[p]) + ": " + d->value;
+  return r ? r->text + " { " + decl + " }" : "style attribute (" + decl + ")";
+}
+
+std::string SourceText(const FontSource& s) {
+  if (s.decl) return DeclText(kFontSize, s.decl, s.rule);
+  if (!s.tag.empty()) return "browser default for <" + std::string(s.tag) + ">";
+  return "browser default";
+}
+
+// Hashes std::string and std::string_view alike, for lookups without building a key.
+struct TransparentHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using RuleIndex = std::unordered_map<std::string, std::vector<std::size_t>, TransparentHash, std::equal_to<>>;
 
 // Per-element results of the cascade.
 struct Computed {
   std::array<const Decl*, kPropCount> decl{};  // the winning declaration, or null
-  std::array<const Rule*, kPropCount> rule{};  // its rule; null for the style attribute
   double font_px = kDefaultFontPx;
-  std::string font_source;
+  FontSource font_source;
   bool rendered = true;   // not display:none (nor inside such an element)
   bool visible = true;    // and not visibility:hidden or opacity:0
   bool clipped = false;   // an ancestor clips its horizontal overflow
@@ -605,22 +707,7 @@ MobileDom ExtractMobileDom(const html::Document& doc, const Context& ctx) {
     if (html::IsTextNode(n)) {
       if (parent < 0 || n->type == GUMBO_NODE_WHITESPACE) return html::Visit::kContinue;
       MobileNode& p = dom.nodes[static_cast<std::size_t>(parent)];
-      const std::string_view t = n->v.text.text;
-      bool space = !p.text.empty();
-      for (std::size_t i = 0; i < t.size(); ++i) {
-        const unsigned char c = static_cast<unsigned char>(t[i]);
-        if (IsSpace(static_cast<char>(c))) {
-          space = p.text_chars > 0;
-          continue;
-        }
-        if (space) {
-          ++p.text_chars;
-          if (p.text.size() < kMaxNodeText) p.text.push_back(' ');
-          space = false;
-        }
-        if ((c & 0xC0) != 0x80) ++p.text_chars;
-        if (p.text.size() < kMaxNodeText || (c & 0xC0) == 0x80) p.text.push_back(static_cast<char>(c));
-      }
+      AppendNodeText(n->v.text.text, &p.text, &p.text_chars);
       return html::Visit::kContinue;
     }
     if (!html::IsElement(n)) return html::Visit::kContinue;
@@ -652,7 +739,8 @@ MobileDom ExtractMobileDom(const html::Document& doc, const Context& ctx) {
     if (tag == GUMBO_TAG_HEAD) return html::Visit::kContinue;  // for its <style> and <link>s
     if (html::IsNonRendered(n) || tag == GUMBO_TAG_NOSCRIPT || tag == GUMBO_TAG_TEMPLATE)
       return html::Visit::kSkipChildren;
-    if (html::Ancestor(n, GUMBO_TAG_HEAD) != nullptr) return html::Visit::kSkipChildren;
+    // Other children of <head> (their own children are never reached).
+    if (html::IsElement(n->parent) && n->parent->v.element.tag == GUMBO_TAG_HEAD) return html::Visit::kSkipChildren;
     if (dom.nodes.size() >= kMaxMobileNodes) {
       dom.truncated = true;
       return html::Visit::kSkipChildren;
@@ -661,8 +749,9 @@ MobileDom ExtractMobileDom(const html::Document& doc, const Context& ctx) {
     m.parent = parent;
     m.tag = html::TagName(n);
     m.id = std::string(html::AttrOr(n, "id"));
-    for (const auto& c : text::SplitTrimmed(html::AttrOr(n, "class"), ' '))
-      if (!c.empty() && m.classes.size() < 32) m.classes.emplace_back(c);
+    ForEachClass(html::AttrOr(n, "class"), [&](std::string_view c) {
+      if (m.classes.size() < 32) m.classes.emplace_back(c);
+    });
     m.style = std::string(html::AttrOr(n, "style").substr(0, kMaxStyleAttr));
     m.width_attr = ParseHtmlLength(html::Attr(n, "width"));
     m.height_attr = ParseHtmlLength(html::Attr(n, "height"));
@@ -739,6 +828,7 @@ MobileLayoutFacts ReadMobileLayout(const MobileDom& dom, const Viewport& vp, con
   for (std::size_t i = 0; i < rules.size(); ++i) {
     Rule& r = rules[i];
     r.order = i;
+    for (Decl& d : r.decls) d.rule = &r;  // `rules` no longer grows
     // A compound followed by a descendant or child combinator matches an ancestor of the element.
     for (std::size_t k = 0; k + 1 < r.selector.compounds.size(); ++k)
       if (r.selector.combinators[k] == ' ' || r.selector.combinators[k] == '>') {
@@ -758,17 +848,21 @@ MobileLayoutFacts ReadMobileLayout(const MobileDom& dom, const Viewport& vp, con
   // A width attribute counts only when no stylesheet of the page went unread: an unread sheet
   // usually holds the "img { max-width: 100% }" that tames it.
   const bool all_css_read = f.linked_stylesheets_read == f.linked_stylesheets;
-  // Rules indexed by their subject compound's most selective part.
-  std::unordered_map<std::string, std::vector<std::size_t>> by_key;
+  // Rules indexed by their subject compound's most selective part: its id, else its first class,
+  // else its tag; `universal` holds those with none of them.
+  RuleIndex by_id, by_class, by_tag;
+  std::vector<std::size_t> universal;
   for (std::size_t r = 0; r < rules.size(); ++r) {
     const Compound& c = rules[r].selector.compounds.back();
-    std::string key = !c.id.empty() ? "#" + c.id : !c.classes.empty() ? "." + c.classes[0] : c.tag;
-    by_key[key].push_back(r);
+    if (!c.id.empty()) by_id[c.id].push_back(r);
+    else if (!c.classes.empty()) by_class[c.classes[0]].push_back(r);
+    else if (!c.tag.empty()) by_tag[c.tag].push_back(r);
+    else universal.push_back(r);
   }
   const std::vector<MobileNode>& nodes = dom.nodes;
   const std::size_t n = nodes.size();
   std::vector<Computed> comp(n);
-  std::vector<Bloom> ancestor_tokens(n);  // of each element's ancestors
+  std::vector<Bloom> tokens(n);  // of each element and its ancestors
   std::vector<std::vector<Decl>> inline_decls(n);
   Matcher matcher{nodes};
   std::vector<std::size_t> candidates;
@@ -777,28 +871,26 @@ MobileLayoutFacts ReadMobileLayout(const MobileDom& dom, const Viewport& vp, con
     Computed& c = comp[i];
     c.end = i + 1;
     const Computed* parent = node.parent >= 0 ? &comp[static_cast<std::size_t>(node.parent)] : nullptr;
-    if (node.parent >= 0) {
-      const std::size_t pi = static_cast<std::size_t>(node.parent);
-      ancestor_tokens[i] = ancestor_tokens[pi];
-      AddCompound(&ancestor_tokens[i], nodes[pi].tag, nodes[pi].id, nodes[pi].classes);
-    }
+    const Bloom ancestor_tokens = parent ? tokens[static_cast<std::size_t>(node.parent)] : Bloom{};
+    tokens[i] = ancestor_tokens;
+    AddCompound(&tokens[i], node.tag, node.id, node.classes);
     // Cascade: candidates from the index, then the style attribute.
     candidates.clear();
-    auto collect = [&](const std::string& key) {
-      if (auto it = by_key.find(key); it != by_key.end())
+    auto collect = [&](const RuleIndex& index, std::string_view key) {
+      if (auto it = index.find(key); it != index.end())
         candidates.insert(candidates.end(), it->second.begin(), it->second.end());
     };
-    if (!node.id.empty()) collect("#" + node.id);
-    for (const std::string& cls : node.classes) collect("." + cls);
-    collect(node.tag);
-    collect("");
+    if (!node.id.empty()) collect(by_id, node.id);
+    for (const std::string& cls : node.classes) collect(by_class, cls);
+    if (!node.tag.empty()) collect(by_tag, node.tag);
+    candidates.insert(candidates.end(), universal.begin(), universal.end());
     // Each rule sits in one bucket, so no rule comes twice; the order of the candidates does not
     // matter either, as a declaration wins by its priority (importance, specificity, order).
     std::array<long long, kPropCount> best{};
     best.fill(-1);
     for (std::size_t r : candidates) {
       const Rule& rule = rules[r];
-      if (!Covers(ancestor_tokens[i], rule.ancestors)) continue;
+      if (!Covers(ancestor_tokens, rule.ancestors)) continue;
       matcher.budget = 2000;
       if (!matcher.Match(rule.selector, rule.selector.compounds.size() - 1, static_cast<int>(i))) continue;
       for (const Decl& d : rule.decls) {
@@ -807,49 +899,42 @@ MobileLayoutFacts ReadMobileLayout(const MobileDom& dom, const Viewport& vp, con
         if (prio >= best[d.prop]) {
           best[d.prop] = prio;
           c.decl[d.prop] = &d;
-          c.rule[d.prop] = &rule;
         }
       }
     }
-    inline_decls[i] = ParseDeclarations(node.style);
+    if (!node.style.empty()) inline_decls[i] = ParseDeclarations(node.style);
     for (const Decl& d : inline_decls[i]) {
       const long long prio = (d.important ? 3LL : 1LL) * 1'000'000'000'000LL;
       if (prio >= best[d.prop]) {
         best[d.prop] = prio;
         c.decl[d.prop] = &d;
-        c.rule[d.prop] = nullptr;
       }
     }
-    auto value = [&](Prop p) -> std::string { return c.decl[p] ? c.decl[p]->value : std::string(); };
-    auto source = [&](Prop p) {
-      if (c.decl[p] == nullptr) return std::string();
-      const std::string decl = std::string(kPropNames[p]) + ": " + c.decl[p]->value;
-      return c.rule[p] ? c.rule[p]->text + " { " + decl + " }" : "style attribute (" + decl + ")";
-    };
+    auto value = [&](Prop p) -> std::string_view { return c.decl[p] ? std::string_view(c.decl[p]->value) : ""; };
     // Font size.
     const double parent_px = parent ? parent->font_px : kDefaultFontPx;
     std::optional<double> px;
     if (c.decl[kFontSize]) px = FontSizePx(c.decl[kFontSize]->value, parent_px, vp);
     if (px) {
       c.font_px = *px;
-      c.font_source = source(kFontSize);
+      c.font_source = {c.decl[kFontSize], c.decl[kFontSize]->rule, {}};
     } else {
       c.font_px = DefaultFontPx(node.tag, parent_px);
-      c.font_source = !parent                  ? std::string("browser default")
-                      : c.font_px != parent_px ? "browser default for <" + node.tag + ">"
+      c.font_source = !parent                  ? FontSource{}
+                      : c.font_px != parent_px ? FontSource{nullptr, nullptr, node.tag}
                                                : parent->font_source;
     }
     c.font_px = std::clamp(c.font_px, 0.0, kMaxCssLengthPx);  // "larger" and h1 compound
     // Visibility and context.
     c.rendered = (!parent || parent->rendered) && !node.hidden && value(kDisplay) != "none";
-    const std::string vis = value(kVisibility);
+    const std::string_view vis = value(kVisibility);
     const bool self_invisible = vis == "hidden" || vis == "collapse" || value(kOpacity) == "0";
     c.visible = c.rendered && (parent ? parent->visible || vis == "visible" : true) && !self_invisible;
     c.in_body = node.tag == "body" || (parent && parent->in_body);
     if (parent) {
-      const std::string pos = parent->decl[kPosition] ? parent->decl[kPosition]->value : "";
+      const std::string_view pos = parent->decl[kPosition] ? std::string_view(parent->decl[kPosition]->value) : "";
       c.positioned_ancestor = parent->positioned_ancestor || (!pos.empty() && pos != "static");
-      const std::string ov = parent->decl[kOverflowX] ? parent->decl[kOverflowX]->value : "";
+      const std::string_view ov = parent->decl[kOverflowX] ? std::string_view(parent->decl[kOverflowX]->value) : "";
       c.clipped = parent->clipped || (IsClipping(ov) && nodes[static_cast<std::size_t>(node.parent)].tag != "html" &&
                                       nodes[static_cast<std::size_t>(node.parent)].tag != "body");
       c.in_overlay = parent->in_overlay;
@@ -874,16 +959,22 @@ MobileLayoutFacts ReadMobileLayout(const MobileDom& dom, const Viewport& vp, con
     return CutUtf8(t, max_bytes);
   };
 
-  // Font sizes: visible text by (px, source).
-  std::map<std::pair<long long, std::string>, FontSizeRun> runs;
+  // Font sizes: visible text by (px, source), first by the source's identity, in the order the
+  // runs first appear; merged by the source's text below.
+  std::map<std::tuple<long long, const Decl*, const Rule*, std::string_view>, std::size_t> run_at;
+  std::vector<std::pair<long long, FontSource>> run_keys;
+  std::vector<FontSizeRun> run_list;
   // Widths and the rest.
   for (std::size_t i = 0; i < n; ++i) {
     const MobileNode& node = nodes[i];
     Computed& c = comp[i];
     if (!c.rendered) continue;
-    auto value = [&](Prop p) -> std::string { return c.decl[p] ? c.decl[p]->value : std::string(); };
+    static const std::string kNone;
+    auto value = [&](Prop p) -> const std::string& { return c.decl[p] ? c.decl[p]->value : kNone; };
+    auto value_is = [&](Prop p, std::string_view v) { return value(p) == v; };
     auto from = [&](Prop p) {
-      return c.rule[p] ? " (" + c.rule[p]->text + " in CSS)" : std::string(c.decl[p] ? " (style attribute)" : "");
+      if (c.decl[p] == nullptr) return std::string();
+      return c.decl[p]->rule ? " (" + c.decl[p]->rule->text + " in CSS)" : std::string(" (style attribute)");
     };
     // A length in px; percentages (of the containing block, which is not modelled) are unknown.
     auto length = [&](Prop p) -> std::optional<double> {
@@ -891,23 +982,26 @@ MobileLayoutFacts ReadMobileLayout(const MobileDom& dom, const Viewport& vp, con
       return CssLengthPx(c.decl[p]->value, c.font_px, vp);
     };
     auto length_or_zero = [&](Prop p) { return length(p).value_or(0); };
-    const bool border_box = value(kBoxSizing) == "border-box";
+    const bool border_box = value_is(kBoxSizing, "border-box");
     if (c.visible && node.text_chars > 0 && c.in_body) {
       f.text_chars += node.text_chars;
       const long long key = std::llround(c.font_px * 10);
-      FontSizeRun& run = runs[{key, c.font_source}];
-      if (run.chars == 0) {
+      const auto [it, added] =
+          run_at.try_emplace(std::tuple_cat(std::make_tuple(key), c.font_source.Key()), run_list.size());
+      if (added) {
+        FontSizeRun run;
         run.px = std::round(c.font_px * 10) / 10;
         run.element = Describe(node);
-        run.source = c.font_source;
+        run_list.push_back(std::move(run));
+        run_keys.emplace_back(key, c.font_source);
       }
-      run.chars += node.text_chars;
+      run_list[it->second].chars += node.text_chars;
     }
     if (!c.in_body) continue;
     // Tap targets with a declared size.
     if (node.tap_target && c.visible) {
       ++f.tap_targets;
-      const std::string display = value(kDisplay);
+      const std::string& display = value(kDisplay);
       const bool inline_box = display.empty() ? IsInlineByDefault(node.tag) && !IsReplacedLike(node.tag)
                                               : display == "inline" || display == "contents";
       if (!inline_box) {
@@ -976,7 +1070,7 @@ MobileLayoutFacts ReadMobileLayout(const MobileDom& dom, const Viewport& vp, con
       }
       if ((node.tag == "html" || node.tag == "body") && value(kOverflowX) == "scroll")
         f.scroll_risks.push_back({Describe(node), "overflow-x: scroll" + from(kOverflowX), 0});
-      const std::string ws = value(kWhiteSpace);
+      const std::string& ws = value(kWhiteSpace);
       if ((ws == "nowrap" || ws == "pre") && c.visible && !IsClipping(value(kOverflowX)) &&
           value(kTextOverflow) != "ellipsis") {
         const double est = static_cast<double>(c.subtree_chars) * c.font_px * kGlyphWidthPerFontPx;
@@ -988,7 +1082,7 @@ MobileLayoutFacts ReadMobileLayout(const MobileDom& dom, const Viewport& vp, con
       }
     }
     // Overlays.
-    const std::string pos = value(kPosition);
+    const std::string& pos = value(kPosition);
     if (c.visible && !c.in_overlay && (pos == "fixed" || (pos == "absolute" && !c.positioned_ancestor))) {
       auto extent = [&](Prop size, Prop min, Prop a, Prop b, double full) -> double {
         std::optional<double> s;
@@ -1020,6 +1114,14 @@ MobileLayoutFacts ReadMobileLayout(const MobileDom& dom, const Viewport& vp, con
         for (std::size_t j = i + 1; j < c.end; ++j) comp[j].in_overlay = true;
       }
     }
+  }
+  // Runs whose sources read the same are one (two rules written alike, one tag's default).
+  std::map<std::pair<long long, std::string>, FontSizeRun> runs;
+  for (std::size_t k = 0; k < run_list.size(); ++k) {
+    std::string source = SourceText(run_keys[k].second);
+    const auto [it, added] = runs.try_emplace({run_keys[k].first, source}, std::move(run_list[k]));
+    if (added) it->second.source = std::move(source);
+    else it->second.chars += run_list[k].chars;
   }
   for (auto& [key, run] : runs) {
     if (f.font_sizes.size() >= kMaxFontSizeRuns) break;

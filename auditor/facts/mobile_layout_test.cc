@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 
+#include "core/text.h"
 #include "tests/support/test_paths.h"
 
 namespace mmaudit::facts {
@@ -103,6 +104,21 @@ TEST(MobileDomExtraction, KeepsRenderedElementsTheirTextAndTheSheetsInDocumentOr
   EXPECT_EQ(legal->text_chars, 19u);  // "Prices include VAT."; the span's text is its own
   EXPECT_EQ(legal->text, "Prices include VAT.");
   EXPECT_FALSE(dom.truncated);
+}
+
+// A paragraph of 15 x "Доставка по всей России" (23 characters) with line breaks and double spaces:
+// every character counts, and the text kept is a whole-character prefix of at most 160 bytes.
+TEST(MobileDomExtraction, LongTextIsCountedWholeAndKeptAsAValidUtf8Prefix) {
+  const MobileDom dom = Dom("long-text-ru.html");
+  const auto p = std::find_if(dom.nodes.begin(), dom.nodes.end(), [](const auto& n) { return n.tag == "p"; });
+  ASSERT_NE(p, dom.nodes.end());
+  EXPECT_EQ(p->text_chars, 15u * 23u + 14u);
+  EXPECT_LE(p->text.size(), 161u);
+  EXPECT_GE(p->text.size(), 158u);
+  EXPECT_TRUE(text::IsValidUtf8(p->text)) << p->text;
+  std::string whole;
+  for (int i = 0; i < 15; ++i) whole += i ? " Доставка по всей России" : "Доставка по всей России";
+  EXPECT_EQ(whole.substr(0, p->text.size()), p->text);
 }
 
 // 320 characters of body text; under 12 px from inline CSS: p.note (11 px, from the font

@@ -1260,7 +1260,7 @@ bool JsonStore::ok() const {
 }
 
 std::string PageToJson(const PageResult& page) {
-  rapidjson::StringBuffer buf;
+  rapidjson::StringBuffer buf(nullptr, 32u << 10);  // a typical page's JSON, so it seldom grows
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
   Out<rapidjson::Writer<rapidjson::StringBuffer>> o(w);
   WritePage(o, page);
