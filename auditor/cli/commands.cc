@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -14,6 +15,7 @@
 
 #include "cli/baseline.h"
 #include "cli/progress.h"
+#include "cli/sites.h"
 #include "core/text.h"
 #include "core/url.h"
 #include "facts/page_type.h"
@@ -26,6 +28,7 @@
 #include "report/html.h"
 #include "report/junit.h"
 #include "report/markdown.h"
+#include "report/portfolio.h"
 #include "report/result.h"
 #include "report/summary.h"
 #include "rules/catalogue.h"
@@ -183,6 +186,9 @@ po::options_description AuditOptions() {
       ("url", po::value<std::vector<std::string>>()->multitoken(), "page URL to audit (positional, repeatable)")
       ("urls-file", po::value<std::string>(), "read more URLs from FILE, one per line (# starts a comment)")
       ("file", po::value<std::string>(), "audit a saved HTML page offline instead of fetching")
+      ("sites", po::value<std::string>()->value_name("FILE"),
+       "audit several shops in one run: FILE holds one \"URL [name]\" per line; each site's reports go to "
+       "OUT-DIR/sites/<host>/ and OUT-DIR/portfolio.html ranks the sites by score")
       ("base-url", po::value<std::string>(), "with --file: the URL the page was saved from (resolves its links)")
       ("device", po::value<std::string>()->default_value("moto-g-power"), ("device preset: " + devices).c_str())
       ("out-dir", po::value<std::string>()->default_value("mmaudit-report"),
@@ -295,7 +301,10 @@ bool LoadGates(const po::variables_map& vm, const std::vector<rules::RuleSpec>& 
   return false;
 }
 
+int RunSites(const po::variables_map& vm, std::ostream& out, std::ostream& err);
+
 int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) {
+  if (vm.count("sites")) return RunSites(vm, out, err);
   pipeline::AuditOptions options;
   auto device = fetch::FindDevice(vm["device"].as<std::string>());
   if (!device) throw UsageError("unknown --device \"" + vm["device"].as<std::string>() + "\"");
@@ -521,6 +530,94 @@ int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
   }
   return gate_code != pipeline::kExitOk ? gate_code : code;
   return code;
+}
+
+// A several-site run: each site of the --sites file is audited in turn with the other options, into
+// --out-dir/sites/<slug>/ (report.json always, for the portfolio, plus the formats asked for), then
+// the portfolio (portfolio.json, portfolio.html) ranks them. Exit code: 3 when no site audited a
+// page; 1 when a site failed a gate or audited nothing; 2 for a bad sites file; else 0.
+int RunSites(const po::variables_map& vm, std::ostream& out, std::ostream& err) {
+  for (const char* other : {"url", "urls-file", "file", "baseline"})
+    if (vm.count(other)) throw UsageError(std::string("--sites cannot be combined with --") + other);
+  const std::string file = vm["sites"].as<std::string>();
+  std::vector<SiteEntry> sites;
+  std::string error;
+  if (!ParseSitesFile(ReadFile(file), &sites, &error)) throw UsageError("--sites " + file + ": " + error);
+  std::string formats = vm["format"].as<std::string>();
+  const bool want_html = [&] {
+    for (const std::string& f : text::SplitTrimmed(formats, ','))
+      if (f == "html") return true;
+    return false;
+  }();
+  if (("," + formats + ",").find(",json,") == std::string::npos) formats += ",json";  // for the portfolio
+  const std::filesystem::path dir = vm["out-dir"].as<std::string>();
+  const bool quiet = vm.count("quiet") > 0;
+  std::vector<report::PortfolioSite> portfolio;
+  for (const SiteEntry& site : sites) {
+    po::variables_map one = vm;
+    auto set = [&](const char* key, boost::any value) {
+      one.erase(key);
+      one.emplace(key, po::variable_value(std::move(value), false));
+    };
+    one.erase("sites");
+    set("url", std::vector<std::string>{site.url});
+    set("out-dir", (dir / site.dir).string());
+    set("format", formats);
+    if (!quiet) out << "== " << site.name << " (" << site.url << ")\n";
+    report::PortfolioSite p;
+    p.name = site.name;
+    p.start_url = site.url;
+    p.dir = site.dir;
+    try {
+      p.exit_code = RunAudit(one, out, err);
+    } catch (const std::exception& e) {  // a usage error of this site (an unreadable out-dir ...)
+      p.exit_code = pipeline::kExitUsage;
+      p.error = e.what();
+      err << "mmaudit: error: " << site.name << ": " << e.what() << "\n";
+    }
+    std::error_code ec;
+    const std::filesystem::path json_path = dir / site.dir / "report.json";
+    if (std::filesystem::is_regular_file(json_path, ec)) p.report_json = ReadFile(json_path.string());
+    if (want_html && std::filesystem::is_regular_file(dir / site.dir / "report.html", ec)) p.report_html = "report.html";
+    portfolio.push_back(std::move(p));
+  }
+  char stamp[32] = "";
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  if (gmtime_r(&now, &tm) != nullptr) std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  const std::string json = report::PortfolioJson(portfolio, stamp);
+  WriteAtomically(dir / "portfolio.json", json);
+  std::string html;
+  if (!report::RenderPortfolioHtml(json, &html, &error)) {
+    err << "mmaudit: error: the portfolio page could not be rendered: " << error << "\n";
+  } else {
+    WriteAtomically(dir / "portfolio.html", html);
+  }
+  if (!quiet) out << "Portfolio: " << (dir / "portfolio.html").string() << "\n";
+  bool any_audited = false, any_failed = false;
+  for (const auto& p : portfolio) {
+    any_audited = any_audited || p.exit_code == pipeline::kExitOk || p.exit_code == pipeline::kExitGateFailed;
+    any_failed = any_failed || p.exit_code != pipeline::kExitOk;
+  }
+  if (!any_audited) {
+    err << "mmaudit: error: no site could be audited\n";
+    return pipeline::kExitNothingAudited;
+  }
+  if (any_failed) {
+    err << "mmaudit: gate failed: ";
+    bool first = true;
+    for (const auto& p : portfolio)
+      if (p.exit_code != pipeline::kExitOk) {
+        err << (first ? "" : "; ") << p.name
+            << (p.exit_code == pipeline::kExitGateFailed ? " failed a gate"
+                : p.exit_code == pipeline::kExitNothingAudited ? " had no page audited"
+                                                               : " could not be audited");
+        first = false;
+      }
+    err << "\n";
+    return pipeline::kExitGateFailed;
+  }
+  return pipeline::kExitOk;
 }
 
 // ------------------------------------------------------------------ rules
