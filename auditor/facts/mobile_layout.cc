@@ -38,6 +38,13 @@ bool IsIdentChar(char c) {
 // Appends the text node `t` to an element's own text, whitespace collapsed: `out` keeps the first
 // kMaxNodeText bytes (whole characters), `chars` counts every code point and collapsed space. A
 // space separates it from text the element already has.
+// 1 for the bytes IsSpace accepts.
+constexpr std::array<unsigned char, 256> kSpaceByte = [] {
+  std::array<unsigned char, 256> a{};
+  for (const char c : {' ', '\t', '\n', '\r', '\f'}) a[static_cast<unsigned char>(c)] = 1;
+  return a;
+}();
+
 void AppendNodeText(std::string_view t, std::string* out, std::size_t* chars) {
   std::size_t count = *chars;
   bool space = !out->empty();
@@ -60,15 +67,15 @@ void AppendNodeText(std::string_view t, std::string* out, std::size_t* chars) {
     // The rest of a multi-byte character, even past the cap, so `out` stays valid UTF-8.
     while (i + 1 < t.size() && (static_cast<unsigned char>(t[i + 1]) & 0xC0) == 0x80) out->push_back(t[++i]);
   }
+  // Without branches (text is most of a page's bytes): a lead or ASCII byte counts one, plus one
+  // for a run of spaces before it; continuation bytes count nothing.
+  std::size_t pending = space ? 1 : 0;  // a space run waits for the next character
   for (; i < t.size(); ++i) {
-    const char c = t[i];
-    if (IsSpace(c)) {
-      space = true;
-      continue;
-    }
-    if ((static_cast<unsigned char>(c) & 0xC0) == 0x80) continue;
-    count += space ? 2 : 1;
-    space = false;
+    const unsigned char c = static_cast<unsigned char>(t[i]);
+    const std::size_t is_space = kSpaceByte[c];
+    const std::size_t starts_char = (1 - is_space) & static_cast<std::size_t>((c & 0xC0) != 0x80);
+    count += starts_char * (1 + pending);
+    pending = is_space | (pending & (1 - starts_char));
   }
   *chars = count;
 }
