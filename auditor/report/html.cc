@@ -1383,12 +1383,17 @@ std::string FunnelSvg(const Model& m, const Value* steps) {
     so_far.push_back(total);
   }
   const double rows = std::max(n, avg_steps ? std::ceil(*avg_steps) : 0.0);  // room for the average line
-  const double bottom = kTop + rows * kBand;
-  const double height = bottom + 22;
-  double scale = std::max({total, target_fields.value_or(0), avg_fields.value_or(0)}) * 1.15;
+  const double height = kTop + rows * kBand + 22;
+  double scale = std::max({total, target_fields.value_or(0), avg_fields.value_or(0)}) * 1.3;
   if (scale <= 0) scale = 1;
   auto bar_x = [&](double v) { return kBarX + std::clamp(v / scale, 0.0, 1.0) * kBarW; };
-  auto half = [&](double i) { return kFunnelW * (1.0 - 0.6 * (n > 0 ? i / n : 0)) / 2; };  // half-width at row edge i
+  auto half = [&](double i) { return kFunnelW * (1.0 - 0.6 * i / std::max(rows, 1.0)) / 2; };  // half-width at row edge i
+  auto band = [&](double row, const std::string& cls) {
+    const double y0 = kTop + row * kBand, y1 = y0 + kBand - kGap, top = half(row), low = half(row + 1);
+    return "<polygon class=\"" + cls + "\" points=\"" + FormatNumber(kCx - top, 1) + "," + FormatNumber(y0, 1) + " " +
+           FormatNumber(kCx + top, 1) + "," + FormatNumber(y0, 1) + " " + FormatNumber(kCx + low, 1) + "," +
+           FormatNumber(y1, 1) + " " + FormatNumber(kCx - low, 1) + "," + FormatNumber(y1, 1) + "\"/>";
+  };
 
   std::string aria = Plural(n, "step", "steps") + " from the cart to the order review, " +
                      Plural(total, "form field", "form fields") + " shown in all";
@@ -1403,13 +1408,9 @@ std::string FunnelSvg(const Model& m, const Value* steps) {
   svg += "<text x=\"" + FormatNumber(kBarX, 0) + "\" y=\"14\" class=\"funnel-head\">Fields so far</text>";
   std::size_t i = 0;
   for (const Value& st : steps->GetArray()) {
-    const double y0 = kTop + i * kBand, y1 = y0 + kBand - kGap;
-    const double top = half(i), low = half(i + 1);
+    const double y0 = kTop + i * kBand;
     const double fields = std::max(0.0, Num(&st, "fields").value_or(0));
-    svg += "<polygon class=\"funnel-band b" + std::to_string(i % 2) + "\" points=\"" + FormatNumber(kCx - top, 1) + "," +
-           FormatNumber(y0, 1) + " " + FormatNumber(kCx + top, 1) + "," + FormatNumber(y0, 1) + " " +
-           FormatNumber(kCx + low, 1) + "," + FormatNumber(y1, 1) + " " + FormatNumber(kCx - low, 1) + "," +
-           FormatNumber(y1, 1) + "\"/>";
+    svg += band(static_cast<double>(i), "funnel-band b" + std::to_string(i % 2));
     svg += "<text x=\"" + FormatNumber(kCx, 0) + "\" y=\"" + FormatNumber(y0 + kBand / 2 + 2, 1) +
            "\" text-anchor=\"middle\" class=\"funnel-count\">" + Plural(fields, "field", "fields") + "</text>";
     std::string name = Str(&st, "name");
@@ -1429,6 +1430,8 @@ std::string FunnelSvg(const Model& m, const Value* steps) {
            "\" class=\"bar-value\">" + FormatNumber(so_far[i], 0) + "</text>";
     ++i;
   }
+  // The steps an average checkout has beyond this one's, as dashed outlines down to the average line.
+  for (double row = n; row < rows; ++row) svg += band(row, "funnel-ghost");
   auto field_mark = [&](double v, const std::string& text, bool above) {
     const std::string x = FormatNumber(bar_x(v), 1);
     svg += "<line x1=\"" + x + "\" x2=\"" + x + "\" y1=\"" + FormatNumber(kTop - 8, 0) + "\" y2=\"" +
@@ -1444,7 +1447,6 @@ std::string FunnelSvg(const Model& m, const Value* steps) {
            "\" class=\"funnel-avg\"/><text x=\"2\" y=\"" + FormatNumber(kTop + *avg_steps * kBand + 10, 1) +
            "\" class=\"funnel-avg-label\">Baymard average: " + FormatNumber(*avg_steps, 1) + " steps</text>";
   }
-  (void)bottom;
   return svg + "</svg>";
 }
 

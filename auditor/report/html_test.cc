@@ -905,11 +905,12 @@ TEST(HtmlReport, CheckoutIsDrawnAsAFunnelOfNarrowingBandsWithTheBaymardMarks) {
   EXPECT_TRUE(Contains(svg, "role=\"img\" aria-label=\"4 steps from the cart to the order review, 12 form fields shown in all"));
   EXPECT_TRUE(Contains(svg, "<title>Checkout funnel: 4 steps"));
   // One band per step, each narrower at its top than the one before.
-  EXPECT_EQ(Count(svg, "<polygon"), 4u);
+  EXPECT_EQ(Count(svg, "<polygon class=\"funnel-band"), 4u);
+  EXPECT_EQ(Count(svg, "<polygon class=\"funnel-ghost\""), 2u);  // down to the 5.1-step average
   std::vector<double> widths;
-  for (std::size_t pos = 0; (pos = svg.find("points=\"", pos)) != std::string::npos; ++pos) {
+  for (std::size_t pos = 0; (pos = svg.find("<polygon class=\"funnel-band", pos)) != std::string::npos; ++pos) {
     double x1 = 0, y1 = 0, x2 = 0;
-    ASSERT_EQ(std::sscanf(svg.c_str() + pos + 8, "%lf,%lf %lf", &x1, &y1, &x2), 3);
+    ASSERT_EQ(std::sscanf(svg.c_str() + svg.find("points=\"", pos) + 8, "%lf,%lf %lf", &x1, &y1, &x2), 3);
     widths.push_back(x2 - x1);
   }
   ASSERT_EQ(widths.size(), 4u);
@@ -1026,6 +1027,34 @@ TEST(HtmlReport, SearchBoxIsHiddenUntilItsScriptShowsItAndNeverPrinted) {
   const std::string script = Scripts(html).at(0);
   EXPECT_TRUE(Contains(script, "box.hidden = false"));
   EXPECT_TRUE(Contains(script, "q=([^&]*)"));
+}
+
+
+// fixtures/pages/hostile/inject.html (issue 8): attribute injection, "</script>" in JSON-LD strings,
+// javascript: and data: URLs, bidi overrides and SVG with script. Its payloads reach the report JSON
+// and come out of the HTML as text: no new element or attribute, no link but http(s), no bidi control.
+TEST(HtmlReport, InjectionFixtureStaysTextWithNoLinkButHttpAndNoBidiControl) {
+  const std::string json = ReportJson({{"https://hostile.example/p/inject", "fixtures/pages/hostile/inject.html"}}, false);
+  for (const char* via : {"/*via-attr-title*/", "/*via-jsonld-close*/", "/*via-data-canonical*/", "/*via-bidi-title*/",
+                          "/*via-svg-description*/"})
+    EXPECT_TRUE(Contains(json, via)) << via << " is not in the report JSON";
+  EXPECT_TRUE(Contains(json, "\xE2\x80\xAE"));  // U+202E reached the JSON
+  const std::string html = Render(json);
+  EXPECT_TRUE(OnlyItsOwnScript(html));
+  EXPECT_TRUE(Contains(html, "Boots&quot; autofocus onfocus=&quot;/*via-attr-title*/document.title=&#39;mm&#39;"));
+  EXPECT_TRUE(Contains(html, "data:text/html,&lt;script&gt;/*via-data-canonical*/"));
+  for (const char* bidi : {"\xE2\x80\xAA", "\xE2\x80\xAB", "\xE2\x80\xAC", "\xE2\x80\xAD", "\xE2\x80\xAE", "\xE2\x81\xA6",
+                           "\xE2\x81\xA7", "\xE2\x81\xA8", "\xE2\x81\xA9"})
+    EXPECT_FALSE(Contains(html, bidi));
+  for (const Tag& tag : StartTags(html)) {
+    EXPECT_TRUE(AllowedTags().count(tag.name)) << "unexpected element <" << tag.name << ">";
+    for (const auto& [name, value] : tag.attributes) {
+      EXPECT_NE(name, "!malformed") << value;
+      EXPECT_NE(name.rfind("on", 0), 0u) << name << " on <" << tag.name << ">";
+      EXPECT_NE(name, "autofocus");
+      if (name == "href") EXPECT_TRUE(value.rfind("#", 0) == 0 || value.rfind("https://", 0) == 0 || value.rfind("http://", 0) == 0) << value;
+    }
+  }
 }
 
 }  // namespace
