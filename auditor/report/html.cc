@@ -1565,10 +1565,10 @@ void RenderCheckout(const Model& m, std::string& out) {
   out += "</section>\n";
 }
 
-// Filters for the page details without script (the report's CSP allows none): radio buttons that
-// come before the list of pages, and CSS rules (written here, for the page types and moments present)
-// that hide what a checked radio leaves out. The search box (SearchBox) works beside them: it hides
-// pages with a class of its own, so a page shows only when both let it.
+// Filters for the page details that need no script (a reader may have it disabled): radio buttons
+// that come before the list of pages, and CSS rules (written here, for the page types and moments
+// present) that hide what a checked radio leaves out. The search box (RenderDetails, report.js)
+// works beside them: it hides pages with a class of its own, so a page shows only when both let it.
 struct DetailFilters {
   std::string css;   // for the <style> element of the head
   std::string html;  // the radios and their labels, for the top of the page details
