@@ -11,8 +11,9 @@
 // still run the rest of the suite.
 //
 // Chromium logs console messages without their level, so "no console error" is checked as "no
-// console message at all": the report has no script, so any message is the browser complaining
-// (a CSP violation, a blocked or failed load).
+// console message at all": the report's one script (the search box) logs nothing, so any message is
+// the browser complaining (a CSP violation, e.g. a script whose hash the CSP does not list, or a
+// blocked or failed load).
 #include <gtest/gtest.h>
 #include <gumbo.h>
 
