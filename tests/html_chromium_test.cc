@@ -11,8 +11,9 @@
 // still run the rest of the suite.
 //
 // Chromium logs console messages without their level, so "no console error" is checked as "no
-// console message at all": the report has no script, so any message is the browser complaining
-// (a CSP violation, a blocked or failed load).
+// console message at all": the report's one script (the search box) logs nothing, so any message is
+// the browser complaining (a CSP violation, e.g. a script whose hash the CSP does not list, or a
+// blocked or failed load).
 #include <gtest/gtest.h>
 #include <gumbo.h>
 
@@ -22,6 +23,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <set>
 #include <sstream>
 #include <string>
@@ -115,15 +117,31 @@ class Dom {
   GumboOutput* out_;
 };
 
-// Everything in the DOM that could run a script: script elements, on* attributes, javascript: (or
-// data:/vbscript:) URLs in URL attributes, frames, objects and embeds. Each as a short description.
-std::vector<std::string> LiveScriptVectors(const Dom& dom) {
+// The text of the report's own script (the search box) in the report file at `path`: what its CSP
+// allows by hash. "" when the file has no script.
+std::string OwnScript(const std::string& path) {
+  std::string html;
+  if (!testing::ReadWholeFile(path, &html)) return "";
+  const std::size_t open = html.rfind("<script>"), close = html.rfind("</script>");
+  if (open == std::string::npos || close == std::string::npos || close < open) return "";
+  return html.substr(open + 8, close - open - 8);
+}
+
+// Everything in the DOM that could run a script: script elements (but one whose text is exactly
+// `own_script`, the report's search box, which its CSP allows by hash), on* attributes, javascript:
+// (or data:/vbscript:) URLs in URL attributes, frames, objects and embeds. Each as a short description.
+std::vector<std::string> LiveScriptVectors(const Dom& dom, const std::string& own_script) {
   std::vector<std::string> found;
+  std::size_t own = 0;
   dom.ForEachElement([&](const GumboElement& e) {
     const std::string tag = e.tag == GUMBO_TAG_UNKNOWN ? "?" : gumbo_normalized_tagname(e.tag);
-    if (e.tag == GUMBO_TAG_SCRIPT || e.tag == GUMBO_TAG_IFRAME || e.tag == GUMBO_TAG_OBJECT ||
-        e.tag == GUMBO_TAG_EMBED || e.tag == GUMBO_TAG_FRAME || e.tag == GUMBO_TAG_BASE)
-      found.push_back("<" + tag + "> element");
+    if (e.tag == GUMBO_TAG_SCRIPT && !own_script.empty() && e.attributes.length == 0 && own == 0 &&
+        Dom::Text(e) == own_script) {
+      ++own;
+    } else if (e.tag == GUMBO_TAG_SCRIPT || e.tag == GUMBO_TAG_IFRAME || e.tag == GUMBO_TAG_OBJECT ||
+               e.tag == GUMBO_TAG_EMBED || e.tag == GUMBO_TAG_FRAME || e.tag == GUMBO_TAG_BASE) {
+      found.push_back("<" + tag + "> element" + (e.tag == GUMBO_TAG_SCRIPT ? ": " + Dom::Text(e).substr(0, 120) : ""));
+    }
     for (unsigned i = 0; i < e.attributes.length; ++i) {
       const auto* a = static_cast<const GumboAttribute*>(e.attributes.data[i]);
       const std::string name = text::AsciiLower(a->name);
@@ -138,6 +156,33 @@ std::vector<std::string> LiveScriptVectors(const Dom& dom) {
     }
   });
   return found;
+}
+
+// Every <a href> of the DOM that is neither an in-page anchor (#...) nor an http(s) URL.
+std::vector<std::string> NonHttpLinks(const Dom& dom) {
+  std::vector<std::string> found;
+  dom.ForEachElement([&](const GumboElement& e) {
+    if (e.tag != GUMBO_TAG_A) return;
+    const GumboAttribute* href = gumbo_get_attribute(&e.attributes, "href");
+    if (href == nullptr) return;
+    const std::string v = text::AsciiLower(std::string(text::Trim(href->value)));
+    if (v.rfind("#", 0) != 0 && v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) found.push_back(href->value);
+  });
+  return found;
+}
+
+// The page-detail sections (section.page) of the DOM: id -> whether the search hid it (class search-miss).
+std::map<std::string, bool> PageSections(const Dom& dom) {
+  std::map<std::string, bool> pages;
+  dom.ForEachElement([&](const GumboElement& e) {
+    const GumboAttribute* cls = gumbo_get_attribute(&e.attributes, "class");
+    const GumboAttribute* id = gumbo_get_attribute(&e.attributes, "id");
+    if (e.tag != GUMBO_TAG_SECTION || cls == nullptr || id == nullptr) return;
+    const std::string c = std::string(" ") + cls->value + " ";
+    if (c.find(" page ") == std::string::npos) return;
+    pages[id->value] = c.find(" search-miss ") != std::string::npos;
+  });
+  return pages;
 }
 
 // A file under the build dir's test-artifacts folder (created when missing).
@@ -213,7 +258,8 @@ class HtmlReportInChromium : public ::testing::Test {
     return *demo_html;
   }
   static const std::string& HostileHtml() {
-    if (hostile_html == nullptr) hostile_html = new std::string(AuditShop("fixtures/pages/hostile", {"/scripts", "/xss"}));
+    if (hostile_html == nullptr)
+      hostile_html = new std::string(AuditShop("fixtures/pages/hostile", {"/scripts", "/xss", "/inject"}));
     return *hostile_html;
   }
 
@@ -273,7 +319,8 @@ TEST_F(HtmlReportInChromium, TheDemoReportRendersItsMainSectionsWithoutAnyReques
   EXPECT_GT(svgs, 0u) << "no inline SVG chart rendered";
   EXPECT_TRUE(proxy->PageRequests().empty()) << "requests from the demo report:\n" << Join(proxy->PageRequests());
   EXPECT_TRUE(run.ConsoleMessages().empty()) << "console messages:\n" << Join(run.ConsoleMessages());
-  EXPECT_TRUE(LiveScriptVectors(dom).empty()) << Join(LiveScriptVectors(dom));
+  EXPECT_TRUE(LiveScriptVectors(dom, OwnScript(DemoHtml())).empty()) << Join(LiveScriptVectors(dom, OwnScript(DemoHtml())));
+  EXPECT_TRUE(NonHttpLinks(dom).empty()) << Join(NonHttpLinks(dom));
 }
 
 // Once as written, and once with its Content-Security-Policy meta removed, so that escaping alone
@@ -285,7 +332,8 @@ TEST_F(HtmlReportInChromium, TheHostileReportRunsNoScriptEvenWithoutItsContentSe
   // The rest (alt text, image and form URLs, link text) reached the JSON the HTML is rendered from.
   const std::string json = Slurp(fs::path(HostileHtml()).replace_filename("report.json").string());
   for (const char* via : {"/*via-alt*/", "/*via-alt-svg*/", "/*via-img-src*/", "/*via-form*/", "/*via-link-text*/",
-                          "/*via-jsonld-img*/", "/*via-jsonld-svg*/", "/*via-jsonld-url*/"})
+                          "/*via-jsonld-img*/", "/*via-jsonld-svg*/", "/*via-jsonld-url*/", "/*via-attr-title*/",
+                          "/*via-jsonld-close*/", "/*via-data-canonical*/", "/*via-svg-description*/"})
     EXPECT_NE(json.find(via), std::string::npos) << via << " is not in report.json";
   const std::string csp = "<meta http-equiv=\"Content-Security-Policy\"";
   const std::size_t at = html.find(csp);
@@ -305,18 +353,73 @@ TEST_F(HtmlReportInChromium, TheHostileReportRunsNoScriptEvenWithoutItsContentSe
     // reached it, as text.
     const std::string shown = dom.AllText();
     for (const char* via : {"/*via-title*/", "/*via-title-img*/", "/*via-jsonld*/", "/*via-description*/",
-                            "/*via-description-script*/", "/*via-canonical*/", "/*via-href*/", "/*via-faq*/"})
+                            "/*via-description-script*/", "/*via-canonical*/", "/*via-href*/", "/*via-faq*/",
+                            "/*via-attr-title*/", "/*via-attr-single*/", "/*via-bidi-title*/", "/*via-script-close*/",
+                            "/*via-svg-description*/", "/*via-data-canonical*/"})
       EXPECT_NE(shown.find(via), std::string::npos) << via << " is not in the report's text";
+    // Bidi embeddings, overrides and isolates from page strings cannot reorder the report's text.
+    for (const char* bidi : {"\xE2\x80\xAA", "\xE2\x80\xAB", "\xE2\x80\xAC", "\xE2\x80\xAD", "\xE2\x80\xAE",
+                             "\xE2\x81\xA6", "\xE2\x81\xA7", "\xE2\x81\xA8", "\xE2\x81\xA9"})
+      EXPECT_EQ(shown.find(bidi), std::string::npos) << "a bidi control character reached the report's text";
+    // javascript: and data: URLs from the pages are text, never links.
+    EXPECT_TRUE(NonHttpLinks(dom).empty()) << Join(NonHttpLinks(dom));
     // None of them ran.
     EXPECT_EQ(run.out.find(kMarker), std::string::npos) << "a payload ran:\n" << run.out;
     const GumboElement* title = nullptr;
     dom.ForEachElement([&](const GumboElement& e) { title = title == nullptr && e.tag == GUMBO_TAG_TITLE ? &e : title; });
     ASSERT_NE(title, nullptr);
     EXPECT_EQ(Dom::Text(*title).rfind("mmaudit report", 0), 0u) << Dom::Text(*title);
-    EXPECT_TRUE(LiveScriptVectors(dom).empty()) << Join(LiveScriptVectors(dom));
+    EXPECT_TRUE(LiveScriptVectors(dom, OwnScript(HostileHtml())).empty()) << Join(LiveScriptVectors(dom, OwnScript(HostileHtml())));
     EXPECT_TRUE(proxy->PageRequests().empty()) << "requests from the hostile report:\n" << Join(proxy->PageRequests());
     EXPECT_TRUE(run.ConsoleMessages().empty()) << "console messages:\n" << Join(run.ConsoleMessages());
   }
+}
+
+// The search box, driven by a "#q=" fragment the report's script reads at load: only the pages whose
+// title, URL or finding titles hold every word stay; with script disabled the box stays hidden and
+// every page shows. Either way nothing is logged, so the CSP hash matched the script.
+TEST_F(HtmlReportInChromium, TheSearchBoxFiltersThePageDetailsAndScriptlessReadersSeeEveryPage) {
+  ASSERT_FALSE(DemoHtml().empty());
+  const auto run = Load(FileUrl(DemoHtml()) + "#q=trail-runner", {"--dump-dom"});
+  Dom dom(run.out);
+  const auto pages = PageSections(dom);
+  ASSERT_GT(pages.size(), 3u) << "no page sections in the DOM";
+  std::size_t shown = 0;
+  for (const auto& [id, hidden] : pages) shown += hidden ? 0 : 1;
+  EXPECT_EQ(shown, 1u) << "one demo page (/p/trail-runner-x) matches \"trail-runner\"";
+  const GumboElement* box = dom.ById("search");
+  ASSERT_NE(box, nullptr);
+  EXPECT_EQ(gumbo_get_attribute(&box->attributes, "hidden"), nullptr) << "the script did not show the box";
+  const GumboElement* input = dom.ById("search-q");
+  ASSERT_NE(input, nullptr);
+  const GumboElement* status = dom.ById("search-status");
+  ASSERT_NE(status, nullptr);
+  EXPECT_EQ(Dom::Text(*status), "1 of " + std::to_string(pages.size()) + " pages match");
+  EXPECT_TRUE(run.ConsoleMessages().empty()) << "console messages:\n" << Join(run.ConsoleMessages());
+
+  // Two words: both must occur (a finding title and a URL).
+  const auto both = Load(FileUrl(DemoHtml()) + "#q=stores%20" + "trail", {"--dump-dom"});
+  std::size_t both_shown = 0;
+  for (const auto& [id, hidden] : PageSections(Dom(both.out))) both_shown += hidden ? 0 : 1;
+  EXPECT_EQ(both_shown, 0u) << "no demo page is both /stores and about trail shoes";
+
+  // Script disabled: headless Chromium's --dump-dom needs script itself, so the report is loaded
+  // with its one <script> element removed, which is what a reader without script gets.
+  std::string without_script = Slurp(DemoHtml());
+  const std::size_t at = without_script.rfind("<script>");
+  ASSERT_NE(at, std::string::npos);
+  without_script.erase(at, without_script.find("</script>", at) + 9 - at);
+  ASSERT_EQ(without_script.find("<script"), std::string::npos);
+  const std::string scriptless = testing::TempDir() + "/demo-without-script.html";
+  WriteFile(scriptless, without_script);
+  const auto off = Load(FileUrl(scriptless) + "#q=trail-runner", {"--dump-dom"});
+  Dom off_dom(off.out);
+  EXPECT_GT(PageSections(off_dom).size(), 3u);
+  for (const auto& [id, hidden] : PageSections(off_dom)) EXPECT_FALSE(hidden) << id << " hidden without script";
+  const GumboElement* off_box = off_dom.ById("search");
+  ASSERT_NE(off_box, nullptr);
+  EXPECT_NE(gumbo_get_attribute(&off_box->attributes, "hidden"), nullptr) << "a search box that cannot work is shown";
+  EXPECT_TRUE(proxy->PageRequests().empty()) << Join(proxy->PageRequests());
 }
 
 // Screenshots at a phone's and a desktop's width, saved as artifacts; the render time of the demo

@@ -1,8 +1,10 @@
 // The HTML report. Rendered from the report JSON only (see json.cc and
 // reports/schema/report.schema.json), as one self-contained file:
 //
-//  * no <script>, no external resource: a CSP meta forbids both; CSS is embedded from
-//    reports/templates/report.css and the score gauges are inline SVG drawn here;
+//  * no external resource, and one script only: a CSP meta forbids remote loads and allows exactly
+//    the report's own script (reports/templates/report.js, the page-detail search box) by its
+//    SHA-256; CSS is embedded from reports/templates/report.css and every chart is inline SVG drawn
+//    here; the report embeds no JSON, and works with script disabled;
 //  * every string taken from the JSON goes through Text() (UTF-8 repaired, control and bidi
 //    override characters dropped, then HtmlEscape), and only http(s) URLs become links;
 //  * deterministic: the same JSON gives the same bytes (no clock, no locale, no pointers).
@@ -15,6 +17,8 @@
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
+
+#include <openssl/evp.h>
 
 #include <algorithm>
 #include <array>
@@ -254,6 +258,17 @@ const RuleView* FindRule(const Model& m, const std::string& id) {
   return it == m.rules.end() ? nullptr : &it->second;
 }
 
+// A number from a rule's options in the report JSON (rules[].options[key]); nullopt when the rule,
+// its options or that option is absent. The checkout's Baymard figures and the speed thresholds the
+// charts draw come from here, never from constants of the renderer.
+std::optional<double> RuleOption(const Model& m, const char* rule_id, const char* key) {
+  const RuleView* r = FindRule(m, rule_id);
+  if (!r) return std::nullopt;
+  auto v = Num(Obj(r->v, "options"), key);
+  if (v && !std::isfinite(*v)) return std::nullopt;
+  return v;
+}
+
 // ------------------------------------------------------------------ pieces
 
 // A ring gauge for a 0..100 score (nullopt: n/a), as inline SVG.
@@ -303,11 +318,13 @@ std::string PageUrl(const Value* page) {
 }
 
 // `extra_css`: rules built from the report (the page-detail filters), appended to the stylesheet.
-void RenderHead(const std::string& site_plain, const std::string& extra_css, std::string& out) {
+// `script_hash`: CspSha256 of the one inline script the page carries (the CSP allows it alone).
+void RenderHead(const std::string& site_plain, const std::string& extra_css, const std::string& script_hash,
+                std::string& out) {
   out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-  out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
-         "img-src data:; base-uri 'none'; form-action 'none'\">\n";
+  out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src '" + script_hash +
+         "'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'\">\n";
   out += "<meta name=\"referrer\" content=\"no-referrer\">\n<meta name=\"color-scheme\" content=\"light\">\n";
   out += "<meta name=\"generator\" content=\"mmaudit\">\n";
   out += "<title>mmaudit report";
@@ -836,16 +853,94 @@ std::string FormatMs(double ms) {
   return FormatNumber(ms / 1000, 1) + " s";
 }
 
-// A page's `performance` section: the simulated metrics with their scores, the weight by type and
-// party, the critical chain, the opportunities by estimated saving, budget lines and every resource.
-void RenderPerformance(const Value* page, std::string& out) {
+// The good and poor thresholds of a simulated metric, from its rule's options: p10 (a score of 0.9,
+// "good" up to it) and median (a score of 0.5, "poor" beyond it), or their desktop_ variants when the
+// load was simulated for a desktop. nullopt when the report's rules do not carry them.
+struct MetricZones {
+  double good = 0, poor = 0;
+};
+
+std::optional<MetricZones> ZonesFor(const Model& m, const char* rule_id, bool desktop) {
+  auto good = RuleOption(m, rule_id, desktop ? "desktop_p10" : "p10");
+  auto poor = RuleOption(m, rule_id, desktop ? "desktop_median" : "median");
+  if (!good || !poor || *good <= 0 || *poor <= *good) return std::nullopt;
+  return MetricZones{*good, *poor};
+}
+
+const char* ZoneName(double value, const MetricZones& z) {
+  return value <= z.good ? "good" : value <= z.poor ? "needs improvement" : "poor";
+}
+
+// A metric's estimate against its thresholds as a small inline SVG: the scale from 0 past the poor
+// threshold (and past the value) in three zones, good / needs improvement / poor, the thresholds
+// written under it and a marker at the estimate. `label` is plain text (ours, not the page's).
+std::string MetricChart(const std::string& label, double value_ms, const MetricZones& z) {
+  constexpr double kW = 300, kY = 16, kH = 10;
+  const double max = std::max(z.poor * 1.5, value_ms * 1.1);
+  auto x = [&](double v) { return std::clamp(v / max, 0.0, 1.0) * kW; };
+  const std::string zone = ZoneName(value_ms, z);
+  const std::string aria = label + ": " + FormatMs(value_ms) + ", " + zone + " (good up to " + FormatMs(z.good) +
+                           ", poor beyond " + FormatMs(z.poor) + ")";
+  std::string svg = "<svg class=\"metric-chart\" viewBox=\"-4 0 " + FormatNumber(kW + 8, 0) +
+                    " 44\" role=\"img\" aria-label=\"" + HtmlEscape(aria) + "\"><title>" + HtmlEscape(aria) + "</title>";
+  auto zone_rect = [&](double from, double to, const char* cls) {
+    svg += "<rect x=\"" + FormatNumber(x(from), 1) + "\" y=\"" + FormatNumber(kY, 0) + "\" width=\"" +
+           FormatNumber(x(to) - x(from), 1) + "\" height=\"" + FormatNumber(kH, 0) + "\" class=\"" + cls + "\"/>";
+  };
+  zone_rect(0, z.good, "zone-good");
+  zone_rect(z.good, z.poor, "zone-ni");
+  zone_rect(z.poor, max, "zone-poor");
+  for (double t : {z.good, z.poor})
+    svg += "<text x=\"" + FormatNumber(x(t), 1) + "\" y=\"40\" text-anchor=\"middle\" class=\"zone-label\">" +
+           FormatMs(t) + "</text>";
+  const double mx = x(value_ms);
+  const char* anchor = mx < 40 ? "start" : mx > kW - 40 ? "end" : "middle";
+  svg += "<line x1=\"" + FormatNumber(mx, 1) + "\" x2=\"" + FormatNumber(mx, 1) + "\" y1=\"12\" y2=\"30\" class=\"metric-marker\"/>";
+  svg += "<text x=\"" + FormatNumber(mx, 1) + "\" y=\"10\" text-anchor=\"" + anchor + "\" class=\"metric-value\">" +
+         FormatMs(value_ms) + "</text>";
+  return svg + "</svg>";
+}
+
+// The FCP and LCP charts of a measured page: each estimate against its rule's thresholds, or a
+// sentence saying why there is no chart.
+std::string MetricCharts(const Model& m, const Value* perf) {
+  const bool desktop = Str(perf, "device") == "desktop";
+  static constexpr std::array<std::array<const char*, 3>, 2> kCharted = {{
+      {"fcp", "first-contentful-paint", "First Contentful Paint"},
+      {"lcp", "largest-contentful-paint", "Largest Contentful Paint"},
+  }};
+  std::string out = "<div class=\"metric-charts\">\n";
+  for (const auto& [key, rule, label] : kCharted) {
+    out += std::string("<figure class=\"metric\"><figcaption>") + label + "</figcaption>";
+    const auto value = Num(Obj(Obj(perf, "metrics"), key), "value_ms");
+    const auto zones = ZonesFor(m, rule, desktop);
+    if (!value) out += "<p class=\"empty\">No estimate for this page.</p>";
+    else if (!zones) out += "<p class=\"empty\">" + FormatMs(*value) + "; the report's rules give no thresholds to draw.</p>";
+    else
+      out += MetricChart(label, *value, *zones) + "<p class=\"metric-verdict zone-" +
+             std::string(*value <= zones->good ? "good" : *value <= zones->poor ? "ni" : "poor") + "\">" + FormatMs(*value) +
+             ": " + ZoneName(*value, *zones) + "</p>";
+    out += "</figure>\n";
+  }
+  return out + "</div>\n";
+}
+
+// A page's `performance` section: the simulated metrics with their scores, FCP and LCP drawn against
+// their thresholds, the weight by type and party, the critical chain, the opportunities by estimated
+// saving, budget lines and every resource. An audited page without a measured load says so.
+void RenderPerformance(const Model& m, const Value* page, std::string& out) {
   const Value* p = Obj(page, "performance");
-  if (!p) return;
+  if (!p) {
+    if (Bool(page, "audited").value_or(false))
+      out += "<section class=\"performance\">\n<h4>Load on a phone (simulated)</h4>\n<p class=\"empty\">Load not "
+             "measured for this page, so there is no FCP or LCP estimate.</p>\n</section>\n";
+    return;
+  }
   out += "<section class=\"performance\">\n<h4>Load on a phone (simulated)</h4>\n";
   if (!Bool(p, "measured").value_or(false)) {
     const std::string why = Str(p, "not_measured_reason");
-    out += "<p class=\"empty\">Load weight not measured" + (why.empty() ? std::string(".") : ": " + Text(why) + ".") +
-           "</p>\n</section>\n";
+    out += "<p class=\"empty\">Load weight not measured, so there is no FCP or LCP estimate" +
+           (why.empty() ? std::string(".") : ": " + Text(why) + ".") + "</p>\n</section>\n";
     return;
   }
   const Value* metrics = Obj(p, "metrics");
@@ -873,6 +968,7 @@ void RenderPerformance(const Value* page, std::string& out) {
     out += "<div><dt>LCP element</dt><dd>" +
            (lcp_kind == "image" ? "image " + Link(Str(lcp, "url"), std::nullopt, "url") : Text(lcp_kind)) + "</dd></div>\n";
   out += "</dl>\n";
+  out += MetricCharts(m, p);
 
   const Value* weight = Obj(p, "weight");
   auto bucket_row = [&](const std::string& label_html, const Value* b) {
@@ -1053,7 +1149,7 @@ void RenderPage(const Model& m, const Value* page, int index, std::string& out) 
     }
     out += "</section>\n";
   }
-  RenderPerformance(page, out);
+  RenderPerformance(m, page, out);
   RenderFacts(page, out);
   out += "</div>\n</details>\n</section>\n";
 }
@@ -1088,6 +1184,41 @@ std::optional<double> Median(std::vector<double> v) {
   return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+// Per page type, the longest critical request chain among its measured pages (the one that ends
+// last): the page, and the chain's requests with when each starts and ends and what it transfers.
+// "" when no page of any type has a chain.
+template <typename Types>
+std::string CriticalChainsByType(const Types& types) {
+  constexpr std::size_t kChainListed = 10;
+  std::string items;
+  for (const auto& [type, t] : types) {
+    if (!t.chain_page) continue;
+    const Value* chain = Obj(Obj(t.chain_page, "performance"), "critical_chain");
+    const Value* longest = Arr(chain, "longest");
+    items += "<article class=\"chain-summary\">\n<h4>" + Text(type) + "</h4>\n<p>" +
+             Plural(Num(chain, "depth").value_or(longest->Size()), "request", "requests") + " one after another, done at " +
+             FormatMs(t.chain_ms) + ", on <bdi>" + Link(PageUrl(t.chain_page), std::nullopt, "url") + "</bdi>";
+    if (t.measured > 1) items += " <span class=\"muted\">(the longest of " + FormatNumber(static_cast<double>(t.measured), 0) + " pages)</span>";
+    items += "</p>\n<ol class=\"chain-list\">\n";
+    std::size_t i = 0;
+    for (const Value& l : longest->GetArray()) {
+      if (i++ >= kChainListed) break;
+      items += "<li><bdi>" + Link(Str(&l, "url"), std::nullopt, "url") + "</bdi> <span class=\"range\">" +
+               FormatBytes(Num(&l, "transfer_bytes").value_or(0)) + ", " + FormatMs(Num(&l, "start_ms").value_or(0)) +
+               " \xe2\x86\x92 " + FormatMs(Num(&l, "end_ms").value_or(0)) + "</span></li>\n";
+    }
+    if (longest->Size() > kChainListed)
+      items += "<li class=\"muted\">and " + FormatNumber(static_cast<double>(longest->Size() - kChainListed), 0) +
+               " more (see the page's details)</li>\n";
+    items += "</ol>\n</article>\n";
+  }
+  if (items.empty()) return "";
+  return "<h3>Critical request chains</h3>\n<p class=\"intro\">For each page type, the longest chain of requests that "
+         "load one after another before the page can paint (each found only once the one before it arrived), on the "
+         "page of that type where it ends last. Shorten it by preloading, inlining or dropping its links.</p>\n"
+         "<div class=\"chains\">\n" + items + "</div>\n";
+}
+
 // What a page type's pages weigh and how well they cover the "know" and "buy" basics, from the
 // pages of the report: the median transfer bytes by resource type as a stacked bar, the median
 // third-party bytes, FCP and LCP (of the pages whose load was measured), and per coverage rule how
@@ -1098,6 +1229,8 @@ void RenderByPageType(const Model& m, std::string& out) {
     std::map<std::string, std::vector<double>> bytes;  // resource type -> transfer bytes per measured page
     std::vector<double> third_party, fcp, lcp;
     std::map<std::string, std::pair<int, int>> coverage;  // rule -> (passed, scored)
+    const Value* chain_page = nullptr;  // the measured page whose critical chain ends last (first on a tie)
+    double chain_ms = -1;
   };
   static constexpr std::pair<const char*, const char*> kKinds[] = {
       {"document", "HTML"}, {"stylesheet", "CSS"}, {"script", "JS"}, {"image", "Images"}, {"font", "Fonts"},
@@ -1119,6 +1252,14 @@ void RenderByPageType(const Model& m, std::string& out) {
       t.third_party.push_back(Num(Obj(weight, "third_party"), "transfer_bytes").value_or(0));
       if (auto v = Num(Obj(Obj(perf, "metrics"), "fcp"), "value_ms")) t.fcp.push_back(*v);
       if (auto v = Num(Obj(Obj(perf, "metrics"), "lcp"), "value_ms")) t.lcp.push_back(*v);
+      const Value* chain = Obj(perf, "critical_chain");
+      if (const Value* longest = Arr(chain, "longest"); longest && !longest->Empty()) {
+        const double ms = Num(chain, "duration_ms").value_or(0);
+        if (ms > t.chain_ms) {
+          t.chain_ms = ms;
+          t.chain_page = &p;
+        }
+      }
     }
     if (const Value* findings = Arr(&p, "findings"))
       for (const Value& f : findings->GetArray()) {
@@ -1149,8 +1290,12 @@ void RenderByPageType(const Model& m, std::string& out) {
   }
   if (!stacks.empty() && max_total > 0) {
     out += "<h3>Weight on a phone</h3>\n<p class=\"intro\">The median page of each type: bytes transferred by kind of "
-           "resource, third-party bytes, and the simulated First and Largest Contentful Paint (good within 1.8 s and "
-           "2.5 s, poor beyond 3 s and 4 s).</p>\n<p class=\"legend\">";
+           "resource, third-party bytes, and the simulated First and Largest Contentful Paint";
+    const auto fcp = ZonesFor(m, "first-contentful-paint", false), lcp = ZonesFor(m, "largest-contentful-paint", false);
+    if (fcp && lcp)
+      out += " (on a phone good within " + FormatMs(fcp->good) + " and " + FormatMs(lcp->good) + ", poor beyond " +
+             FormatMs(fcp->poor) + " and " + FormatMs(lcp->poor) + ")";
+    out += ".</p>\n<p class=\"legend\">";
     for (std::size_t i = 0; i < std::size(kKinds); ++i)
       out += "<span class=\"swatch k" + std::to_string(i) + "\"></span>" + kKinds[i].second + " ";
     out += "</p>\n<div class=\"table-wrap\" role=\"region\" aria-label=\"Weight by page type\" tabindex=\"0\">\n"
@@ -1185,6 +1330,7 @@ void RenderByPageType(const Model& m, std::string& out) {
     }
     out += "</tbody>\n</table>\n</div>\n";
   }
+  out += CriticalChainsByType(types);
 
   // Coverage: of the pages of each type a rule scored on, how many passed.
   bool any = false;
@@ -1218,6 +1364,92 @@ void RenderByPageType(const Model& m, std::string& out) {
   out += "</section>\n";
 }
 
+// The checkout steps as a drawn funnel (inline SVG): one band per step from the cart to the order
+// review, narrowing step by step, each with its field count inside and its name and URL beside it
+// (escaped, bidi controls dropped, shortened); to the right, the fields shown so far as a bar per
+// step, with marks at the field target and the average (the options good and average of the rule
+// checkout-total-fields), and across the funnel a line at the average number of steps (option
+// average of checkout-steps). A mark whose option the report does not carry is left out.
+std::string FunnelSvg(const Model& m, const Value* steps) {
+  const auto avg_steps = RuleOption(m, "checkout-steps", "average");
+  const auto target_fields = RuleOption(m, "checkout-total-fields", "good");
+  const auto avg_fields = RuleOption(m, "checkout-total-fields", "average");
+  constexpr double kTop = 40, kBand = 46, kGap = 4, kFunnelW = 260, kCx = 140, kLabelX = 290, kBarX = 556, kBarW = 150;
+  const double n = steps->Size();
+  std::vector<double> so_far;
+  double total = 0;
+  for (const Value& st : steps->GetArray()) {
+    total += std::max(0.0, Num(&st, "fields").value_or(0));
+    so_far.push_back(total);
+  }
+  const double rows = std::max(n, avg_steps ? std::ceil(*avg_steps) : 0.0);  // room for the average line
+  const double height = kTop + rows * kBand + 22;
+  double scale = std::max({total, target_fields.value_or(0), avg_fields.value_or(0)}) * 1.3;
+  if (scale <= 0) scale = 1;
+  auto bar_x = [&](double v) { return kBarX + std::clamp(v / scale, 0.0, 1.0) * kBarW; };
+  auto half = [&](double i) { return kFunnelW * (1.0 - 0.6 * i / std::max(rows, 1.0)) / 2; };  // half-width at row edge i
+  auto band = [&](double row, const std::string& cls) {
+    const double y0 = kTop + row * kBand, y1 = y0 + kBand - kGap, top = half(row), low = half(row + 1);
+    return "<polygon class=\"" + cls + "\" points=\"" + FormatNumber(kCx - top, 1) + "," + FormatNumber(y0, 1) + " " +
+           FormatNumber(kCx + top, 1) + "," + FormatNumber(y0, 1) + " " + FormatNumber(kCx + low, 1) + "," +
+           FormatNumber(y1, 1) + " " + FormatNumber(kCx - low, 1) + "," + FormatNumber(y1, 1) + "\"/>";
+  };
+
+  std::string aria = Plural(n, "step", "steps") + " from the cart to the order review, " +
+                     Plural(total, "form field", "form fields") + " shown in all";
+  if (avg_steps) aria += "; Baymard's average is " + FormatNumber(*avg_steps, 1) + " steps";
+  if (avg_fields) aria += " and " + FormatNumber(*avg_fields, 1) + " fields";
+  if (target_fields) aria += "; " + FormatNumber(*target_fields, 1) + " fields are achievable";
+  std::string svg = "<svg class=\"funnel-svg\" viewBox=\"0 0 720 " + FormatNumber(height, 0) +
+                    "\" role=\"img\" aria-label=\"" + HtmlEscape(aria) + "\"><title>Checkout funnel: " + HtmlEscape(aria) +
+                    "</title>";
+  svg += "<text x=\"" + FormatNumber(kCx, 0) + "\" y=\"14\" text-anchor=\"middle\" class=\"funnel-head\">Fields per step</text>";
+  svg += "<text x=\"" + FormatNumber(kLabelX, 0) + "\" y=\"14\" class=\"funnel-head\">Step</text>";
+  svg += "<text x=\"" + FormatNumber(kBarX, 0) + "\" y=\"14\" class=\"funnel-head\">Fields so far</text>";
+  std::size_t i = 0;
+  for (const Value& st : steps->GetArray()) {
+    const double y0 = kTop + i * kBand;
+    const double fields = std::max(0.0, Num(&st, "fields").value_or(0));
+    svg += band(static_cast<double>(i), "funnel-band b" + std::to_string(i % 2));
+    svg += "<text x=\"" + FormatNumber(kCx, 0) + "\" y=\"" + FormatNumber(y0 + kBand / 2 + 2, 1) +
+           "\" text-anchor=\"middle\" class=\"funnel-count\">" + Plural(fields, "field", "fields") + "</text>";
+    std::string name = Str(&st, "name");
+    if (name.empty()) name = Str(&st, "title");
+    if (name.empty()) name = "Step";
+    const std::string shown_name = text::Truncate(text::CollapseWhitespace(Clean(name)), 34);
+    const std::string shown_url = text::Truncate(Clean(Str(&st, "url")), 48);
+    svg += "<text x=\"" + FormatNumber(kLabelX, 0) + "\" y=\"" + FormatNumber(y0 + 18, 1) + "\" class=\"funnel-name\">" +
+           std::to_string(i + 1) + ". " + HtmlEscape(shown_name) + "</text>";
+    svg += "<text x=\"" + FormatNumber(kLabelX, 0) + "\" y=\"" + FormatNumber(y0 + 34, 1) + "\" class=\"funnel-url\">" +
+           HtmlEscape(shown_url) + "</text>";
+    svg += "<rect x=\"" + FormatNumber(kBarX, 0) + "\" y=\"" + FormatNumber(y0 + 14, 1) + "\" width=\"" +
+           FormatNumber(kBarW, 0) + "\" height=\"14\" class=\"bar-track\"/>";
+    svg += "<rect x=\"" + FormatNumber(kBarX, 0) + "\" y=\"" + FormatNumber(y0 + 14, 1) + "\" width=\"" +
+           FormatNumber(bar_x(so_far[i]) - kBarX, 1) + "\" height=\"14\" class=\"bar-fill\"/>";
+    svg += "<text x=\"" + FormatNumber(kBarX + kBarW + 4, 0) + "\" y=\"" + FormatNumber(y0 + 25, 1) +
+           "\" class=\"bar-value\">" + FormatNumber(so_far[i], 0) + "</text>";
+    ++i;
+  }
+  // The steps an average checkout has beyond this one's, as dashed outlines down to the average line.
+  for (double row = n; row < rows; ++row) svg += band(row, "funnel-ghost");
+  auto field_mark = [&](double v, const std::string& text, bool above) {
+    const std::string x = FormatNumber(bar_x(v), 1);
+    svg += "<line x1=\"" + x + "\" x2=\"" + x + "\" y1=\"" + FormatNumber(kTop - 8, 0) + "\" y2=\"" +
+           FormatNumber(kTop + n * kBand, 0) + "\" class=\"bar-mark\"/>";
+    svg += "<text x=\"" + x + "\" y=\"" + FormatNumber(above ? kTop - 12 : kTop + n * kBand + 12, 0) +
+           "\" text-anchor=\"middle\" class=\"bar-mark-label\">" + HtmlEscape(text) + "</text>";
+  };
+  if (target_fields) field_mark(*target_fields, FormatNumber(*target_fields, 1) + " target", false);
+  if (avg_fields) field_mark(*avg_fields, FormatNumber(*avg_fields, 1) + " average", true);
+  if (avg_steps) {
+    const std::string y = FormatNumber(kTop + *avg_steps * kBand - kGap / 2, 1);
+    svg += "<line x1=\"0\" x2=\"" + FormatNumber(kLabelX - 10, 0) + "\" y1=\"" + y + "\" y2=\"" + y +
+           "\" class=\"funnel-avg\"/><text x=\"2\" y=\"" + FormatNumber(kTop + *avg_steps * kBand + 10, 1) +
+           "\" class=\"funnel-avg-label\">Baymard average: " + FormatNumber(*avg_steps, 1) + " steps</text>";
+  }
+  return svg + "</svg>";
+}
+
 // The checkout funnel: each step from the cart to the order review with its fields, the totals
 // against Baymard's figures (../shared/reference/checkout.md), and how the walk went.
 void RenderCheckout(const Model& m, std::string& out) {
@@ -1243,16 +1475,40 @@ void RenderCheckout(const Model& m, std::string& out) {
   const double step_count = Num(c, "estimated_steps").value_or(steps ? steps->Size() : 0);
   const Value* totals = Obj(c, "totals");
   const double fields = Num(totals, "fields").value_or(0);
+  // The reference marks come from the checkout rules' options (good, poor, average), as the rules
+  // themselves judge the checkout; a mark the rules do not carry is not drawn.
+  const auto steps_avg = RuleOption(m, "checkout-steps", "average");
+  const auto steps_poor = RuleOption(m, "checkout-steps", "poor");
+  const auto fields_good = RuleOption(m, "checkout-total-fields", "good");
+  const auto fields_avg = RuleOption(m, "checkout-total-fields", "average");
+  const auto fields_poor = RuleOption(m, "checkout-total-fields", "poor");
+  std::vector<std::pair<double, std::string>> step_marks, field_marks;
+  std::string step_label = FormatNumber(step_count, 0) + " steps", field_label = FormatNumber(fields, 0) + " fields";
+  if (steps_avg) {
+    step_marks.emplace_back(*steps_avg, FormatNumber(*steps_avg, 1) + " average");
+    step_label += "; Baymard's average is " + FormatNumber(*steps_avg, 1);
+  }
+  if (fields_good) {
+    field_marks.emplace_back(*fields_good, FormatNumber(*fields_good, 1) + " achievable");
+    field_label += "; " + FormatNumber(*fields_good, 1) + " is achievable";
+  }
+  if (fields_avg) {
+    field_marks.emplace_back(*fields_avg, FormatNumber(*fields_avg, 1) + " average");
+    field_label += (fields_good ? " and " : "; ") + FormatNumber(*fields_avg, 1) + " the average";
+  }
   out += "<div class=\"checkout-totals\">\n<figure><figcaption>Steps from cart to review";
   if (mode == "inspect" && !Str(c, "estimate_source").empty()) out += " (estimated from the " + Text(Str(c, "estimate_source")) + ")";
   out += "</figcaption>" +
-         MarkedBar(step_count, std::max(8.0, step_count), {{5.1, "5.1 average"}},
-                   FormatNumber(step_count, 0) + " steps; Baymard's average is 5.1") +
+         MarkedBar(step_count, std::max({step_count, steps_poor.value_or(0) + 1, steps_avg.value_or(0) + 1, 1.0}), step_marks,
+                   step_label) +
          "</figure>\n";
   out += "<figure><figcaption>Form fields shown by default</figcaption>" +
-         MarkedBar(fields, std::max(16.0, fields), {{8, "8 achievable"}, {11.3, "11.3 average"}},
-                   FormatNumber(fields, 0) + " fields; 8 is achievable and 11.3 the average") +
+         MarkedBar(fields, std::max({fields, fields_poor.value_or(0) + 1, fields_avg.value_or(0) + 1, 1.0}), field_marks,
+                   field_label) +
          "</figure>\n</div>\n";
+  // The drawn funnel, with guest checkout and payment methods beside it.
+  out += "<div class=\"funnel-wrap\">\n";
+  if (steps && steps->Size() > 0) out += "<figure class=\"funnel-figure\">" + FunnelSvg(m, steps) + "</figure>\n";
   out += "<ul class=\"checkout-facts\">\n";
   out += std::string("<li>Guest checkout: ") + (Bool(c, "account_required").value_or(false) ? "no, an account is required"
                                                : Bool(c, "guest_checkout").value_or(false) ? "yes" : "not seen") + "</li>\n";
@@ -1272,7 +1528,18 @@ void RenderCheckout(const Model& m, std::string& out) {
          "</li>\n";
   const std::string trust = Str(c, "trust_signal");
   out += "<li>Trust signal on the review step: " + (trust.empty() ? std::string("none found") : "\xe2\x80\x9c" + Text(trust) + "\xe2\x80\x9d") +
-         "</li>\n</ul>\n";
+         "</li>\n</ul>\n</div>\n";
+  if (steps) {
+    std::string refused;
+    int n = 0;
+    for (const Value& st : steps->GetArray()) {
+      ++n;
+      const std::vector<std::string> errors = StrList(&st, "validation_errors");
+      if (!errors.empty()) refused += "<li>Step " + std::to_string(n) + ": " + Text(errors.front()) + "</li>\n";
+    }
+    if (!refused.empty())
+      out += "<p class=\"sub\">Refused at first with:</p>\n<ul class=\"funnel-errors\">\n" + refused + "</ul>\n";
+  }
   if (const Value* findings = Arr(c, "findings"); findings && findings->Size() > 0) {
     out += "<h3>Checkout rules</h3>\n<div class=\"findings\">\n";
     for (const Value& f : findings->GetArray())
@@ -1280,28 +1547,6 @@ void RenderCheckout(const Model& m, std::string& out) {
     out += "</div>\n";
   }
   if (steps && steps->Size() > 0) {
-    // The funnel: one row per step, its bar as long as its fields.
-    double most = 1;
-    for (const Value& st : steps->GetArray()) most = std::max(most, Num(&st, "fields").value_or(0) + Num(&st, "other_elements").value_or(0));
-    out += "<ol class=\"funnel\">\n";
-    int i = 0;
-    for (const Value& st : steps->GetArray()) {
-      ++i;
-      const double f = Num(&st, "fields").value_or(0), o = Num(&st, "other_elements").value_or(0);
-      std::string name = Str(&st, "name");
-      if (name.empty()) name = Str(&st, "title");
-      out += "<li><div class=\"funnel-label\"><strong>" + std::to_string(i) + ". " + Text(name) + "</strong> <span>" +
-             Plural(f, "field", "fields") + " \xc2\xb7 " + Plural(o, "other element", "other elements") + " \xc2\xb7 " +
-             Plural(Num(&st, "required").value_or(0), "required", "required") + "</span></div>";
-      out += "<svg class=\"funnel-bar\" viewBox=\"0 0 100 6\" preserveAspectRatio=\"none\" aria-hidden=\"true\">"
-             "<rect x=\"0\" y=\"0\" width=\"" + FormatNumber(100 * f / most, 1) + "\" height=\"6\" class=\"bar-fill\"/>"
-             "<rect x=\"" + FormatNumber(100 * f / most, 1) + "\" y=\"0\" width=\"" + FormatNumber(100 * o / most, 1) +
-             "\" height=\"6\" class=\"bar-other\"/></svg>";
-      const std::vector<std::string> errors = StrList(&st, "validation_errors");
-      if (!errors.empty()) out += "<p class=\"funnel-errors\">Refused at first with: " + Text(errors.front()) + "</p>";
-      out += "</li>\n";
-    }
-    out += "</ol>\n";
     out += "<div class=\"table-scroll\" role=\"region\" aria-label=\"Checkout steps\" tabindex=\"0\">\n"
            "<table class=\"checkout-steps\">\n<thead><tr><th scope=\"col\">Step</th><th scope=\"col\">Page</th>"
            "<th scope=\"col\">Reached by</th><th scope=\"col\">Fields</th><th scope=\"col\">Other</th>"
@@ -1320,9 +1565,10 @@ void RenderCheckout(const Model& m, std::string& out) {
   out += "</section>\n";
 }
 
-// Filters for the page details without script (the report's CSP allows none): radio buttons that
-// come before the list of pages, and CSS rules (written here, for the page types and moments present)
-// that hide what a checked radio leaves out. A search box would need script: not supported.
+// Filters for the page details that need no script (a reader may have it disabled): radio buttons
+// that come before the list of pages, and CSS rules (written here, for the page types and moments
+// present) that hide what a checked radio leaves out. The search box (RenderDetails, report.js)
+// works beside them: it hides pages with a class of its own, so a page shows only when both let it.
 struct DetailFilters {
   std::string css;   // for the <style> element of the head
   std::string html;  // the radios and their labels, for the top of the page details
@@ -1370,7 +1616,13 @@ void RenderDetails(const Model& m, const DetailFilters& filters, std::string& ou
     out += "<p class=\"empty\">No pages.</p>\n</section>\n";
     return;
   }
-  out += filters.html + "<div class=\"page-list\">\n";
+  // The search box: hidden until the report's script (reports/templates/report.js) shows it, so
+  // with script disabled there is no box that does nothing, and every page shows.
+  out += filters.html +
+         "<div class=\"search\" id=\"search\" role=\"search\" hidden><label for=\"search-q\">Search pages</label> "
+         "<input type=\"search\" id=\"search-q\" autocomplete=\"off\" spellcheck=\"false\" "
+         "placeholder=\"URL, title or finding\"> <span id=\"search-status\" class=\"muted\" role=\"status\" "
+         "aria-live=\"polite\"></span></div>\n<div class=\"page-list\">\n";
   int index = 0;
   for (const Value& p : m.pages->GetArray()) RenderPage(m, &p, ++index, out);
   out += "</div>\n</section>\n";
@@ -1526,7 +1778,26 @@ bool BuildModel(const Value& root, Model* m, std::string* error) {
   return true;
 }
 
+// The report's one script (the search box), as embedded; "" when it is missing or could end its
+// <script> element early or open a comment there (never for ours; the renderer then leaves it out).
+std::string ReportScript() {
+  std::string js(embedded::Find("reports/templates/report.js").value_or(std::string_view()));
+  const std::string lower = text::AsciiLower(js);
+  if (lower.find("</script") != std::string::npos || lower.find("<!--") != std::string::npos) return "";
+  return js;
+}
+
 }  // namespace
+
+std::string CspSha256(std::string_view text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(text.data(), text.size(), digest, &len, EVP_sha256(), nullptr) != 1 || len != 32) return "";
+  unsigned char b64[4 * ((32 + 2) / 3) + 1];
+  const int n = EVP_EncodeBlock(b64, digest, static_cast<int>(len));
+  if (n <= 0) return "";
+  return "sha256-" + std::string(reinterpret_cast<const char*>(b64), static_cast<std::size_t>(n));
+}
 
 std::string HtmlEscape(std::string_view s) {
   std::string out;
@@ -1580,7 +1851,10 @@ bool RenderHtml(std::string_view report_json, std::string* html, std::string* er
   std::string out;
   out.reserve(64 * 1024 + report_json.size() / 2);
   const DetailFilters filters = m.pages->Empty() ? DetailFilters{} : DetailFiltersFor(m);
-  RenderHead(site_plain, filters.css, out);
+  // The script is emitted byte for byte as hashed: the CSP allows that text and nothing else.
+  const std::string script = m.pages->Empty() ? std::string() : ReportScript();
+  const std::string script_hash = script.empty() ? std::string() : CspSha256(script);
+  RenderHead(site_plain, filters.css, script_hash.empty() ? std::string("none") : script_hash, out);
   out += "<body>\n<a class=\"skip\" href=\"#overview\">Skip to the overview</a>\n";
   RenderHeader(m, origins, out);
   out += "<main class=\"wrap\">\n";
@@ -1596,6 +1870,7 @@ bool RenderHtml(std::string_view report_json, std::string* html, std::string* er
   RenderErrors(m, out);
   out += "</main>\n";
   RenderFooter(m, out);
+  if (!script_hash.empty()) out += "<script>" + script + "</script>\n";
   out += "</body>\n</html>\n";
   *html = std::move(out);
   return true;
