@@ -13,6 +13,8 @@
 #include <set>
 #include <unordered_map>
 
+#include "fetch/credentials.h"
+
 namespace mmaudit::pipeline {
 namespace {
 
@@ -658,6 +660,7 @@ bool AuditPlanShard(const std::string& plan_path, std::size_t shard, std::size_t
   }
 
   AuditOptions run = options;
+  run.fetch.credentials.origins = fetch::CredentialOrigins(h.start_urls);
   const fetch::CrawlOptions& mine = options.crawl;
   run.crawl = h.crawl;
   run.crawl.concurrency = mine.concurrency;
@@ -683,7 +686,7 @@ bool AuditPlanShard(const std::string& plan_path, std::size_t shard, std::size_t
   Str(w, "plan_digest", digest);
   UInt(w, "shard", shard);
   UInt(w, "shards", shards);
-  Str(w, "settings_digest", SettingsDigest(options));
+  Str(w, "settings_digest", SettingsDigest(run));
   w.Key("plan");
   w.StartObject();
   WriteHeaderMembers(w, h);
@@ -815,16 +818,19 @@ std::optional<report::AuditResult> MergeShards(const std::vector<std::string>& p
                      " missing: every shard 0.." + std::to_string(n - 1) + " must be merged exactly once";
     return std::nullopt;
   }
-  const std::string settings = SettingsDigest(options);
+  // Credentials go to the plan's hosts only, as in the shards' audit.
+  AuditOptions run = options;
+  run.fetch.credentials.origins = fetch::CredentialOrigins(heads[0].plan.start_urls);
+  const std::string settings = SettingsDigest(run);
   for (std::size_t i = 0; i < heads.size(); ++i)
     if (heads[i].settings != settings) {
-      error->message = paths[i] + " was audited with other settings (device, timeouts, credentials, --server-time-ms, "
-                       "--no-resources, budget or rules) than this merge was given: give merge the same options as the "
+      error->message = paths[i] + " was audited with other settings (device, timeouts, credentials, --server-time-ms or "
+                       "rules) than this merge was given: give merge the same options as the "
                        "shards' audit";
       return std::nullopt;
     }
 
-  report::AuditResult result = NewResult(options, "live");
+  report::AuditResult result = NewResult(run, "live");
   result.store = std::make_shared<report::JsonStore>();
   if (!result.store->ok()) {
     error->message = "no temporary file for the pages' JSON";
@@ -864,7 +870,7 @@ std::optional<report::AuditResult> MergeShards(const std::vector<std::string>& p
         if (urls_seen.insert(e.url).second) site.crawl.entries.push_back(std::move(e));
       } else if (kind == "page") {
         report::PageResult p;
-        if (!ReadPageLine(d, options.catalogue.rules.size(), &p)) return bad("a malformed page entry");
+        if (!ReadPageLine(d, run.catalogue.rules.size(), &p)) return bad("a malformed page entry");
         std::string json;
         ++line_no;
         rapidjson::Document pd;
@@ -901,8 +907,8 @@ std::optional<report::AuditResult> MergeShards(const std::vector<std::string>& p
     return a.facts.http.requested_url < b.facts.http.requested_url;
   });
   result.crawl = std::move(site);
-  if (options.checkout == "walk" || options.checkout == "inspect") WalkFromBestProduct(options, progress, &result);
-  Finish(&result, options, started);
+  if (run.checkout == "walk" || run.checkout == "inspect") WalkFromBestProduct(run, progress, &result);
+  Finish(&result, run, started);
   return result;
 }
 

@@ -44,7 +44,7 @@ inline constexpr int kPlanVersion = 1;
 inline constexpr int kShardVersion = 1;
 
 // FNV-1a 64 of `bytes`, continuing from `h` (start with kFnvOffset).
-inline constexpr std::uint64_t kFnvOffset = 1469598103934665603ull;
+inline constexpr std::uint64_t kFnvOffset = 14695981039346656037ull;
 std::uint64_t Fnv1a64(const std::string& bytes, std::uint64_t h = kFnvOffset);
 // The shard of `url` among `shards` (> 0): Fnv1a64(url) % shards.
 std::size_t ShardOf(const std::string& url, std::size_t shards);
