@@ -283,6 +283,34 @@ TEST_F(ScaleOut, CredentialsGoToThePlansHostsInTheShardsAndTheMergeAndNeverIntoA
   EXPECT_FALSE(Merge(s, &error)) << "shards audited with a header are not merged as if without";
 }
 
+TEST_F(ScaleOut, ReadingAPlanForOneShardGivesThatShardsEntriesAndChecksTheWholeFile) {
+  std::vector<std::string> all;
+  std::string error;
+  pipeline::PlanHeader h;
+  std::ifstream in(*plan);
+  ASSERT_TRUE(pipeline::ReadPlan(in, &h, [&](pipeline::PlanEntry&& e) { all.push_back(e.crawl.url); }, &error)) << error;
+  std::size_t total = 0;
+  for (std::size_t k = 0; k < 4; ++k) {
+    std::vector<std::string> mine, expected;
+    std::ifstream again(*plan);
+    ASSERT_TRUE(pipeline::ReadPlan(again, &h, [&](pipeline::PlanEntry&& e) { mine.push_back(e.crawl.url); }, &error,
+                                   [&](const std::string& url) { return pipeline::ShardOf(url, 4) == k; }))
+        << error;
+    for (const auto& u : all)
+      if (pipeline::ShardOf(u, 4) == k) expected.push_back(u);
+    EXPECT_EQ(mine, expected);
+    total += mine.size();
+  }
+  EXPECT_EQ(total, all.size());
+  // A plan cut short is refused by every shard, whichever URLs it lost.
+  const std::string text = Slurp(*plan);
+  std::istringstream cut(text.substr(0, text.rfind('\n', text.size() - 300) + 1));  // at a line's end
+  EXPECT_FALSE(pipeline::ReadPlan(cut, &h, [](pipeline::PlanEntry&&) {}, &error, [](const std::string&) { return false; }));
+  EXPECT_NE(error.find("cut short"), std::string::npos) << error;
+  std::istringstream torn(text.substr(0, text.size() - 300));  // inside a line
+  EXPECT_FALSE(pipeline::ReadPlan(torn, &h, [](pipeline::PlanEntry&&) {}, &error, [](const std::string&) { return false; }));
+}
+
 TEST_F(ScaleOut, ShardSpecIsZeroBasedKOverN) {
   std::size_t k = 9, n = 9;
   std::string error;

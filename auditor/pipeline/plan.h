@@ -77,9 +77,11 @@ PlanHeader WritePlan(const std::vector<std::string>& seeds, const AuditOptions& 
                      std::ostream& out, Progress& progress);
 
 // Reads a plan from `in`: the header, then each frontier entry handed to `each` in file order
-// (nothing of the frontier is kept). Returns false with *error when the file is not a plan of a
-// version this build reads, or a line is malformed.
-bool ReadPlan(std::istream& in, PlanHeader* header, const std::function<void(PlanEntry&&)>& each, std::string* error);
+// (nothing of the frontier is kept). With `want`, entries whose URL it refuses are skipped, most
+// without being parsed (a shard reads a 1M-URL plan for its own share). Returns false with *error
+// when the file is not a plan of a version this build reads, or a line is malformed or missing.
+bool ReadPlan(std::istream& in, PlanHeader* header, const std::function<void(PlanEntry&&)>& each, std::string* error,
+              const std::function<bool(const std::string& url)>& want = nullptr);
 
 // The identity of a plan file: "fnv1a64:" and 16 hex digits over its bytes; "" when unreadable.
 std::string PlanDigest(const std::string& path);
