@@ -22,6 +22,7 @@
 #include "fetch/credentials.h"
 #include "fetch/devices.h"
 #include "pipeline/audit.h"
+#include "pipeline/plan.h"
 #include "report/branding.h"
 #include "report/csv.h"
 #include "report/gates.h"
@@ -248,7 +249,15 @@ po::options_description AuditOptions() {
        "site's bytes (reproducible JSON for CI)")
       ("fail-under", po::value<std::vector<std::string>>()->value_name("SCORE"), kFailUnderHelp)
       ("assert", po::value<std::string>()->value_name("FILE"), kAssertHelp)
-      ("quiet,q", "print only errors (also when the CI environment variable is true)");
+      ("quiet,q", "print only errors (also when the CI environment variable is true)")
+      ("plan", po::value<std::string>()->value_name("PLAN.json"),
+       "audit the URLs of a plan made by `mmaudit plan` instead of crawling (no discovery); without --shard, every "
+       "URL of the plan, with the reports as usual")
+      ("shard", po::value<std::string>()->value_name("K/N"),
+       "with --plan: audit only shard K of N (0-based: 0 <= K < N, so Kubernetes' JOB_COMPLETION_INDEX is K), the "
+       "URLs whose FNV-1a 64 hash mod N is K, and write a shard file for `mmaudit merge` instead of reports")
+      ("shard-out", po::value<std::string>()->value_name("FILE"),
+       "with --shard: the shard file to write (default: OUT-DIR/shard-K-of-N.json)");
   AddBaselineAuditOptions(&o);
   return o;
 }
@@ -302,10 +311,22 @@ bool LoadGates(const po::variables_map& vm, const std::vector<rules::RuleSpec>& 
 }
 
 int RunSites(const po::variables_map& vm, std::ostream& out, std::ostream& err);
+int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err);
 
-int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) {
-  if (vm.count("sites")) return RunSites(vm, out, err);
+// What `audit` (and `merge`) read from the command line before anything is fetched.
+struct AuditRun {
   pipeline::AuditOptions options;
+  bool want_json = false, want_html = false, want_junit = false, want_md = false, want_csv = false;
+  std::string brand_name;
+  std::optional<report::BrandLogo> brand_logo;
+  std::optional<Baseline> baseline;
+  report::GateConfig gates;
+};
+
+// Reads the audit options of `vm` into *run. Returns -1 when the run can go on, or the exit code
+// (after printing why to `err`); throws UsageError for a bad option.
+int PrepareAudit(const po::variables_map& vm, std::ostream& err, AuditRun* run) {
+  pipeline::AuditOptions& options = run->options;
   auto device = fetch::FindDevice(vm["device"].as<std::string>());
   if (!device) throw UsageError("unknown --device \"" + vm["device"].as<std::string>() + "\"");
   options.device = *device;
@@ -371,7 +392,8 @@ int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
     }
   }
 
-  bool want_json = false, want_html = false, want_junit = false, want_md = false, want_csv = false;
+  bool &want_json = run->want_json, &want_html = run->want_html, &want_junit = run->want_junit, &want_md = run->want_md,
+       &want_csv = run->want_csv;
   for (const std::string& f : text::SplitTrimmed(vm["format"].as<std::string>(), ',')) {
     if (f == "json") want_json = true;
     else if (f == "html") want_html = true;
@@ -383,8 +405,8 @@ int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
   if (!want_json && !want_html && !want_junit && !want_md && !want_csv)
     throw UsageError("--format names no output (json, html, junit, md, csv)");
 
-  std::string brand_name;
-  std::optional<report::BrandLogo> brand_logo;
+  std::string& brand_name = run->brand_name;
+  std::optional<report::BrandLogo>& brand_logo = run->brand_logo;
   if (vm.count("brand-name")) {
     std::string error;
     if (!report::CheckBrandName(vm["brand-name"].as<std::string>(), &brand_name, &error))
@@ -402,7 +424,7 @@ int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
     brand_logo = std::move(logo);
   }
 
-  std::optional<Baseline> baseline;
+  std::optional<Baseline>& baseline = run->baseline;
   try {
     baseline = ReadBaselineOptions(vm);
   } catch (const std::invalid_argument& e) {
@@ -411,49 +433,27 @@ int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
 
   RulesInForce in_force;
   if (!LoadRules(vm, err, &in_force)) return pipeline::kExitUsage;
-  report::GateConfig gates;
+  report::GateConfig& gates = run->gates;
   if (!LoadGates(vm, in_force.catalogue.rules, vm.count("budget") > 0, err, &gates)) return pipeline::kExitUsage;
   options.catalogue = std::move(in_force.catalogue);
   options.categories = std::move(in_force.categories);
   options.rules_source = in_force.source;
   options.rules_overlay = in_force.overlay;
   options.rule_changes = std::move(in_force.changes);
+  return -1;
+}
 
-  std::vector<std::string> urls;
-  if (vm.count("url")) urls = vm["url"].as<std::vector<std::string>>();
-  if (vm.count("urls-file")) {
-    std::istringstream lines(ReadFile(vm["urls-file"].as<std::string>()));
-    for (std::string line; std::getline(lines, line);) {
-      const std::string t(text::Trim(line));
-      if (!t.empty() && t[0] != '#') urls.push_back(t);
-    }
-  }
-  const bool file_mode = vm.count("file") > 0;
-  if (file_mode && !urls.empty()) throw UsageError("give either --file or URLs, not both");
-  if (!file_mode && urls.empty()) throw UsageError("nothing to audit: give a URL, --urls-file or --file");
-  if (vm.count("base-url") && !file_mode) throw UsageError("--base-url only goes with --file");
-  for (const std::string& u : urls)
-    if (!url::IsHttp(u)) throw UsageError("not an http(s) URL: \"" + u + "\"");
-  if (file_mode && options.fetch.credentials.Any())
-    throw UsageError("--header, --cookie, --cookie-file and --user apply to fetched pages, not to --file");
-  options.fetch.credentials.origins = fetch::CredentialOrigins(urls);
-
-  const bool quiet = vm.count("quiet") > 0;
-  auto progress = MakeProgress(ChooseStyle(quiet, stderr), stderr);
-  report::AuditResult result;
-  if (file_mode) {
-    const std::string path = vm["file"].as<std::string>();
-    const std::string html = ReadFile(path);
-    std::string base = vm.count("base-url") ? vm["base-url"].as<std::string>()
-                                            : "https://offline.invalid/" + std::filesystem::path(path).filename().string();
-    if (!url::IsHttp(base)) throw UsageError("--base-url must be an absolute http(s) URL");
-    result = pipeline::AuditFile(html, base, options, *progress);
-  } else {
-    result = pipeline::AuditSite(urls, options, *progress);
-  }
-
-  result.settings.brand_name = brand_name;
-  result.settings.brand_logo = brand_logo;
+// Writes the reports of `result` as `vm` asks (JSON first, every other format from it), applies the
+// gates and the baseline, prints the summary; returns the exit code.
+int WriteReports(const po::variables_map& vm, std::ostream& out, std::ostream& err, AuditRun& run,
+                 report::AuditResult& result, Progress& progress_ref, bool quiet) {
+  Progress* progress = &progress_ref;
+  const bool want_json = run.want_json, want_html = run.want_html, want_junit = run.want_junit, want_md = run.want_md,
+             want_csv = run.want_csv;
+  const std::optional<Baseline>& baseline = run.baseline;
+  const report::GateConfig& gates = run.gates;
+  result.settings.brand_name = run.brand_name;
+  result.settings.brand_logo = run.brand_logo;
 
   for (const auto& problem : result.rule_problems)
     progress->Log(LogLevel::kError, problem.file + ": rule \"" + problem.rule_id + "\"" +
@@ -529,7 +529,6 @@ int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
     gate_code = pipeline::kExitGateFailed;
   }
   return gate_code != pipeline::kExitOk ? gate_code : code;
-  return code;
 }
 
 // A several-site run: each site of the --sites file is audited in turn with the other options, into
@@ -537,7 +536,7 @@ int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
 // the portfolio (portfolio.json, portfolio.html) ranks them. Exit code: 3 when no site audited a
 // page; 1 when a site failed a gate or audited nothing; 2 for a bad sites file; else 0.
 int RunSites(const po::variables_map& vm, std::ostream& out, std::ostream& err) {
-  for (const char* other : {"url", "urls-file", "file", "baseline"})
+  for (const char* other : {"url", "urls-file", "file", "baseline", "plan", "shard", "shard-out"})
     if (vm.count(other)) throw UsageError(std::string("--sites cannot be combined with --") + other);
   const std::string file = vm["sites"].as<std::string>();
   std::vector<SiteEntry> sites;
@@ -618,6 +617,179 @@ int RunSites(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
     return pipeline::kExitGateFailed;
   }
   return pipeline::kExitOk;
+}
+
+int RunPlanAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err, AuditRun& run);
+
+int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) {
+  if (vm.count("sites")) return RunSites(vm, out, err);
+  AuditRun run;
+  if (const int code = PrepareAudit(vm, err, &run); code >= 0) return code;
+  if (vm.count("plan")) return RunPlanAudit(vm, out, err, run);
+  if (vm.count("shard") || vm.count("shard-out")) throw UsageError("--shard and --shard-out go with --plan FILE");
+  pipeline::AuditOptions& options = run.options;
+
+  std::vector<std::string> urls;
+  if (vm.count("url")) urls = vm["url"].as<std::vector<std::string>>();
+  if (vm.count("urls-file")) {
+    std::istringstream lines(ReadFile(vm["urls-file"].as<std::string>()));
+    for (std::string line; std::getline(lines, line);) {
+      const std::string t(text::Trim(line));
+      if (!t.empty() && t[0] != '#') urls.push_back(t);
+    }
+  }
+  const bool file_mode = vm.count("file") > 0;
+  if (file_mode && !urls.empty()) throw UsageError("give either --file or URLs, not both");
+  if (!file_mode && urls.empty()) throw UsageError("nothing to audit: give a URL, --urls-file or --file");
+  if (vm.count("base-url") && !file_mode) throw UsageError("--base-url only goes with --file");
+  for (const std::string& u : urls)
+    if (!url::IsHttp(u)) throw UsageError("not an http(s) URL: \"" + u + "\"");
+  if (file_mode && options.fetch.credentials.Any())
+    throw UsageError("--header, --cookie, --cookie-file and --user apply to fetched pages, not to --file");
+  options.fetch.credentials.origins = fetch::CredentialOrigins(urls);
+
+  const bool quiet = vm.count("quiet") > 0;
+  auto progress = MakeProgress(ChooseStyle(quiet, stderr), stderr);
+  report::AuditResult result;
+  if (file_mode) {
+    const std::string path = vm["file"].as<std::string>();
+    const std::string html = ReadFile(path);
+    std::string base = vm.count("base-url") ? vm["base-url"].as<std::string>()
+                                            : "https://offline.invalid/" + std::filesystem::path(path).filename().string();
+    if (!url::IsHttp(base)) throw UsageError("--base-url must be an absolute http(s) URL");
+    result = pipeline::AuditFile(html, base, options, *progress);
+  } else {
+    result = pipeline::AuditSite(urls, options, *progress);
+  }
+
+  return WriteReports(vm, out, err, run, result, *progress, quiet);
+}
+
+// audit --plan: without --shard, shard 0 of 1 written to a temporary file and merged, so the single
+// run and the merged shards go through the same code; with --shard, only the shard file.
+int RunPlanAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err, AuditRun& run) {
+  if (vm.count("url") || vm.count("urls-file") || vm.count("file"))
+    throw UsageError("--plan audits the plan's URLs: give no URL, --urls-file or --file");
+  const std::string plan = vm["plan"].as<std::string>();
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(plan, ec)) throw UsageError("--plan " + plan + ": not a readable file");
+  std::size_t k = 0, n = 1;
+  std::string error;
+  if (vm.count("shard") && !pipeline::ParseShardSpec(vm["shard"].as<std::string>(), &k, &n, &error)) throw UsageError(error);
+  if (vm.count("shard-out") && !vm.count("shard")) throw UsageError("--shard-out goes with --shard K/N");
+  pipeline::AuditOptions& options = run.options;
+  // Credentials go to the plan's hosts only.
+  {
+    std::ifstream in(plan, std::ios::binary);
+    pipeline::PlanHeader header;
+    std::string ignore;
+    pipeline::ReadPlan(in, &header, [](pipeline::PlanEntry&&) {}, &ignore);
+    options.fetch.credentials.origins = fetch::CredentialOrigins(header.start_urls);
+  }
+  const bool quiet = vm.count("quiet") > 0;
+  auto progress = MakeProgress(ChooseStyle(quiet, stderr), stderr);
+  const std::filesystem::path dir = vm["out-dir"].as<std::string>();
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw UsageError("cannot create --out-dir " + dir.string() + ": " + ec.message());
+  const std::string shard_path =
+      vm.count("shard-out") ? vm["shard-out"].as<std::string>()
+      : vm.count("shard")   ? (dir / ("shard-" + std::to_string(k) + "-of-" + std::to_string(n) + ".json")).string()
+                            : (dir / ".mmaudit-plan-run.shard.json.tmp").string();
+  {
+    std::ofstream shard_out(shard_path + ".tmp", std::ios::binary | std::ios::trunc);
+    if (!shard_out) throw UsageError("cannot write " + shard_path + ".tmp");
+    if (!pipeline::AuditPlanShard(plan, k, n, options, shard_out, *progress, &error)) {
+      std::filesystem::remove(shard_path + ".tmp", ec);
+      throw UsageError(error);
+    }
+  }
+  std::filesystem::rename(shard_path + ".tmp", shard_path, ec);
+  if (ec) throw UsageError("cannot write " + shard_path + ": " + ec.message());
+  if (vm.count("shard")) {
+    if (!quiet) out << "Shard " << k << "/" << n << ": " << shard_path << "\n";
+    return pipeline::kExitOk;
+  }
+  pipeline::MergeError merge_error;
+  auto result = pipeline::MergeShards({shard_path}, options, *progress, &merge_error);
+  std::filesystem::remove(shard_path, ec);
+  if (!result) throw UsageError(merge_error.message);
+  return WriteReports(vm, out, err, run, *result, *progress, quiet);
+}
+
+// ------------------------------------------------------------------ plan
+po::options_description PlanOptions() {
+  po::options_description o = AuditOptions();
+  po::options_description p("plan options");
+  p.add_options()
+      ("shards", po::value<std::size_t>()->default_value(1), "the number of shards the plan is made for (stratifies "
+       "--sample-per-type so every shard gets every page type)")
+      ("out", po::value<std::string>()->value_name("FILE")->default_value("plan.json"), "the plan file to write");
+  o.add(p);
+  return o;
+}
+
+// Discovery only: robots.txt, sitemaps and the link crawl within the crawl options; no page is audited.
+int RunPlan(const po::variables_map& vm, std::ostream& out, std::ostream& err) {
+  AuditRun run;
+  if (const int code = PrepareAudit(vm, err, &run); code >= 0) return code;
+  if (vm.count("plan") || vm.count("shard") || vm.count("file"))
+    throw UsageError("plan discovers URLs: --plan, --shard and --file go with audit");
+  std::vector<std::string> urls;
+  if (vm.count("url")) urls = vm["url"].as<std::vector<std::string>>();
+  if (urls.empty()) throw UsageError("nothing to plan: give the start URL(s)");
+  for (const std::string& u : urls)
+    if (!url::IsHttp(u)) throw UsageError("not an http(s) URL: \"" + u + "\"");
+  const std::size_t shards = vm["shards"].as<std::size_t>();
+  if (shards < 1 || shards > 100000) throw UsageError("--shards must be between 1 and 100000");
+  run.options.fetch.credentials.origins = fetch::CredentialOrigins(urls);
+  const bool quiet = vm.count("quiet") > 0;
+  auto progress = MakeProgress(ChooseStyle(quiet, stderr), stderr);
+  const std::string path = vm["out"].as<std::string>();
+  pipeline::PlanHeader header;
+  {
+    std::ofstream f(path + ".tmp", std::ios::binary | std::ios::trunc);
+    if (!f) throw UsageError("cannot write " + path + ".tmp");
+    header = pipeline::WritePlan(urls, run.options, shards, f, *progress);
+    f.flush();
+    if (!f) throw UsageError("cannot write " + path + ".tmp");
+  }
+  std::error_code ec;
+  std::filesystem::rename(path + ".tmp", path, ec);
+  if (ec) throw UsageError("cannot write " + path + ": " + ec.message());
+  if (!quiet)
+    out << "Plan: " << path << ": " << header.urls << " URLs, " << header.to_audit << " to audit in " << shards
+        << (shards == 1 ? " shard" : " shards") << (header.sampled_out ? ", " + std::to_string(header.sampled_out) + " sampled out" : "")
+        << "\n";
+  if (header.to_audit == 0) {
+    err << "mmaudit: error: the plan has no URL to audit\n";
+    return pipeline::kExitNothingAudited;
+  }
+  return pipeline::kExitOk;
+}
+
+// ------------------------------------------------------------------ merge
+po::options_description MergeOptions() {
+  po::options_description o = AuditOptions();
+  po::options_description m("merge options");
+  m.add_options()("shard-file", po::value<std::vector<std::string>>()->multitoken(),
+                  "a shard file written by audit --plan --shard (positional, repeatable; every shard 0..N-1 once)");
+  o.add(m);
+  return o;
+}
+
+int RunMerge(const po::variables_map& vm, std::ostream& out, std::ostream& err) {
+  AuditRun run;
+  if (const int code = PrepareAudit(vm, err, &run); code >= 0) return code;
+  if (vm.count("url") || vm.count("plan") || vm.count("shard") || vm.count("file"))
+    throw UsageError("merge reads shard files only: give no URL, --plan, --shard or --file");
+  if (!vm.count("shard-file")) throw UsageError("nothing to merge: give the shard files (shard-*.json)");
+  const std::vector<std::string> paths = vm["shard-file"].as<std::vector<std::string>>();
+  const bool quiet = vm.count("quiet") > 0;
+  auto progress = MakeProgress(ChooseStyle(quiet, stderr), stderr);
+  pipeline::MergeError error;
+  auto result = pipeline::MergeShards(paths, run.options, *progress, &error);
+  if (!result) throw UsageError(error.message);
+  return WriteReports(vm, out, err, run, *result, *progress, quiet);
 }
 
 // ------------------------------------------------------------------ rules
@@ -743,9 +915,14 @@ int RunVersion(const po::variables_map&, std::ostream& out, std::ostream&) {
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = {
-      {"audit", "URL... | --file PAGE.html [--base-url URL]",
+      {"audit", "URL... | --file PAGE.html [--base-url URL] | --plan PLAN.json [--shard K/N]",
        "crawl a shop from its start URLs (or audit just them, or a saved page) and write JSON and HTML reports",
        AuditOptions, RunAudit},
+      {"plan", "URL... --shards N [--out plan.json]",
+       "discover a site's URLs (robots.txt, sitemaps, links) into a plan for sharded audits; audits nothing",
+       PlanOptions, RunPlan},
+      {"merge", "shard-*.json [--format ...] [--out-dir DIR] [--fail-under SCORE] [--assert FILE]",
+       "merge the shard files of one plan into the site's reports, and apply the gates", MergeOptions, RunMerge},
       {"diff", "OLD.json NEW.json [--format text|json] [--fail-on-regression[=POINTS]]",
        "compare two reports: new, fixed and changed findings, score and page changes, checkout changes",
        DiffCommandOptions, RunDiffCommand},
@@ -767,7 +944,7 @@ std::string CommandHelp(const Command& c) {
 
 // Options whose values are paths: in a config file, a relative one is relative to the file's folder.
 bool IsPathOption(const std::string& name) {
-  for (const char* p : {"rules", "rules-dir", "urls-file", "file", "out-dir", "buyer", "budget", "baseline", "assert", "report",
+  for (const char* p : {"plan", "shard-out", "out", "shard-file", "rules", "rules-dir", "urls-file", "file", "out-dir", "buyer", "budget", "baseline", "assert", "report",
                         "brand-logo", "cookie-file"})
     if (name == p) return true;
   return false;
@@ -890,7 +1067,8 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   try {
     po::options_description options = command->options();
     po::positional_options_description positional;
-    if (std::string(command->name) == "audit") positional.add("url", -1);
+    if (std::string(command->name) == "audit" || std::string(command->name) == "plan") positional.add("url", -1);
+    if (std::string(command->name) == "merge") positional.add("shard-file", -1);
     if (std::string(command->name) == "diff") positional.add("reports", -1);
     if (std::string(command->name) == "gate") positional.add("report", 1);
     po::variables_map vm;

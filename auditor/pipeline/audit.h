@@ -76,6 +76,18 @@ void MeasurePageLoad(facts::PageFacts* page, const AuditOptions& options, fetch:
 report::AuditResult AuditSite(const std::vector<std::string>& seeds, const AuditOptions& options,
                               Progress& progress);
 
+// AuditSite's first half: the crawl and every page's audit (pages sorted by URL, stored when
+// options.store_pages), without the checkout and the site stage (Finish). Used by the plan runs
+// (pipeline/plan.h), which judge the site once every shard is in. Never throws.
+report::AuditResult CrawlAndAudit(const std::vector<std::string>& seeds, const AuditOptions& options,
+                                  Progress& progress);
+// AuditSite's checkout: walked (or inspected, per options.checkout) from the audited page of
+// `result` most surely a product page; a "not_found" entry when there is none. Fills
+// result->checkout and result->checkout_findings.
+void WalkFromBestProduct(const AuditOptions& options, Progress& progress, report::AuditResult* result);
+// Applies options.page_type_overrides (--page-type) to `f` by its final URL's path?query.
+void ApplyPageTypeOverrides(const AuditOptions& options, facts::PageFacts* f);
+
 // Audits a saved page offline: `html` is treated as a 200 text/html response from `base_url`.
 report::AuditResult AuditFile(const std::string& html, const std::string& base_url, const AuditOptions& options,
                               Progress& progress);

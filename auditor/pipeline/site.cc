@@ -11,6 +11,22 @@
 #include "rules/scoring.h"
 
 namespace mmaudit::pipeline {
+
+void ApplyPageTypeOverrides(const AuditOptions& options, facts::PageFacts* f) {
+  if (options.page_type_overrides.empty()) return;
+  const auto parts = url::Parse(f->http.final_url);
+  if (!parts) return;
+  const std::string path_query = parts->path + (parts->query.empty() ? "" : "?" + parts->query);
+  for (const auto& [pattern, type] : options.page_type_overrides)
+    if (text::GlobMatch(pattern, path_query)) {
+      f->page_type = type;
+      f->page_type_source = "override";
+      f->page_type_confidence = 1;
+      f->page_type_evidence = {"--page-type " + pattern + "=" + type};
+      return;
+    }
+}
+
 namespace {
 
 // Keeps what the report and the site rules need of a page's facts and drops the bulky lists
@@ -37,7 +53,7 @@ class AuditSink final : public fetch::CrawlSink {
     fetch::SinkResult out;
     report::PageResult page;
     page.facts = facts::ExtractPage(response, extract_);
-    ApplyOverrides(&page.facts);
+    ApplyPageTypeOverrides(options_, &page.facts);
     out.page_type = page.facts.page_type;
     for (const facts::Link& l : page.facts.links.links)
       if (l.kind == facts::LinkKind::kInternal || l.kind == facts::LinkKind::kExternal) out.links.push_back(l.href);
@@ -70,21 +86,6 @@ class AuditSink final : public fetch::CrawlSink {
   std::size_t sampled_out() const { return sampled_out_; }
 
  private:
-  void ApplyOverrides(facts::PageFacts* f) const {
-    if (options_.page_type_overrides.empty()) return;
-    const auto parts = url::Parse(f->http.final_url);
-    if (!parts) return;
-    const std::string path_query = parts->path + (parts->query.empty() ? "" : "?" + parts->query);
-    for (const auto& [pattern, type] : options_.page_type_overrides)
-      if (text::GlobMatch(pattern, path_query)) {
-        f->page_type = type;
-        f->page_type_source = "override";
-        f->page_type_confidence = 1;
-        f->page_type_evidence = {"--page-type " + pattern + "=" + type};
-        return;
-      }
-  }
-
   const AuditOptions& options_;
   const facts::ExtractOptions extract_;
   report::JsonStore* store_;
@@ -95,8 +96,8 @@ class AuditSink final : public fetch::CrawlSink {
   std::size_t sampled_out_ = 0;
 };
 
-// The checkout, walked (or inspected) from the audited page most surely a product page; an entry
-// with result "not_found" when the crawl found none.
+}  // namespace
+
 void WalkFromBestProduct(const AuditOptions& options, Progress& progress, report::AuditResult* result) {
   const report::PageResult* best = nullptr;
   for (const report::PageResult& p : result->pages)
@@ -127,11 +128,8 @@ void WalkFromBestProduct(const AuditOptions& options, Progress& progress, report
     progress.Log(LogLevel::kWarning, "checkout " + options.checkout + " stopped: " + result->checkout->stop_reason);
 }
 
-}  // namespace
-
-report::AuditResult AuditSite(const std::vector<std::string>& seeds, const AuditOptions& options,
-                              Progress& progress) {
-  const auto started = std::chrono::steady_clock::now();
+report::AuditResult CrawlAndAudit(const std::vector<std::string>& seeds, const AuditOptions& options,
+                                  Progress& progress) {
   report::AuditResult result = NewResult(options, "live");
   fetch::CrawlOptions crawl = options.crawl;
   crawl.fetch = options.fetch;
@@ -154,6 +152,13 @@ report::AuditResult AuditSite(const std::vector<std::string>& seeds, const Audit
             [](const auto& a, const auto& b) { return a.url < b.url; });
   result.pages = sink.TakePages();
   result.crawl = std::move(site);
+  return result;
+}
+
+report::AuditResult AuditSite(const std::vector<std::string>& seeds, const AuditOptions& options,
+                              Progress& progress) {
+  const auto started = std::chrono::steady_clock::now();
+  report::AuditResult result = CrawlAndAudit(seeds, options, progress);
   if (options.checkout == "walk" || options.checkout == "inspect") WalkFromBestProduct(options, progress, &result);
   Finish(&result, options, started);
   return result;
