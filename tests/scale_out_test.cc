@@ -3,6 +3,9 @@
 // same plan, but for timings; in-process and as four mmaudit processes running at once. The merge
 // refuses a missing shard, a duplicate and a shard of another plan.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
 #include <rapidjson/document.h>
 #include <rapidjson/schema.h>
 #include <rapidjson/stringbuffer.h>
@@ -367,6 +370,23 @@ TEST_F(ScaleOut, FourShardProcessesRunAtOnceAndMergeIntoTheReportOfOneRun) {
                                             "--out-dir", out + "/x", "--server-time-ms", "100"});
   EXPECT_EQ(missing.exit_code, 2) << missing.output;
   EXPECT_NE(missing.output.find("shards 2, 3 of 4 are missing"), std::string::npos) << missing.output;
+}
+
+// The one-machine recipe of docs/scale/ as a user runs it: plan, three shards at once with xargs -P,
+// merge; the merged report is the one-run report of its plan.
+TEST_F(ScaleOut, TheOneMachineRecipeRunsTheShardsInParallelAndMergesThem) {
+  const std::string out = testing::TempDir();
+  const std::string cmd = "MMAUDIT='" + std::string(MMAUDIT_BINARY) + "' CI=true bash '" +
+                          testing::SourcePath("docs/scale/parallel.sh") + "' '" + server->Url("/") + "' 3 '" + out +
+                          "' --server-time-ms 100 --checkout off --format json >'" + out + "/log' 2>&1";
+  const int status = std::system(cmd.c_str());
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << Slurp(out + "/log");
+  for (int k = 0; k < 3; ++k)
+    EXPECT_TRUE(std::filesystem::exists(out + "/shards/shard-" + std::to_string(k) + "-of-3.json")) << k;
+  const auto single = testing::RunMmaudit({"audit", "--plan", out + "/plan.json", "--out-dir", out + "/single",
+                                           "--server-time-ms", "100", "--checkout", "off", "--format", "json"});
+  ASSERT_EQ(single.exit_code, 0) << single.output;
+  ExpectSame(WithoutTimings(Slurp(out + "/single/report.json")), WithoutTimings(Slurp(out + "/report/report.json")));
 }
 
 }  // namespace
