@@ -543,7 +543,19 @@ PlanHeader WritePlan(const std::vector<std::string>& seeds, const AuditOptions& 
     }
   }
   for (const auto& e : entries) h.to_audit += e.audit ? 1 : 0;
+  std::size_t next = 0;
+  WritePlanLines(
+      h,
+      [&](PlanEntry* e) {
+        if (next == entries.size()) return false;
+        *e = std::move(entries[next++]);
+        return true;
+      },
+      out);
+  return h;
+}
 
+void WritePlanLines(const PlanHeader& h, const std::function<bool(PlanEntry*)>& next, std::ostream& out) {
   rapidjson::StringBuffer b;
   Writer w(b);
   w.StartObject();
@@ -552,23 +564,27 @@ PlanHeader WritePlan(const std::vector<std::string>& seeds, const AuditOptions& 
   w.StartArray();
   w.EndArray();
   w.EndObject();
-  // The header line ends with "frontier":[ ; each entry follows on its own line.
+  // The header line ends with "frontier":[ ; each entry follows on its own line, all but the last
+  // with a comma, so one entry is held back until the next one is known.
   std::string head(b.GetString(), b.GetSize());
   head.resize(head.size() - 2);
   out << head << "\n";
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    rapidjson::StringBuffer eb;
+  PlanEntry entry;
+  bool have = next(&entry);
+  rapidjson::StringBuffer eb;
+  while (have) {
+    eb.Clear();
     Writer ew(eb);
     ew.StartObject();
-    WriteEntry(ew, entries[i].crawl);
+    WriteEntry(ew, entry.crawl);
     ew.Key("audit");
-    ew.Bool(entries[i].audit);
+    ew.Bool(entry.audit);
     ew.EndObject();
+    have = next(&entry);
     out.write(eb.GetString(), static_cast<std::streamsize>(eb.GetSize()));
-    out << (i + 1 < entries.size() ? ",\n" : "\n");
+    out << (have ? ",\n" : "\n");
   }
   out << "]}\n";
-  return h;
 }
 
 bool ReadPlan(std::istream& in, PlanHeader* header, const std::function<void(PlanEntry&&)>& each, std::string* error,

@@ -76,6 +76,11 @@ struct PlanHeader {
 PlanHeader WritePlan(const std::vector<std::string>& seeds, const AuditOptions& options, std::size_t shards,
                      std::ostream& out, Progress& progress);
 
+// Writes a plan whose frontier is given one entry at a time: `next` fills its argument and returns
+// true, or returns false when there are no more. `h` is written as given (its counts are not
+// recomputed). Nothing of the frontier is kept, so a plan of any size is written in constant memory.
+void WritePlanLines(const PlanHeader& h, const std::function<bool(PlanEntry*)>& next, std::ostream& out);
+
 // Reads a plan from `in`: the header, then each frontier entry handed to `each` in file order
 // (nothing of the frontier is kept). With `want`, entries whose URL it refuses are skipped, most
 // without being parsed (a shard reads a 1M-URL plan for its own share). Returns false with *error
