@@ -203,7 +203,7 @@ po::options_description AuditOptions() {
       ("timeout", po::value<long>()->default_value(30000), "total timeout per page including redirects, ms")
       ("max-body", po::value<unsigned long long>()->default_value(10ull << 20), "largest decoded body accepted, bytes (gzip, br, zstd undone)")
       ("max-download", po::value<unsigned long long>()->default_value(10ull << 20), "largest body accepted on the wire, bytes")
-      ("max-dom-depth", po::value<std::size_t>()->default_value(512), "elements nest at most N deep; deeper tags are left out of the parse (0: no limit)")
+      ("max-dom-depth", po::value<std::size_t>()->default_value(512), "elements nest at most N deep; deeper ones are read as siblings at that depth (0: no limit)")
       ("max-json-ld", po::value<std::size_t>()->default_value(2u << 20), "a larger JSON-LD block is skipped with an error, bytes")
       ("max-links", po::value<std::size_t>()->default_value(5000), "read and follow at most N links per page")
       ("max-urls", po::value<std::size_t>()->default_value(100'000), "keep track of at most N distinct URLs in a crawl; more are only counted")

@@ -96,7 +96,7 @@ PageFacts ExtractPage(const fetch::Response& response, const ExtractOptions& opt
   if (doc.flattened_tags() > 0)
     f.notes.push_back({"limit-dom-depth", "elements nest deeper than " + std::to_string(options.max_dom_depth) +
                                               " levels: " + std::to_string(doc.flattened_tags()) +
-                                              " start tags past that depth were left out of the parse (--max-dom-depth)"});
+                                              " elements past that depth were read as siblings at that depth (--max-dom-depth)"});
   Context ctx;
   ctx.max_links = options.max_links;
   ctx.lexicon = options.lexicon;

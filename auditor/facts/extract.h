@@ -71,8 +71,8 @@ struct ExtractOptions {
   const Lexicon* lexicon = &Lexicon::Default();
   std::size_t max_json_ld_bytes = 2u << 20;  // larger JSON-LD blocks are skipped with an error
   std::size_t max_sd_depth = 64;             // deeper nesting is cut with an error
-  // Elements nest at most this deep; deeper start tags are left out of the parse (html::ParseLimits::
-  // max_depth) with a "limit-dom-depth" note. 0: no limit.
+  // Elements nest at most this deep; deeper ones are read as siblings at that depth (html::ParseLimits::
+  // max_depth, FlattenDeepNesting) with a "limit-dom-depth" note. 0: no limit.
   std::size_t max_dom_depth = 512;
   // Links kept (and so followed by a crawl) per page; beyond, a "limit-links" note says how many
   // were left out.
