@@ -307,6 +307,7 @@ int main(int argc, char** argv) {
   o.crawl.max_pages = static_cast<std::size_t>(pages) + 10;
   o.crawl.max_query_variants = 1000;
   o.crawl.use_sitemaps = false;
+  o.crawl.max_rate = 0;  // the bench measures the auditor, not the politeness towards its own server
   o.store_pages = true;  // as the CLI does
   o.measure_load = resources;
   mmaudit::NullProgress progress;

@@ -60,6 +60,7 @@ mmaudit::pipeline::AuditOptions Options() {
   o.extract.find_subresources = false;
   o.store_pages = true;
   o.server_time_ms = 100;
+  o.crawl.max_rate = 0;  // its own loopback server
   return o;
 }
 

@@ -204,5 +204,51 @@ TEST_F(AuthEndToEnd, MalformedCredentialOptionsExitWithTwoBeforeAnyRequest) {
   EXPECT_TRUE(site.Requests().empty()) << "no request before the options are valid";
 }
 
+TEST_F(AuthEndToEnd, NoSecretOfAUrlsUserInfoAnAuthorizationHeaderOrACookieAppearsInAnyOutput) {
+  // The site's credentials come as user:password@ in the start URL and again as a raw Authorization
+  // header; a cookie rides along. Every report format and the console (progress lines on) are read.
+  const std::string port = std::to_string(site.port());
+  const std::string with_userinfo =
+      "http://" + std::string(kUserSecret) + ":" + kPasswordSecret + "@127.0.0.1:" + port + "/";
+  const testing::RunResult run = testing::RunMmaudit(
+      {"audit", with_userinfo, "--out-dir", out, "--format", "json,html,junit,md,csv", "--max-pages", "10", "--header",
+       std::string("Authorization: Basic ") + kBasicToken, "--cookie", std::string("sid=") + kCookieSecret},
+      "");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find(site.Url("/about")), std::string::npos) << "progress lines were printed: " << run.output;
+  for (const auto& r : site.Requests()) {
+    SCOPED_TRACE(r.path);
+    EXPECT_EQ(HeaderOf(r, "authorization"), std::string("Basic ") + kBasicToken);
+  }
+  const rapidjson::Document d = Report();
+  EXPECT_EQ(d["summary"]["pages_audited"].GetInt(), 2) << run.output;
+  ASSERT_EQ(d["site"]["start_urls"].Size(), 1u);
+  EXPECT_EQ(d["site"]["start_urls"][0].GetString(), site.Url("/")) << "the URL is recorded without its user:password@";
+  EXPECT_STREQ(d["settings"]["credentials"]["basic_auth"]["password"].GetString(), "[redacted]");
+
+  std::vector<std::pair<std::string, std::string>> texts = {{"console", run.output}};
+  for (const auto& e : std::filesystem::recursive_directory_iterator(out))
+    if (e.is_regular_file()) texts.emplace_back(e.path().string(), ReadAll(e.path()));
+  ASSERT_GE(texts.size(), 6u) << "json, html, junit, md and csv were written";
+  for (const auto& [where, text] : texts)
+    for (const char* secret : {kCookieSecret, kUserSecret, kPasswordSecret, kBasicToken})
+      EXPECT_EQ(text.find(secret), std::string::npos) << secret << " appears in " << where;
+}
+
+TEST_F(AuthEndToEnd, AWrongSecretInAUrlIsNotEchoedInTheErrorOrTheReport) {
+  const std::string with_userinfo = "http://" + std::string(kUserSecret) + ":wrong-" + kPasswordSecret + "@127.0.0.1:" +
+                                    std::to_string(site.port()) + "/";
+  const testing::RunResult run =
+      testing::RunMmaudit({"audit", with_userinfo, "--out-dir", out, "--format", "json,html,junit,md,csv", "--no-crawl"}, "");
+  EXPECT_EQ(run.exit_code, 3) << run.output;  // 401: nothing audited
+  std::vector<std::pair<std::string, std::string>> texts = {{"console", run.output}};
+  for (const auto& e : std::filesystem::recursive_directory_iterator(out))
+    if (e.is_regular_file()) texts.emplace_back(e.path().string(), ReadAll(e.path()));
+  for (const auto& [where, text] : texts) {
+    EXPECT_EQ(text.find(kUserSecret), std::string::npos) << where;
+    EXPECT_EQ(text.find(kPasswordSecret), std::string::npos) << where;
+  }
+}
+
 }  // namespace
 }  // namespace mmaudit

@@ -126,10 +126,18 @@ TEST_F(BadInput, ABodyOverTheLimitIsCutWithAClearError) {
   EXPECT_TRUE(Page(d, "/deep")["audited"].GetBool());
 }
 
-TEST_F(BadInput, HtmlNestedTenThousandLevelsDeepIsAudited) {
-  rapidjson::Document d = Audit({"/deep"}, 0);
+TEST_F(BadInput, HtmlNestedTenThousandLevelsDeepIsAuditedWithoutTheDepthLimit) {
+  rapidjson::Document d = Audit({"/deep"}, 0, {"--max-dom-depth", "0"});
   EXPECT_GT(d["pages"][0]["facts"]["meta"]["max_depth"].GetInt(), 10000);
   EXPECT_EQ(d["pages"][0]["facts"]["links"]["tel"].GetInt(), 1);
+}
+
+TEST_F(BadInput, HtmlNestedTenThousandLevelsDeepIsFlattenedAtTheDepthLimitKeepingItsContent) {
+  rapidjson::Document d = Audit({"/deep"}, 0);
+  EXPECT_LE(d["pages"][0]["facts"]["meta"]["max_depth"].GetInt(), 512 + 3);
+  EXPECT_EQ(d["pages"][0]["facts"]["links"]["tel"].GetInt(), 1);
+  ASSERT_GE(d["pages"][0]["facts"]["notes"].Size(), 1u);
+  EXPECT_STREQ(d["pages"][0]["facts"]["notes"][0]["code"].GetString(), "limit-dom-depth");
 }
 
 TEST_F(BadInput, InvalidUtf8IsReplacedAndReported) {

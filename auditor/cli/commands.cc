@@ -208,7 +208,15 @@ po::options_description AuditOptions() {
       ("config", po::value<std::string>()->value_name("FILE"), kConfigHelp)
       ("connect-timeout", po::value<long>()->default_value(10000), "connect timeout per request, ms")
       ("timeout", po::value<long>()->default_value(30000), "total timeout per page including redirects, ms")
-      ("max-body", po::value<unsigned long long>()->default_value(10ull << 20), "largest decoded body accepted, bytes")
+      ("max-body", po::value<unsigned long long>()->default_value(10ull << 20), "largest decoded body accepted, bytes (gzip, br, zstd undone)")
+      ("max-download", po::value<unsigned long long>()->default_value(10ull << 20), "largest body accepted on the wire, bytes")
+      ("max-dom-depth", po::value<std::size_t>()->default_value(512), "elements nest at most N deep; deeper ones are read as siblings at that depth (0: no limit)")
+      ("max-json-ld", po::value<std::size_t>()->default_value(2u << 20), "a larger JSON-LD block is skipped with an error, bytes")
+      ("max-links", po::value<std::size_t>()->default_value(5000), "read and follow at most N links per page")
+      ("max-urls", po::value<std::size_t>()->default_value(100'000), "keep track of at most N distinct URLs in a crawl; more are only counted")
+      ("max-crawl-time", po::value<long>()->default_value(1'800'000), "stop the crawl after MS milliseconds (0: no limit); what was fetched is audited")
+      ("max-rate", po::value<double>()->default_value(50), "start at most N requests per second to one host (0: no limit)")
+      ("deny-private-networks", "refuse to connect to loopback, private (RFC 1918, fc00::/7) and link-local addresses, judged after DNS resolution")
       ("max-redirects", po::value<int>()->default_value(10), "longest redirect chain followed")
       ("no-crawl", "audit only the given URLs; follow no links and read no sitemaps")
       ("max-pages", po::value<std::size_t>()->default_value(500), "fetch at most N URLs in a crawl")
@@ -339,7 +347,21 @@ int PrepareAudit(const po::variables_map& vm, std::ostream& err, AuditRun* run) 
   if (options.fetch.connect_timeout_ms <= 0 || options.fetch.total_timeout_ms <= 0)
     throw UsageError("timeouts must be positive");
   if (options.fetch.max_redirects < 0) throw UsageError("--max-redirects must be >= 0");
+  options.fetch.max_download_bytes = vm["max-download"].as<unsigned long long>();
+  if (options.fetch.max_body_bytes == 0 || options.fetch.max_download_bytes == 0)
+    throw UsageError("--max-body and --max-download must be at least 1");
+  options.fetch.deny_private_networks = vm.count("deny-private-networks") > 0;
+  if (vm.count("testing-resolve")) options.fetch.resolve = vm["testing-resolve"].as<std::vector<std::string>>();
+  options.extract.max_dom_depth = vm["max-dom-depth"].as<std::size_t>();
+  options.extract.max_json_ld_bytes = vm["max-json-ld"].as<std::size_t>();
+  options.extract.max_links = vm["max-links"].as<std::size_t>();
   fetch::CrawlOptions& crawl = options.crawl;
+  crawl.max_urls = vm["max-urls"].as<std::size_t>();
+  crawl.max_crawl_time_ms = vm["max-crawl-time"].as<long>();
+  crawl.max_rate = vm["max-rate"].as<double>();
+  if (crawl.max_urls < 1) throw UsageError("--max-urls must be at least 1");
+  if (crawl.max_crawl_time_ms < 0) throw UsageError("--max-crawl-time must be >= 0");
+  if (!(crawl.max_rate >= 0)) throw UsageError("--max-rate must be >= 0");
   crawl.follow_links = vm.count("no-crawl") == 0;
   crawl.use_sitemaps = crawl.follow_links && vm.count("no-sitemaps") == 0;
   crawl.max_pages = vm["max-pages"].as<std::size_t>();
@@ -621,6 +643,21 @@ int RunSites(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
 
 int RunPlanAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err, AuditRun& run);
 
+// A URL's user:password@ is a secret: it is taken out of each URL (which every report and log line
+// names) and sent as basic auth to the site's origins, like --user, which wins when both are given.
+void TakeCredentialsOutOfUrls(const po::variables_map& vm, std::vector<std::string>* urls,
+                              fetch::Credentials* credentials) {
+  for (std::string& u : *urls) {
+    std::optional<std::pair<std::string, std::string>> user;
+    u = fetch::StripUserInfo(u, &user);
+    if (!user) continue;
+    if (user->first.empty()) throw UsageError("a URL's user:password@ needs a user name");
+    if (credentials->basic && vm.count("user") == 0 && *credentials->basic != *user)
+      throw UsageError("the URLs give different user:password@ credentials; give one --user instead");
+    if (!credentials->basic) credentials->basic = std::move(user);
+  }
+}
+
 int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) {
   if (vm.count("sites")) return RunSites(vm, out, err);
   AuditRun run;
@@ -642,6 +679,7 @@ int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
   if (file_mode && !urls.empty()) throw UsageError("give either --file or URLs, not both");
   if (!file_mode && urls.empty()) throw UsageError("nothing to audit: give a URL, --urls-file or --file");
   if (vm.count("base-url") && !file_mode) throw UsageError("--base-url only goes with --file");
+  TakeCredentialsOutOfUrls(vm, &urls, &options.fetch.credentials);
   for (const std::string& u : urls)
     if (!url::IsHttp(u)) throw UsageError("not an http(s) URL: \"" + u + "\"");
   if (file_mode && options.fetch.credentials.Any())
@@ -737,6 +775,7 @@ int RunPlan(const po::variables_map& vm, std::ostream& out, std::ostream& err) {
   std::vector<std::string> urls;
   if (vm.count("url")) urls = vm["url"].as<std::vector<std::string>>();
   if (urls.empty()) throw UsageError("nothing to plan: give the start URL(s)");
+  TakeCredentialsOutOfUrls(vm, &urls, &run.options.fetch.credentials);
   for (const std::string& u : urls)
     if (!url::IsHttp(u)) throw UsageError("not an http(s) URL: \"" + u + "\"");
   const std::size_t shards = vm["shards"].as<std::size_t>();
@@ -1066,6 +1105,11 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   }
   try {
     po::options_description options = command->options();
+    // Options for tests only, parsed but not shown in --help.
+    po::options_description hidden("testing options");
+    hidden.add_options()("testing-resolve", po::value<std::vector<std::string>>()->value_name("HOST:PORT:ADDRESS"),
+                         "pin HOST:PORT to ADDRESS without DNS (CURLOPT_RESOLVE), for tests");
+    if (std::string(command->name) == "audit") options.add(hidden);
     po::positional_options_description positional;
     if (std::string(command->name) == "audit" || std::string(command->name) == "plan") positional.add("url", -1);
     if (std::string(command->name) == "merge") positional.add("shard-file", -1);

@@ -89,9 +89,16 @@ PageFacts ExtractPage(const fetch::Response& response, const ExtractOptions& opt
   if (decoded.declared_wrong) f.notes.push_back({"charset-mismatch", decoded.mismatch});
   if (!decoded.error.empty()) f.notes.push_back({"charset-unknown", decoded.error});
   std::string utf8 = std::move(decoded.utf8);
-  html::Document doc = html::Document::Parse(std::move(utf8));
+  html::ParseLimits parse_limits;
+  parse_limits.max_depth = options.max_dom_depth;
+  html::Document doc = html::Document::Parse(std::move(utf8), parse_limits);
   f.parsed = true;
+  if (doc.flattened_tags() > 0)
+    f.notes.push_back({"limit-dom-depth", "elements nest deeper than " + std::to_string(options.max_dom_depth) +
+                                              " levels: " + std::to_string(doc.flattened_tags()) +
+                                              " elements past that depth were read as siblings at that depth (--max-dom-depth)"});
   Context ctx;
+  ctx.max_links = options.max_links;
   ctx.lexicon = options.lexicon;
   ctx.base_url = f.http.final_url;
   f.meta = ExtractMeta(doc, ctx);
@@ -126,6 +133,9 @@ PageFacts ExtractPage(const fetch::Response& response, const ExtractOptions& opt
     if (options.find_subresources) f.mobile_dom = std::move(dom);
   }
   f.links = ExtractLinks(doc, ctx);
+  if (f.links.total > f.links.links.size())
+    f.notes.push_back({"limit-links", "the page has " + std::to_string(f.links.total) + " links; only the first " +
+                                          std::to_string(f.links.links.size()) + " were read and followed (--max-links)"});
   f.forms = ExtractForms(doc, ctx);
   f.structured_data = ExtractStructuredData(doc, ctx, options);
   f.faq = ExtractFaq(doc, f.structured_data, ctx);

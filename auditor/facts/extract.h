@@ -34,6 +34,8 @@ struct Context {
   // The lexicon concepts and payment methods found in the second text (Lexicon::CuesIn), also
   // computed once; null when an extractor is called on its own.
   const Lexicon::TextCues* page_cues = nullptr;
+  // ExtractLinks keeps at most this many links (LinkFacts::total still counts them all).
+  std::size_t max_links = LinkFacts::kMaxLinks;
 };
 
 // The lexicon concepts and payment methods in the page's visible text, read with a word break at
@@ -69,6 +71,12 @@ struct ExtractOptions {
   const Lexicon* lexicon = &Lexicon::Default();
   std::size_t max_json_ld_bytes = 2u << 20;  // larger JSON-LD blocks are skipped with an error
   std::size_t max_sd_depth = 64;             // deeper nesting is cut with an error
+  // Elements nest at most this deep; deeper ones are read as siblings at that depth (html::ParseLimits::
+  // max_depth, FlattenDeepNesting) with a "limit-dom-depth" note. 0: no limit.
+  std::size_t max_dom_depth = 512;
+  // Links kept (and so followed by a crawl) per page; beyond, a "limit-links" note says how many
+  // were left out.
+  std::size_t max_links = LinkFacts::kMaxLinks;
   Viewport viewport;                         // for PageFacts::subresources (facts/subresources.h)
   // Fill PageFacts::subresources and selector_hooks; off when the load will not be measured, to
   // spare the walk.

@@ -93,10 +93,38 @@ TEST(ExtractPage, SurvivesHtmlNestedTenThousandLevelsDeep) {
   std::string deep;
   for (int i = 0; i < 10000; ++i) deep += "<div>";
   deep += "<a href=\"tel:+4930123\">call</a>";
-  PageFacts f = ExtractPage(Html("<!doctype html><title>deep</title>" + deep));
+  ExtractOptions unlimited;
+  unlimited.max_dom_depth = 0;
+  PageFacts f = ExtractPage(Html("<!doctype html><title>deep</title>" + deep), unlimited);
   EXPECT_TRUE(f.parsed);
   EXPECT_EQ(f.links.tel, 1u);
   EXPECT_GT(f.meta.max_depth, 10000u);
+}
+
+TEST(ExtractPage, FlattensNestingPastTheDomDepthLimitWithANoteAndKeepsTheContent) {
+  std::string deep;
+  for (int i = 0; i < 10000; ++i) deep += "<div>";
+  deep += "<a href=\"tel:+4930123\">call</a>";
+  PageFacts f = ExtractPage(Html("<!doctype html><title>deep</title>" + deep));
+  EXPECT_TRUE(f.parsed);
+  EXPECT_EQ(f.links.tel, 1u);
+  EXPECT_LE(f.meta.max_depth, 512u + 3u);
+  ASSERT_EQ(f.notes.size(), 1u);
+  EXPECT_EQ(f.notes[0].code, "limit-dom-depth");
+  EXPECT_EQ(f.notes[0].message, "elements nest deeper than 512 levels: 9489 elements past that depth were read as "
+                                "siblings at that depth (--max-dom-depth)");
+}
+
+TEST(ExtractPage, KeepsAtMostMaxLinksAndNotesTheRest) {
+  std::string body = "<!doctype html><title>links</title>";
+  for (int i = 0; i < 30; ++i) body += "<a href=\"/p" + std::to_string(i) + "\">p</a>";
+  ExtractOptions o;
+  o.max_links = 10;
+  PageFacts f = ExtractPage(Html(body), o);
+  EXPECT_EQ(f.links.total, 30u);
+  EXPECT_EQ(f.links.links.size(), 10u);
+  ASSERT_EQ(f.notes.size(), 1u);
+  EXPECT_EQ(f.notes[0].message, "the page has 30 links; only the first 10 were read and followed (--max-links)");
 }
 
 TEST(ExtractPage, EstimatesGzipSavingsOnlyForUncompressedResponses) {

@@ -109,7 +109,7 @@ LinkFacts ExtractLinks(const html::Document& doc, const Context& ctx) {
       ++f.invalid;
     }
     ++f.total;
-    if (f.links.size() < LinkFacts::kMaxLinks) f.links.push_back(std::move(l));
+    if (f.links.size() < ctx.max_links) f.links.push_back(std::move(l));
     return html::Visit::kContinue;
   });
   return f;

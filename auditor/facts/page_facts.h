@@ -140,7 +140,7 @@ struct Link {
 };
 
 struct LinkFacts {
-  std::vector<Link> links;  // capped at LinkFacts::kMaxLinks; `total` counts all
+  std::vector<Link> links;  // capped at Context::max_links (default kMaxLinks); `total` counts all
   std::size_t total = 0, internal = 0, external = 0, tel = 0, mailto = 0, maps = 0, javascript = 0, invalid = 0;
   static constexpr std::size_t kMaxLinks = 5000;
 };

@@ -171,6 +171,10 @@ class Crawler {
   // page that links to it, so the report does not depend on which transfer finished first.
   void Reparent(const std::string& url, int depth, const std::string& via, const std::string& parent);
   void Skip(CrawlEntry entry, const std::string& reason);
+  void LimitHit(const std::string& limit);
+  bool TimeUp();
+  // Ends the transfers in flight and skips every URL still waiting, when the crawl's time is up.
+  void StopForTime(CURLM* multi);
   HostState& Host(const std::string& host);
   void LoadRobots(const std::string& scheme_host, HostState* hs);
   void ApplyRobots(const std::string& origin, HostState* hs, const Response& r);
@@ -201,7 +205,11 @@ class Crawler {
   std::vector<std::unique_ptr<ActiveTransfer>> active_;
   std::unique_ptr<WorkerPool> pool_;
   CURLSH* share_ = nullptr;
-  std::unique_ptr<CurlFetcher> side_fetcher_;          // robots.txt and sitemaps
+  std::unique_ptr<CurlFetcher> side_fetcher_;          // sitemaps
+  std::unique_ptr<CurlFetcher> robots_fetcher_;        // robots.txt (the first 512 KiB only)
+  FetchOptions robots_fetch_;                          // for robots.txt on the multi handle
+  Clock::time_point deadline_ = Clock::time_point::max();
+  bool time_up_ = false;
   struct Delayed {
     Clock::time_point at;
     std::size_t index;
@@ -214,7 +222,7 @@ HostState& Crawler::Host(const std::string& key) {
   if (it != hosts_.end()) return it->second;
   HostState& hs = hosts_[key];
   host_order_.push_back(key);
-  hs.delay_ms = o_.delay_ms;
+  hs.delay_ms = std::max(o_.delay_ms, o_.max_rate > 0 ? 1000.0 / o_.max_rate : 0.0);
   // Before the fetch loop runs (start URLs, sitemaps) robots.txt is read at once. A host first met
   // during the crawl gets its robots.txt as one more transfer, and its URLs wait in `parked`, so
   // the transfers in flight never stall on it.
@@ -227,7 +235,7 @@ void Crawler::LoadRobots(const std::string& origin, HostState* hs) {
     ApplyRobots(origin, hs, Response());
     return;
   }
-  ApplyRobots(origin, hs, side_fetcher_->Fetch(origin + "/robots.txt"));
+  ApplyRobots(origin, hs, robots_fetcher_->Fetch(origin + "/robots.txt"));
 }
 
 void Crawler::ApplyRobots(const std::string& origin, HostState* hs, const Response& r) {
@@ -261,6 +269,52 @@ bool Crawler::InScope(const url::Parts& p) const {
   return scope_.count(url::RegistrableDomain(p.host)) != 0;
 }
 
+void Crawler::LimitHit(const std::string& limit) {
+  if (std::find(result_.limits_hit.begin(), result_.limits_hit.end(), limit) == result_.limits_hit.end())
+    result_.limits_hit.push_back(limit);
+}
+
+bool Crawler::TimeUp() {
+  if (!time_up_ && Clock::now() >= deadline_) {
+    time_up_ = true;
+    LimitHit("max-crawl-time");
+  }
+  return time_up_;
+}
+
+void Crawler::StopForTime(CURLM* multi) {
+  const std::string reason = "max-crawl-time: the crawl's time limit of " + std::to_string(o_.max_crawl_time_ms) +
+                             " ms ran out";
+  for (auto& t : active_) {
+    curl_multi_remove_handle(multi, t->easy);
+    curl_easy_cleanup(t->easy);
+    if (t->robots) continue;
+    --hosts_[t->host].active;
+    CrawlEntry& e = result_.entries[t->index];
+    e.state = "failed";
+    e.reason = reason + " before this page was fetched";
+    ++result_.failed;
+    progress_.Finished(e.url, false);
+  }
+  active_.clear();
+  auto skip_waiting = [&](std::size_t index) {
+    CrawlEntry& e = result_.entries[index];
+    e.state = "skipped";
+    e.reason = reason;
+    ++result_.skipped;
+  };
+  for (auto& [key, hs] : hosts_) {
+    for (std::size_t index : hs.queue) skip_waiting(index);
+    hs.queue.clear();
+    result_.skipped += hs.parked.size();  // found while robots.txt was on its way: counted, not listed
+    result_.skipped_unrecorded += hs.parked.size();
+    hs.parked.clear();
+    if (!hs.robots) hs.robots = std::make_unique<Robots>(Robots::DisallowAll());  // nothing more is fetched
+  }
+  for (const Delayed& d : delayed_) skip_waiting(d.index);
+  delayed_.clear();
+}
+
 void Crawler::Skip(CrawlEntry entry, const std::string& reason) {
   ++result_.skipped;
   entry.state = "skipped";
@@ -277,7 +331,15 @@ void Crawler::Consider(const std::string& raw, int depth, const std::string& via
   auto normalized = url::Normalize(raw);
   if (!normalized || !url::IsHttp(*normalized)) return;  // mailto:, javascript: ... are not URLs to crawl
   std::string u = o_.strip_tracking ? url::StripTrackingParams(*normalized) : *normalized;
-  if (!seen_.insert(u).second) return Reparent(u, depth, via, parent);
+  if (seen_.count(u) != 0) return Reparent(u, depth, via, parent);
+  if (seen_.size() >= o_.max_urls || time_up_) {
+    // Not remembered: counting it is all a crawl at its limit does.
+    LimitHit(time_up_ ? "max-crawl-time" : "max-urls");
+    ++result_.skipped;
+    ++result_.skipped_unrecorded;
+    return;
+  }
+  seen_.insert(u);
   CrawlEntry e;
   e.url = u;
   e.depth = depth;
@@ -316,7 +378,10 @@ void Crawler::Consider(const std::string& raw, int depth, const std::string& via
   if (!seed && IsNonPageExtension(parts->path, &ext)) return skip("not a page (" + ext + ")");
   if (o_.max_depth >= 0 && depth > o_.max_depth) return skip("max-depth " + std::to_string(o_.max_depth));
   // Checked before robots.txt is looked up, so a crawl at its limit fetches no new robots.txt.
-  if (admitted_ >= o_.max_pages) return skip("max-pages " + std::to_string(o_.max_pages));
+  if (admitted_ >= o_.max_pages) {
+    LimitHit("max-pages");
+    return skip("max-pages " + std::to_string(o_.max_pages));
+  }
   const std::string origin = parts->scheme + "://" + parts->host + ":" + std::to_string(parts->port);
   HostState& hs = Host(origin);
   if (!hs.robots) {
@@ -360,7 +425,17 @@ void Crawler::ReadSitemaps(const std::vector<std::string>& roots) {
       if (queued.insert(root + "/sitemap.xml").second) files.emplace_back(root + "/sitemap.xml", 0);
   std::size_t urls = 0;
   SitemapLimits limits;
-  while (!files.empty() && result_.sitemaps.size() < o_.max_sitemap_files) {
+  while (!files.empty()) {
+    if (result_.sitemaps.size() >= o_.max_sitemap_files) {
+      LimitHit("max-sitemap-files");
+      result_.sitemap_errors.push_back(std::to_string(files.size()) + " more sitemap files not read: max-sitemap-files " +
+                                       std::to_string(o_.max_sitemap_files));
+      break;
+    }
+    if (TimeUp()) {
+      result_.sitemap_errors.push_back(std::to_string(files.size()) + " more sitemap files not read: max-crawl-time");
+      break;
+    }
     auto [file, level] = files.front();
     files.pop_front();
     auto resolved = url::Resolve(roots.empty() ? file : roots.front() + "/", file);
@@ -379,6 +454,15 @@ void Crawler::ReadSitemaps(const std::vector<std::string>& roots) {
     limits.max_urls = std::min<std::size_t>(50'000, o_.max_sitemap_urls - std::min(urls, o_.max_sitemap_urls));
     const Sitemap sm = ParseSitemap(r.body, limits);
     for (const auto& e : sm.errors) result_.sitemap_errors.push_back(*resolved + ": " + e);
+    if (sm.truncated) {
+      LimitHit("max-sitemap-urls");
+      result_.sitemap_errors.push_back(
+          *resolved + ": " +
+          (sm.urls.size() + sm.sitemaps.size() >= limits.max_urls
+               ? "more than " + std::to_string(limits.max_urls) + " entries"
+               : "more than " + std::to_string(limits.max_decoded_bytes) + " decoded bytes") +
+          "; only the entries before the limit were read");
+    }
     // The protocol wants absolute locations; relative ones are resolved against the sitemap, as
     // search engines tolerate.
     if (sm.is_index) {
@@ -389,7 +473,10 @@ void Crawler::ReadSitemaps(const std::vector<std::string>& roots) {
       continue;
     }
     for (const auto& entry : sm.urls) {
-      if (urls >= o_.max_sitemap_urls) break;
+      if (urls >= o_.max_sitemap_urls) {
+        LimitHit("max-sitemap-urls");
+        break;
+      }
       ++urls;
       Consider(url::Resolve(*resolved, entry.loc).value_or(entry.loc), 1, "sitemap", *resolved, std::nullopt);
     }
@@ -412,6 +499,7 @@ std::vector<fetch::Redirect> Crawler::ChainTo(std::size_t index, std::string* st
 }
 
 bool Crawler::StartNext(CURLM* multi) {
+  if (time_up_) return false;
   for (auto& [key, hs] : hosts_) {
     if (hs.robots || hs.robots_started) continue;
     hs.robots_started = true;
@@ -431,7 +519,7 @@ bool Crawler::StartNext(CURLM* multi) {
       Release(key);
       return true;
     }
-    internal::ConfigureEasy(t->easy, key + "/robots.txt", o_.fetch, &t->transfer);
+    internal::ConfigureEasy(t->easy, key + "/robots.txt", robots_fetch_, &t->transfer);
     curl_easy_setopt(t->easy, CURLOPT_FOLLOWLOCATION, 1L);  // RFC 9309: follow up to 5 redirects
     curl_easy_setopt(t->easy, CURLOPT_MAXREDIRS, 5L);
     curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t.get());
@@ -514,7 +602,7 @@ void Crawler::Finish(CURL* easy, CURLcode code) {
   active_.erase(it);
   if (t->robots) {
     Response r;
-    internal::ReadTransfer(easy, code, &t->transfer, o_.fetch, &r);
+    internal::ReadTransfer(easy, code, &t->transfer, robots_fetch_, &r);
     curl_easy_cleanup(easy);
     ApplyRobots(t->host, &hosts_[t->host], r);
     Release(t->host);
@@ -554,6 +642,18 @@ void Crawler::Finish(CURL* easy, CURLcode code) {
     const auto chain = ChainTo(t->index, &start);
     if (!target) {
       e.reason = "redirect to an invalid URL: " + location;
+    } else if (!url::IsHttp(*target)) {
+      // Only http and https are fetched: a redirect to file:, gopher: ... is refused, and is this
+      // URL's error.
+      --result_.fetched;
+      ++result_.failed;
+      e.state = "failed";
+      r.error = FetchError::kUnsupportedScheme;
+      r.error_message = "redirect to a URL that is not http(s): " + *target;
+      e.reason = std::string(FetchErrorName(r.error)) + ": " + r.error_message;
+      r.redirects.clear();
+      Deliver(t->index, std::move(r));
+      return;
     } else if (static_cast<int>(chain.size()) + 1 > o_.fetch.max_redirects) {
       e.reason = "more than " + std::to_string(o_.fetch.max_redirects) + " redirects";
     } else {
@@ -595,9 +695,16 @@ void Crawler::Absorb(const WorkerPool::Done& done) {
 
 CrawlResult Crawler::Run(const std::vector<std::string>& seeds) {
   GlobalInit();
+  if (o_.max_crawl_time_ms > 0) deadline_ = Clock::now() + std::chrono::milliseconds(o_.max_crawl_time_ms);
   FetchOptions side = o_.fetch;
   side.max_body_bytes = std::max<std::uint64_t>(side.max_body_bytes, 60ull << 20);  // gzip sitemaps
+  side.max_download_bytes = std::max<std::uint64_t>(side.max_download_bytes, 60ull << 20);
   side_fetcher_ = std::make_unique<CurlFetcher>(side);
+  // Only the first 512 KiB of a robots.txt count: a bigger one is cut there, not failed (which
+  // would disallow the whole host).
+  robots_fetch_ = o_.fetch;
+  robots_fetch_.cut_body_bytes = kRobotsMaxBytes + 1;
+  robots_fetcher_ = std::make_unique<CurlFetcher>(robots_fetch_);
   std::vector<std::string> roots;
   for (const auto& s : seeds) {
     auto n = url::Normalize(s);
@@ -628,6 +735,7 @@ CrawlResult Crawler::Run(const std::vector<std::string>& seeds) {
 
   loop_running_ = true;
   for (;;) {
+    if (!time_up_ && TimeUp()) StopForTime(multi);
     // Retries whose time has come go back to the front of their host's queue.
     const auto now = Clock::now();
     for (auto it = delayed_.begin(); it != delayed_.end();) {

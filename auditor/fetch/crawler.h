@@ -30,6 +30,13 @@ struct CrawlOptions {
   int concurrency = 8;                      // transfers in flight
   int per_host = 6;                         // transfers in flight per host
   std::size_t max_pages = 500;              // URLs fetched (pages, redirects and failures alike)
+  // Distinct URLs the crawl keeps track of (found on pages, in sitemaps, by redirects); beyond, new
+  // URLs are only counted as skipped ("max-urls"), so a page of unique links cannot grow memory.
+  std::size_t max_urls = 100'000;
+  // The whole crawl's time, robots.txt and sitemaps included. When it runs out, transfers in flight
+  // are ended as failed and URLs still waiting are skipped, both with the reason "max-crawl-time";
+  // pages already fetched are still audited. 0: no limit.
+  long max_crawl_time_ms = 30L * 60 * 1000;
   int max_depth = -1;                       // link hops from a start URL; -1 means no limit
   Scope scope = Scope::kHost;
   std::vector<std::string> include;         // globs on path?query; when given, a URL must match one
@@ -39,6 +46,7 @@ struct CrawlOptions {
   bool follow_links = true;
   bool strip_tracking = true;               // drop utm_*, gclid, fbclid ... before deduplicating
   double delay_ms = 0;                      // between request starts to one host (Crawl-delay may raise it)
+  double max_rate = 50;                     // request starts per second to one host (0: no limit); raises delay_ms
   int max_retries = 2;                      // for 429 and 503
   long max_retry_wait_ms = 30'000;          // a longer Retry-After gives up
   std::size_t max_url_length = 2048;        // crawler-trap guards ...
@@ -78,6 +86,9 @@ struct CrawlResult {
   std::vector<std::string> sitemaps;      // sitemap files read
   std::vector<std::string> sitemap_errors;
   std::size_t fetched = 0, failed = 0, skipped = 0, skipped_unrecorded = 0;
+  // The crawl-wide limits that stopped part of the crawl, in the order first hit: "max-pages",
+  // "max-urls", "max-crawl-time", "max-sitemap-files", "max-sitemap-urls".
+  std::vector<std::string> limits_hit;
   // The crawl's cookie jar when it ended (Netscape cookie-file lines), for the checkout walk to go on
   // with the same cookies (fetch::Session::AddCookies). Not written to the report.
   std::vector<std::string> cookies;

@@ -151,6 +151,32 @@ TEST_F(CrawlerTest, WaitsTheCrawlDelayBetweenRequestsToAHost) {
   for (std::size_t i = 1; i < at.size(); ++i) EXPECT_GE(at[i] - at[i - 1], 190) << i;
 }
 
+TEST_F(CrawlerTest, StartsAtMostMaxRateRequestsPerSecondToAHost) {
+  Serve("/", Page({"/a", "/b", "/c"}));
+  for (const char* p : {"/a", "/b", "/c"}) Serve(p, "<title>x</title>");
+  Start();
+  options.max_rate = 10;
+  Run();
+  std::vector<double> at;
+  for (const auto& q : server.Requests())
+    if (q.path != "/robots.txt") at.push_back(q.at_ms);
+  ASSERT_EQ(at.size(), 4u);
+  for (std::size_t i = 1; i < at.size(); ++i) EXPECT_GE(at[i] - at[i - 1], 90) << i;
+}
+
+TEST_F(CrawlerTest, AtMaxUrlsNewUrlsAreCountedNotKeptAndTheLimitIsRecorded) {
+  std::vector<std::string> links;
+  for (int i = 0; i < 30; ++i) links.push_back("/p" + std::to_string(i));
+  Serve("/", Page(links));
+  Start();
+  options.max_urls = 10;
+  const CrawlResult r = Run();
+  EXPECT_EQ(r.entries.size(), 10u);
+  EXPECT_EQ(r.skipped_unrecorded, 21u);  // the start URL and 9 links are kept; 21 links are counted
+  ASSERT_EQ(r.limits_hit.size(), 1u);
+  EXPECT_EQ(r.limits_hit[0], "max-urls");
+}
+
 TEST_F(CrawlerTest, KeepsOneCookieEngineForTheWholeCrawl) {
   server.Route("/", [](const httplib::Request&, httplib::Response& res) {
     res.set_header("Set-Cookie", "session=abc123; Path=/");

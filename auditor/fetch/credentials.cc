@@ -249,4 +249,18 @@ std::optional<CredentialsSummary> Summarize(const Credentials& c) {
   return s;
 }
 
+std::string StripUserInfo(const std::string& url, std::optional<std::pair<std::string, std::string>>* user_password) {
+  const std::size_t scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) return url;
+  const std::size_t authority = scheme_end + 3;
+  const std::size_t authority_end = std::min(url.find_first_of("/?#", authority), url.size());
+  const std::size_t at = url.rfind('@', authority_end == 0 ? 0 : authority_end - 1);
+  if (at == std::string::npos || at < authority) return url;
+  const std::string info = url.substr(authority, at - authority);
+  const std::size_t colon = info.find(':');
+  *user_password = std::make_pair(url::PercentDecode(info.substr(0, colon)),
+                                  colon == std::string::npos ? std::string() : url::PercentDecode(info.substr(colon + 1)));
+  return url.substr(0, authority) + url.substr(at + 1);
+}
+
 }  // namespace mmaudit::fetch

@@ -67,6 +67,12 @@ bool ParseUserOption(const std::string& spec, std::pair<std::string, std::string
 // is an error naming its line number; a file with no cookie is an error too.
 bool ParseCookieFile(const std::string& text, std::vector<FileCookie>* out, std::string* error);
 
+// `url` without the user:password@ of its authority (a secret that would otherwise reach every
+// report and log line that names the URL). When it had one, *user_password is set to the user and
+// password, percent-decoded (the password "" when none was given), for use as basic auth; otherwise
+// it is left alone. A string that is not a URL with an authority is returned as it is.
+std::string StripUserInfo(const std::string& url, std::optional<std::pair<std::string, std::string>>* user_password);
+
 // What a report may say about the credentials: names only, never values.
 struct CredentialsSummary {
   std::vector<std::string> header_names;  // in order given

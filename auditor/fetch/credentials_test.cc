@@ -255,5 +255,23 @@ TEST_F(CredentialsOverHttp, TheSubresourceLoaderSendsThemToTheSiteButNotToAThird
   EXPECT_EQ(third.Requests().size(), 2u);
 }
 
+TEST(CredentialOptions, AUrlsUserAndPasswordAreTakenOutOfItAndDecoded) {
+  std::optional<std::pair<std::string, std::string>> user;
+  EXPECT_EQ(StripUserInfo("https://shop%40team:p%3Ass@staging.example:8443/a?b=c@d", &user),
+            "https://staging.example:8443/a?b=c@d");
+  ASSERT_TRUE(user.has_value());
+  EXPECT_EQ(user->first, "shop@team");
+  EXPECT_EQ(user->second, "p:ss");
+  user.reset();
+  EXPECT_EQ(StripUserInfo("http://preview@staging.example/", &user), "http://staging.example/");
+  ASSERT_TRUE(user.has_value());
+  EXPECT_EQ(user->second, "");
+  user.reset();
+  EXPECT_EQ(StripUserInfo("https://shop.example/path/@handle", &user), "https://shop.example/path/@handle");
+  EXPECT_FALSE(user.has_value());
+  EXPECT_EQ(StripUserInfo("not a url", &user), "not a url");
+  EXPECT_FALSE(user.has_value());
+}
+
 }  // namespace
 }  // namespace mmaudit::fetch

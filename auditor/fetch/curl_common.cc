@@ -8,6 +8,7 @@
 
 #include "core/text.h"
 #include "core/url.h"
+#include "fetch/network_guard.h"
 
 namespace mmaudit::fetch::internal {
 namespace {
@@ -26,12 +27,22 @@ size_t OnBody(char* data, size_t size, size_t nmemb, void* user) {
   t->received += n;
   if (t->body.size() < t->store_max)
     t->body.append(data, static_cast<size_t>(std::min<std::uint64_t>(n, t->store_max - t->body.size())));
+  if (t->cut_at > 0 && t->body.size() >= t->cut_at) {
+    t->body.resize(static_cast<size_t>(t->cut_at));
+    t->cut = true;
+    return 0;  // enough read: libcurl stops with CURLE_WRITE_ERROR, which ReadTransfer forgives
+  }
   return n;
 }
 
 size_t OnHeader(char* data, size_t size, size_t nmemb, void* user) {
   auto* t = static_cast<Transfer*>(user);
   const size_t n = size * nmemb;
+  t->header_bytes += n;
+  if (t->header_bytes > t->max_header_bytes) {
+    t->headers_too_large = true;
+    return 0;  // headers that never end: libcurl stops with CURLE_WRITE_ERROR
+  }
   std::string_view line(data, n);
   if (text::StartsWith(line, "HTTP/")) {
     t->headers.clear();  // a new response (1xx, or the next hop)
@@ -43,6 +54,28 @@ size_t OnHeader(char* data, size_t size, size_t nmemb, void* user) {
     t->headers.emplace_back(text::AsciiLower(text::Trim(line.substr(0, colon))),
                             std::string(text::Trim(line.substr(colon + 1))));
   return n;
+}
+
+// Counts the body bytes on the wire (dlnow is before content decoding) against the limit.
+int OnProgress(void* user, curl_off_t, curl_off_t dlnow, curl_off_t, curl_off_t) {
+  auto* t = static_cast<Transfer*>(user);
+  if (dlnow > 0 && static_cast<std::uint64_t>(dlnow) > t->max_download) {
+    t->download_too_large = true;
+    return 1;  // CURLE_ABORTED_BY_CALLBACK
+  }
+  return 0;
+}
+
+// Opens every socket libcurl connects, after judging its address when private networks are denied.
+curl_socket_t OnOpenSocket(void* user, curlsocktype purpose, struct curl_sockaddr* a) {
+  auto* t = static_cast<Transfer*>(user);
+  if (t->deny_private) {
+    if (auto why = PrivateAddressReason(&a->addr, a->addrlen)) {
+      t->blocked = *why;
+      return CURL_SOCKET_BAD;  // libcurl tries the next address, or fails with CURLE_COULDNT_CONNECT
+    }
+  }
+  return socket(a->family, a->socktype, a->protocol);
 }
 
 FetchError Classify(CURLcode code) {
@@ -97,7 +130,22 @@ void ConfigureEasy(CURL* easy, const std::string& url, const FetchOptions& o, Tr
     curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, o.low_speed_bytes_per_s);
     curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, o.low_speed_time_s);
   }
-  curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(o.max_body_bytes));
+  curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(o.max_download_bytes));
+  t->max_download = o.max_download_bytes;
+  t->cut_at = o.cut_body_bytes;
+  t->cut = false;
+  t->max_header_bytes = o.max_header_bytes;
+  curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, OnProgress);
+  curl_easy_setopt(easy, CURLOPT_XFERINFODATA, t);
+  t->deny_private = o.deny_private_networks;
+  t->blocked.clear();
+  curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, OnOpenSocket);
+  curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, t);
+  curl_slist_free_all(t->resolve);
+  t->resolve = nullptr;
+  for (const std::string& entry : o.resolve) t->resolve = curl_slist_append(t->resolve, entry.c_str());
+  if (t->resolve != nullptr) curl_easy_setopt(easy, CURLOPT_RESOLVE, t->resolve);
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, OnBody);
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, t);
@@ -161,10 +209,23 @@ std::string ReadTransfer(CURL* easy, CURLcode code, Transfer* t, const FetchOpti
   r->total_ms += static_cast<double>(total_us) / 1000.0;
   r->body = std::move(t->body);
   r->decoded_bytes = std::max<std::uint64_t>(t->received, r->body.size());
+  r->body_cut = t->cut;
+  if (code == CURLE_WRITE_ERROR && t->cut) code = CURLE_OK;  // stopped on purpose, with what was wanted
   if (code != CURLE_OK) {
-    if (t->too_large || code == CURLE_FILESIZE_EXCEEDED) {
+    if (!t->blocked.empty()) {
+      r->error = FetchError::kBlocked;
+      r->error_message = "refused to connect: " + t->blocked + " and --deny-private-networks is set";
+    } else if (t->headers_too_large) {
       r->error = FetchError::kTooLarge;
-      r->error_message = "response body exceeds the limit of " + std::to_string(o.max_body_bytes) + " bytes";
+      r->error_message = "response headers exceed the limit of " + std::to_string(o.max_header_bytes) + " bytes";
+    } else if (t->too_large) {
+      r->error = FetchError::kTooLarge;
+      r->error_message = "decoded response body exceeds the limit of " + std::to_string(o.max_body_bytes) +
+                         " bytes (--max-body)";
+    } else if (t->download_too_large || code == CURLE_FILESIZE_EXCEEDED) {
+      r->error = FetchError::kTooLarge;
+      r->error_message = "response body exceeds the limit of " + std::to_string(o.max_download_bytes) +
+                         " bytes on the wire (--max-download)";
     } else {
       r->error = Classify(code);
       r->error_message = t->errbuf[0] ? t->errbuf : curl_easy_strerror(code);

@@ -31,12 +31,25 @@ struct Transfer {
   std::uint64_t store_max = std::numeric_limits<std::uint64_t>::max();
   bool store_limit_asked = false;
   bool too_large = false;
+  std::uint64_t cut_at = 0;          // when positive: stop, successfully, after this many stored bytes
+  bool cut = false;                  // it did
+  std::uint64_t max_download = std::numeric_limits<std::uint64_t>::max();  // body bytes on the wire
+  bool download_too_large = false;   // aborted: more than max_download bytes on the wire
+  std::uint64_t max_header_bytes = std::numeric_limits<std::uint64_t>::max();
+  std::uint64_t header_bytes = 0;    // of every response of the transfer (1xx included)
+  bool headers_too_large = false;    // aborted: more than max_header_bytes of headers
+  bool deny_private = false;         // refuse sockets to private addresses (network_guard.h)
+  std::string blocked;               // why a socket was refused, "" when none was
   char errbuf[CURL_ERROR_SIZE] = {0};
   struct curl_slist* request_headers = nullptr;  // owned; freed by ~Transfer
+  struct curl_slist* resolve = nullptr;          // owned; CURLOPT_RESOLVE entries
   Transfer() = default;
   Transfer(const Transfer&) = delete;
   Transfer& operator=(const Transfer&) = delete;
-  ~Transfer() { curl_slist_free_all(request_headers); }
+  ~Transfer() {
+    curl_slist_free_all(request_headers);
+    curl_slist_free_all(resolve);
+  }
 };
 
 // Resets `easy` and sets it up for a GET of `url` with the options' identity, encodings, timeouts
@@ -46,6 +59,10 @@ struct Transfer {
 // cookies (CURLOPT_COOKIE, merged with a cookie engine's) and basic auth; otherwise none of them.
 // CURLOPT_UNRESTRICTED_AUTH is off, so even a handle that follows redirects itself sends no basic
 // auth to another host (custom headers and CURLOPT_COOKIE it would: such callers must not follow).
+// Only http and https are allowed, for the request and any redirect libcurl follows itself
+// (CURLOPT_PROTOCOLS_STR, CURLOPT_REDIR_PROTOCOLS_STR). The limits of options (max_body_bytes
+// decoded, max_download_bytes on the wire, max_header_bytes) abort the transfer; with
+// options.deny_private_networks every socket's address is judged before it connects.
 void ConfigureEasy(CURL* easy, const std::string& url, const FetchOptions& options, Transfer* t, long timeout_ms = 0);
 
 // Fills `r` from a finished transfer: status, version, headers, body (decoded_bytes counts what was

@@ -40,6 +40,12 @@ class CurlFetcherTest : public ::testing::Test {
     server.Route("/to-ftp", [](const httplib::Request&, httplib::Response& res) {
       res.set_redirect("ftp://127.0.0.1/file", 302);
     });
+    server.Route("/to-file", [](const httplib::Request&, httplib::Response& res) {
+      res.set_redirect("file:///etc/passwd", 302);
+    });
+    server.Route("/to-gopher", [this](const httplib::Request&, httplib::Response& res) {
+      res.set_redirect("gopher://127.0.0.1:" + std::to_string(server.port()) + "/1", 302);
+    });
     server.Route("/slow", [](const httplib::Request&, httplib::Response& res) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1500));
       res.set_content("late", "text/plain");
@@ -112,6 +118,38 @@ TEST_F(CurlFetcherTest, StopsARedirectLoopAndARedirectToAnotherScheme) {
   options.max_redirects = 1;
   CurlFetcher strict(options);
   EXPECT_EQ(strict.Fetch(server.Url("/r1")).error, FetchError::kTooManyRedirects);
+}
+
+TEST_F(CurlFetcherTest, RefusesARedirectToFileOrGopherWithAClearError) {
+  CurlFetcher fetcher(options);
+  const Response file = fetcher.Fetch(server.Url("/to-file"));
+  EXPECT_EQ(file.error, FetchError::kUnsupportedScheme);
+  EXPECT_EQ(file.error_message, "redirect to a URL that is not http(s): file:///etc/passwd");
+  EXPECT_TRUE(file.body.empty());
+  const Response gopher = fetcher.Fetch(server.Url("/to-gopher"));
+  EXPECT_EQ(gopher.error, FetchError::kUnsupportedScheme);
+  EXPECT_NE(gopher.error_message.find("redirect to a URL that is not http(s): gopher://127.0.0.1:"), std::string::npos)
+      << gopher.error_message;
+  // A start URL that is not http(s) is refused before any transfer.
+  EXPECT_EQ(fetcher.Fetch("file:///etc/passwd").error, FetchError::kUnsupportedScheme);
+}
+
+TEST_F(CurlFetcherTest, CutsABodyAtTheCutLengthAsASuccess) {
+  options.cut_body_bytes = 1000;
+  CurlFetcher fetcher(options);
+  const Response r = fetcher.Fetch(server.Url("/huge"));
+  EXPECT_TRUE(r.ok()) << r.error_message;
+  EXPECT_TRUE(r.body_cut);
+  EXPECT_EQ(r.body.size(), 1000u);
+}
+
+TEST_F(CurlFetcherTest, AbortsABodyOverTheDownloadLimitOnTheWire) {
+  options.max_body_bytes = 10 << 20;
+  options.max_download_bytes = 100'000;
+  CurlFetcher fetcher(options);
+  const Response r = fetcher.Fetch(server.Url("/huge"));
+  EXPECT_EQ(r.error, FetchError::kTooLarge);
+  EXPECT_NE(r.error_message.find("100000 bytes on the wire (--max-download)"), std::string::npos) << r.error_message;
 }
 
 TEST_F(CurlFetcherTest, AbortsABodyOverTheSizeLimitWithAClearError) {

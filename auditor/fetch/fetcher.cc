@@ -16,6 +16,7 @@ const char* FetchErrorName(FetchError e) {
     case FetchError::kTooManyRedirects: return "too-many-redirects";
     case FetchError::kTls: return "tls";
     case FetchError::kProtocol: return "protocol";
+    case FetchError::kBlocked: return "blocked-address";
     case FetchError::kOther: return "other";
   }
   return "other";

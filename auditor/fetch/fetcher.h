@@ -20,12 +20,28 @@ struct FetchOptions {
   long connect_timeout_ms = 10'000;       // TCP (+TLS) connect
   long total_timeout_ms = 30'000;         // whole transfer including redirects
   std::uint64_t max_body_bytes = 10ull << 20;  // decoded body; larger bodies abort with kTooLarge
+  // Body bytes on the wire (before gzip/br/zstd are undone); more abort with kTooLarge, whether a
+  // Content-Length announced them or they just kept coming.
+  std::uint64_t max_download_bytes = 10ull << 20;
+  // Status line and header lines of one response; more (headers that never end) abort with kTooLarge.
+  std::uint64_t max_header_bytes = 256u << 10;
+  // When positive, only this many decoded body bytes are read: the transfer then ends as a success
+  // with Response::body_cut set (for robots.txt, of which only the first 512 KiB count).
+  std::uint64_t cut_body_bytes = 0;
   int max_redirects = 10;
   long low_speed_bytes_per_s = 1000;      // abort a transfer slower than this ...
   long low_speed_time_s = 15;             // ... for this many seconds (a server dripping bytes)
   // Headers, cookies and basic auth sent only to credentials.origins (see credentials.h); every
   // request of a run (pages, robots.txt, sitemaps, subresources, the checkout Session) applies them.
   Credentials credentials;
+  // --deny-private-networks: refuse to connect to loopback, private (RFC 1918, fc00::/7), link-local
+  // and unspecified addresses. Judged on the address each socket is about to connect to, after DNS
+  // resolution (fetch/network_guard.h), so a host name that resolves (or rebinds) to such an address
+  // is refused too; the response's error is kBlocked.
+  bool deny_private_networks = false;
+  // CURLOPT_RESOLVE entries ("host:port:address"): pins a host name to an address without DNS. For
+  // tests (a name that resolves to 127.0.0.1); not a user option.
+  std::vector<std::string> resolve;
 };
 
 // One hop of a redirect chain.
@@ -46,6 +62,7 @@ enum class FetchError {
   kTooManyRedirects, // chain longer than max_redirects, or a loop
   kTls,
   kProtocol,         // malformed HTTP, bad content encoding, reset connection ...
+  kBlocked,          // the resolved address is private and deny_private_networks is set
   kOther,
 };
 
@@ -65,6 +82,7 @@ struct Response {
   std::uint64_t transfer_bytes = 0;       // bytes on the wire for all hops: headers + encoded bodies
   std::uint64_t body_transfer_bytes = 0;  // encoded body bytes of the final response
   std::uint64_t decoded_bytes = 0;        // == body.size() unless the body was cut
+  bool body_cut = false;                  // FetchOptions::cut_body_bytes ended the transfer early
   double ttfb_ms = 0;                     // final response: request start to first byte
   // Final response: from the request sent to its first byte (the server's time plus one round
   // trip), and the TCP handshake (one round trip; 0 on a reused connection). 0 when unknown.

@@ -34,7 +34,7 @@
 namespace mmaudit::fetch {
 namespace {
 
-constexpr std::size_t kMaxBytes = 512 * 1024;
+constexpr std::size_t kMaxBytes = kRobotsMaxBytes;
 constexpr std::size_t kMaxProblems = 100;
 
 bool IsWs(char c) { return c == ' ' || c == '\t' || c == '\v' || c == '\f'; }
@@ -165,7 +165,7 @@ Robots Robots::Parse(std::string_view body, std::string_view product_token) {
   };
 
   if (body.size() > kMaxBytes) {
-    robots.problems_.push_back("the file has " + std::to_string(body.size()) + " bytes; only the first " +
+    robots.problems_.push_back("the file has more than " + std::to_string(kMaxBytes) + " bytes; only the first " +
                                std::to_string(kMaxBytes) + " were read");
     body = body.substr(0, kMaxBytes);
     // Drop the line the limit cut through, unless it is the only one.

@@ -12,6 +12,9 @@
 
 namespace mmaudit::fetch {
 
+// Only this much of a robots.txt is read (RFC 9309 asks for at least 500 KiB); fetchers stop there.
+inline constexpr std::size_t kRobotsMaxBytes = 512 * 1024;
+
 struct RobotsVerdict {
   bool allowed = true;
   std::string rule;   // the deciding rule as written, e.g. "Disallow: /checkout", or "" when none matched
@@ -29,7 +32,8 @@ class Robots {
   // ... and when it is unreachable (5xx, network error): everything disallowed.
   static Robots DisallowAll();
   // What a fetch of robots.txt means, by RFC 9309: a failed fetch or a 5xx disallows all, a 4xx
-  // allows all, anything else is parsed (see Parse).
+  // allows all, anything else is parsed (see Parse). A body cut by the fetcher (Response::body_cut,
+  // with FetchOptions::cut_body_bytes above kRobotsMaxBytes) is parsed like a longer file.
   static Robots FromResponse(const Response& r, std::string_view product_token);
 
   // The verdict for `path` (path and query of the URL, starting with "/", percent-encoding as sent).

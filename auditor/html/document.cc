@@ -1,5 +1,8 @@
 #include "html/document.h"
 
+#include <algorithm>
+#include <cctype>
+#include <cstring>
 #include <utility>
 #include <vector>
 
@@ -17,12 +20,143 @@ GumboOptions ArenaOptions(ParseArena* arena) {
   return options;
 }
 
+bool IsOneOf(std::string_view name, std::initializer_list<std::string_view> names) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// Elements that never hold other elements, or whose end tag may be left out, or that every
+// document has once: not counted as nesting.
+bool Uncounted(std::string_view name) {
+  return IsOneOf(name, {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+                        "track", "wbr", "keygen", "basefont", "bgsound", "frame", "image",
+                        "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "tbody", "thead", "tfoot",
+                        "colgroup", "caption", "rb", "rt", "rtc", "rp", "html", "head", "body"});
+}
+
+// Elements whose content is text up to their end tag.
+bool RawText(std::string_view name) {
+  return IsOneOf(name, {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext"});
+}
+
+// Index of the first case-insensitive occurrence of `needle` (lower case) in s from `from`, or npos.
+std::size_t FindNoCase(const std::string& s, std::string_view needle, std::size_t from) {
+  if (needle.empty() || s.size() < needle.size()) return std::string::npos;
+  for (std::size_t i = from; i + needle.size() <= s.size(); ++i) {
+    i = s.find_first_of(std::string{needle[0], static_cast<char>(std::toupper(static_cast<unsigned char>(needle[0])))}, i);
+    if (i == std::string::npos || i + needle.size() > s.size()) return std::string::npos;
+    std::size_t k = 1;
+    while (k < needle.size() && std::tolower(static_cast<unsigned char>(s[i + k])) == needle[k]) ++k;
+    if (k == needle.size()) return i;
+  }
+  return std::string::npos;
+}
+
+// The end of the tag starting at `lt` ("<"): the index just past its ">", quotes respected; or the
+// input's size when it never ends.
+std::size_t TagEnd(const std::string& s, std::size_t lt) {
+  char quote = 0;
+  for (std::size_t i = lt + 1; i < s.size(); ++i) {
+    const char c = s[i];
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      // Quotes count only as an attribute value's ("a=\"..\""), as the tokenizer reads them.
+      if (i > lt + 1 && (s[i - 1] == '=' || std::isspace(static_cast<unsigned char>(s[i - 1])))) quote = c;
+    } else if (c == '>') {
+      return i + 1;
+    }
+  }
+  return s.size();
+}
+
 }  // namespace
+
+std::size_t FlattenDeepNesting(std::string* html, std::size_t max_depth) {
+  if (max_depth == 0) return 0;
+  const std::string& s = *html;
+  std::string out;         // built only once something changes
+  std::size_t copied = 0;  // s[0, copied) is in `out` (when building)
+  bool building = false;
+  // Replaces s[from, to) with `with` in the output.
+  auto replace = [&](std::size_t from, std::size_t to, const std::string& with) {
+    if (!building) {
+      building = true;
+      out.reserve(s.size() + 1024);
+    }
+    out.append(s, copied, from - copied);
+    out += with;
+    copied = to;
+  };
+  // depth: counted elements open, as written; excess: how many of them are past max_depth. Of those,
+  // only the last one opened is really open (`open_excess`): each new one closes it first.
+  std::size_t depth = 0, excess = 0, moved = 0;
+  std::string open_excess;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const std::size_t lt = s.find('<', i);
+    if (lt == std::string::npos || lt + 1 >= s.size()) break;
+    const char c = s[lt + 1];
+    if (s.compare(lt, 4, "<!--") == 0) {
+      const std::size_t end = s.find("-->", lt + 4);
+      i = end == std::string::npos ? s.size() : end + 3;
+      continue;
+    }
+    if (c == '!' || c == '?') {
+      i = TagEnd(s, lt);
+      continue;
+    }
+    const bool closing = c == '/';
+    const std::size_t name_at = lt + (closing ? 2 : 1);
+    std::size_t name_end = name_at;
+    while (name_end < s.size() && std::isalnum(static_cast<unsigned char>(s[name_end]))) ++name_end;
+    if (name_end == name_at || !std::isalpha(static_cast<unsigned char>(s[name_at]))) {
+      i = lt + 1;  // not a tag: a "<" in text
+      continue;
+    }
+    std::string name = s.substr(name_at, std::min<std::size_t>(name_end - name_at, 16));
+    for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    const std::size_t end = TagEnd(s, lt);
+    if (closing) {
+      if (!Uncounted(name) && !RawText(name) && depth > 0) {
+        if (excess > 0) {
+          if (!open_excess.empty()) open_excess.clear();  // this end tag closes it, as written
+          else replace(lt, end, "");                       // already closed by a sibling's start
+          --excess;
+        }
+        --depth;
+      }
+      i = end;
+      continue;
+    }
+    if (RawText(name)) {
+      const std::size_t close = FindNoCase(s, "</" + name, end);
+      i = close == std::string::npos ? s.size() : TagEnd(s, close);
+      continue;
+    }
+    const bool self_closing = end >= 2 && s[end - 1] == '>' && s[end - 2] == '/';
+    if (!Uncounted(name) && !self_closing) {
+      ++depth;
+      if (depth > max_depth) {
+        ++excess;
+        ++moved;
+        if (!open_excess.empty()) replace(lt, lt, "</" + open_excess + ">");
+        open_excess = name;
+      }
+    }
+    i = end;
+  }
+  if (building) {
+    out.append(s, copied, std::string::npos);
+    *html = std::move(out);
+  }
+  return moved;
+}
 
 Document::Document() = default;
 
 Document Document::Parse(std::string utf8, const ParseLimits& limits) {
   Document doc;
+  doc.flattened_tags_ = FlattenDeepNesting(&utf8, limits.max_depth);
   doc.buffer_ = std::make_unique<std::string>(std::move(utf8));
   doc.arena_ = std::make_unique<ParseArena>(limits.arena_bytes);
   GumboOptions options = ArenaOptions(doc.arena_.get());
@@ -43,7 +177,8 @@ Document::Document(Document&& other) noexcept
       arena_(std::move(other.arena_)),
       output_(std::exchange(other.output_, nullptr)),
       max_depth_(other.max_depth_),
-      element_count_(other.element_count_) {}
+      element_count_(other.element_count_),
+      flattened_tags_(other.flattened_tags_) {}
 
 Document& Document::operator=(Document&& other) noexcept {
   if (this != &other) {
@@ -53,6 +188,7 @@ Document& Document::operator=(Document&& other) noexcept {
     output_ = std::exchange(other.output_, nullptr);
     max_depth_ = other.max_depth_;
     element_count_ = other.element_count_;
+    flattened_tags_ = other.flattened_tags_;
   }
   return *this;
 }

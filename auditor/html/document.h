@@ -23,7 +23,20 @@ struct ParseLimits {
   std::size_t max_errors = 64;  // Gumbo stops recording parse errors after this many
   // The tree's arena holds at most this much; past it Gumbo's allocations go to malloc.
   std::size_t arena_bytes = std::size_t{64} << 20;
+  // Elements are nested at most this deep (0: no limit). Gumbo's tree building takes time
+  // quadratic in the nesting, so deeper markup is flattened before parsing (see FlattenDeepNesting);
+  // Chromium's parser stops nesting at 512 levels too.
+  std::size_t max_depth = 512;
 };
+
+// Flattens `html` so that no element nests more than `max_depth` levels deep, by the tags alone, as
+// Chromium's parser does: an element that would open deeper becomes a sibling at the limit (each
+// such start tag first closes the previous one, whose own end tag is then left out). Content and
+// attributes stay. Depth counts start tags not yet closed, except void elements, self-closing tags,
+// elements whose end tag HTML lets one omit (p, li, td, tr, option ...) and html, head and body;
+// comments, doctypes and the text of script, style, textarea, title and the like are skipped.
+// Returns how many start tags were moved up (0: `html` is unchanged).
+std::size_t FlattenDeepNesting(std::string* html, std::size_t max_depth);
 
 class Document {
  public:
@@ -41,6 +54,8 @@ class Document {
   // Depth of the deepest element, counted from <html> = 1.
   std::size_t max_depth() const { return max_depth_; }
   std::size_t element_count() const { return element_count_; }
+  // Start tags moved up to ParseLimits::max_depth because they nested deeper (0 when none were).
+  std::size_t flattened_tags() const { return flattened_tags_; }
 
  private:
   Document();
@@ -49,6 +64,7 @@ class Document {
   GumboOutput* output_ = nullptr;  // lives in *arena_
   std::size_t max_depth_ = 0;
   std::size_t element_count_ = 0;
+  std::size_t flattened_tags_ = 0;
 };
 
 // What a visitor tells the walk to do next.

@@ -29,6 +29,12 @@ report::AuditResult NewResult(const AuditOptions& o, const char* mode) {
   r.settings.connect_timeout_ms = o.fetch.connect_timeout_ms;
   r.settings.total_timeout_ms = o.fetch.total_timeout_ms;
   r.settings.max_body_bytes = o.fetch.max_body_bytes;
+  r.settings.max_download_bytes = o.fetch.max_download_bytes;
+  r.settings.max_header_bytes = o.fetch.max_header_bytes;
+  r.settings.max_dom_depth = o.extract.max_dom_depth;
+  r.settings.max_json_ld_bytes = o.extract.max_json_ld_bytes;
+  r.settings.max_links = o.extract.max_links;
+  r.settings.deny_private_networks = o.fetch.deny_private_networks;
   r.settings.rules_source = o.rules_source;
   r.settings.server_time_ms = o.server_time_ms;
   r.settings.rules_overlay = o.rules_overlay;

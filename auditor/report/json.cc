@@ -744,6 +744,9 @@ void WriteSite(Out<W>& o, const std::optional<SiteSection>& site) {
   o.UInt("max_url_length", c.max_url_length);
   o.UInt("max_query_variants", c.max_query_variants);
   o.UInt("max_path_segments", c.max_path_segments);
+  o.UInt("max_urls", c.max_urls);
+  o.Num("max_crawl_time_ms", static_cast<double>(c.max_crawl_time_ms));
+  o.Num("max_rate", c.max_rate);
   o.UInt("sample_per_type", site->sample_per_type);
   o.End();
   const fetch::CrawlResult& r = site->crawl;
@@ -768,6 +771,7 @@ void WriteSite(Out<W>& o, const std::optional<SiteSection>& site) {
   o.EndArray();
   o.StrList("sitemaps", r.sitemaps);
   o.StrList("sitemap_errors", r.sitemap_errors);
+  o.StrList("limits_hit", r.limits_hit);
   o.BeginArray("urls");
   for (const auto& e : r.entries) {
     o.Begin();
@@ -1020,6 +1024,14 @@ void WriteAll(W& w, const AuditResult& r, FileOut* raw = nullptr) {
   o.Num("connect_timeout_ms", static_cast<double>(r.settings.connect_timeout_ms));
   o.Num("total_timeout_ms", static_cast<double>(r.settings.total_timeout_ms));
   o.UInt("max_body_bytes", r.settings.max_body_bytes);
+  o.Begin("limits");
+  o.UInt("max_download_bytes", r.settings.max_download_bytes);
+  o.UInt("max_header_bytes", r.settings.max_header_bytes);
+  o.UInt("max_dom_depth", r.settings.max_dom_depth);
+  o.UInt("max_json_ld_bytes", r.settings.max_json_ld_bytes);
+  o.UInt("max_links", r.settings.max_links);
+  o.Bool("deny_private_networks", r.settings.deny_private_networks);
+  o.End();
   o.Str("rules_source", r.settings.rules_source);
   o.Opt("server_time_ms", r.settings.server_time_ms);
   if (r.settings.rules_overlay.empty()) o.Null("rules_overlay");

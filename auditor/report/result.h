@@ -77,6 +77,13 @@ struct Settings {
   long connect_timeout_ms = 0;
   long total_timeout_ms = 0;
   unsigned long long max_body_bytes = 0;
+  // The resource limits (README, Limits) besides the crawl's (SiteSection::settings).
+  unsigned long long max_download_bytes = 0;
+  unsigned long long max_header_bytes = 0;
+  std::size_t max_dom_depth = 0;
+  std::size_t max_json_ld_bytes = 0;
+  std::size_t max_links = 0;
+  bool deny_private_networks = false;
   std::string rules_source;  // "built-in" or the --rules-dir path
   std::optional<double> server_time_ms;  // --server-time-ms: the fixed server time of the load simulation
   std::string rules_overlay;  // the --rules overlay file applied on top of it; "" when none
