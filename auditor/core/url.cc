@@ -93,8 +93,9 @@ std::optional<std::string> Finish(UriUriA* uri) {
   const bool has_host = uri->hostText.first != nullptr || uri->hostData.ip4 != nullptr || uri->hostData.ip6 != nullptr ||
                         uri->hostData.ipFuture.first != nullptr;
   if (!has_host && out->compare(scheme.size() + 1, 2, "//") == 0) out->insert(scheme.size() + 1, "/.");
-  // An http(s) URL with an empty path means "/".
-  if ((scheme == "http" || scheme == "https") && uri->pathHead == nullptr && uri->query.first == nullptr) {
+  // An http(s) URL with a host and an empty path means "/" (without a host there is nothing to
+  // fetch, and "http:" must stay as it is, or normalising it again would change it).
+  if ((scheme == "http" || scheme == "https") && has_host && uri->pathHead == nullptr && uri->query.first == nullptr) {
     if (!text::EndsWith(*out, "/")) *out += "/";
   }
   return out;

@@ -38,6 +38,17 @@ TEST(Url, KeepsAPathThatStartsWithTwoSlashesAfterDotSegmentsAPath) {
   }
 }
 
+// Found by fuzzing too: Resolve(base, "http:./") gave "http:", which Normalize then made "http:/".
+TEST(Url, LeavesAHostlessHttpUrlWithoutAPathAsItIs) {
+  EXPECT_EQ(Resolve("https://shop.example/a/b.html", "http:./"), "http:");
+  const std::optional<std::string> resolved =
+      Resolve("https://shop.example/a/b.html", testing::ReadFixture("fixtures/fuzz-regressions/url-resolved-hostless-http.txt"));
+  ASSERT_TRUE(resolved.has_value());
+  EXPECT_EQ(Normalize(*resolved), resolved);
+  EXPECT_EQ(Normalize("http:"), "http:");
+  EXPECT_EQ(Normalize("http://shop.example"), "http://shop.example/");
+}
+
 TEST(Url, RejectsWhatIsNotAnAbsoluteHttpUrl) {
   EXPECT_FALSE(IsHttp("/relative"));
   EXPECT_FALSE(IsHttp("file:///etc/passwd"));
