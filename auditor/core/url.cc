@@ -87,8 +87,15 @@ std::optional<std::string> Finish(UriUriA* uri) {
     return std::nullopt;
   auto out = ToString(uri);
   if (!out) return std::nullopt;
-  // An http(s) URL with an empty path means "/".
-  if ((scheme == "http" || scheme == "https") && uri->pathHead == nullptr && uri->query.first == nullptr) {
+  // Without an authority, a path that starts with "//" after the dot segments are gone ("http:/..//x")
+  // would be read again as an authority ("http://x"): RFC 3986 section 5.2.4 and the URL standard
+  // keep it a path by writing "/." before it.
+  const bool has_host = uri->hostText.first != nullptr || uri->hostData.ip4 != nullptr || uri->hostData.ip6 != nullptr ||
+                        uri->hostData.ipFuture.first != nullptr;
+  if (!has_host && out->compare(scheme.size() + 1, 2, "//") == 0) out->insert(scheme.size() + 1, "/.");
+  // An http(s) URL with a host and an empty path means "/" (without a host there is nothing to
+  // fetch, and "http:" must stay as it is, or normalising it again would change it).
+  if ((scheme == "http" || scheme == "https") && has_host && uri->pathHead == nullptr && uri->query.first == nullptr) {
     if (!text::EndsWith(*out, "/")) *out += "/";
   }
   return out;

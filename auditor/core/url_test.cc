@@ -4,6 +4,8 @@
 
 #include <vector>
 
+#include "tests/support/test_paths.h"
+
 namespace mmaudit::url {
 namespace {
 
@@ -18,6 +20,33 @@ TEST(Url, NormalisesSchemeHostCaseAndDefaultPorts) {
   EXPECT_EQ(Normalize("HTTPS://Shop.Example:443/P/1"), "https://shop.example/P/1");
   EXPECT_EQ(Normalize("http://shop.example:80"), "http://shop.example/");
   EXPECT_EQ(Normalize("http://127.0.0.1:8080/x"), "http://127.0.0.1:8080/x");
+}
+
+// Found by fuzzing (docs/fuzzing.md): removing the dot segments of "http:/..//x" left the path "//x",
+// written out as "http://x", so the path became a host and normalising again changed the URL.
+TEST(Url, KeepsAPathThatStartsWithTwoSlashesAfterDotSegmentsAPath) {
+  EXPECT_EQ(Normalize("HTTP:/..//evil.example/c"), "http:/.//evil.example/c");
+  EXPECT_EQ(Normalize("http:/.//evil.example/c"), "http:/.//evil.example/c");
+  EXPECT_FALSE(IsHttp("http:/..//evil.example/c"));
+  EXPECT_EQ(Resolve("https://shop.example/a/", "https:/..//cdn.example/x"), "https:/.//cdn.example/x");
+  EXPECT_EQ(Normalize("https://shop.example/..//x"), "https://shop.example//x");
+  for (const char* file : {"fixtures/fuzz-regressions/url-dot-segments-make-authority-1.txt",
+                           "fixtures/fuzz-regressions/url-dot-segments-make-authority-2.txt"}) {
+    const std::optional<std::string> once = Normalize(testing::ReadFixture(file));
+    ASSERT_TRUE(once.has_value()) << file;
+    EXPECT_EQ(Normalize(*once), once) << file;
+  }
+}
+
+// Found by fuzzing too: Resolve(base, "http:./") gave "http:", which Normalize then made "http:/".
+TEST(Url, LeavesAHostlessHttpUrlWithoutAPathAsItIs) {
+  EXPECT_EQ(Resolve("https://shop.example/a/b.html", "http:./"), "http:");
+  const std::optional<std::string> resolved =
+      Resolve("https://shop.example/a/b.html", testing::ReadFixture("fixtures/fuzz-regressions/url-resolved-hostless-http.txt"));
+  ASSERT_TRUE(resolved.has_value());
+  EXPECT_EQ(Normalize(*resolved), resolved);
+  EXPECT_EQ(Normalize("http:"), "http:");
+  EXPECT_EQ(Normalize("http://shop.example"), "http://shop.example/");
 }
 
 TEST(Url, RejectsWhatIsNotAnAbsoluteHttpUrl) {

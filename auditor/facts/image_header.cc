@@ -308,6 +308,8 @@ std::optional<ImageInfo> ReadSvg(std::string_view s) {
   if (w && !h && vb_w) h = *w * *vb_h / *vb_w;
   if (h && !w && vb_h) w = *h * *vb_w / *vb_h;
   if (!w && !h && vb_w) w = vb_w, h = vb_h;
+  // A side derived from an extreme aspect ratio can pass every bound the attributes had.
+  if ((w && *w > kMaxSide) || (h && *h > kMaxSide)) return std::nullopt;
   if (w && h) {
     info.width = static_cast<int>(*w + 0.5);
     info.height = static_cast<int>(*h + 0.5);

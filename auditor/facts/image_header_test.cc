@@ -215,5 +215,16 @@ TEST(ImageHeader, ReadsTheSvgFilesOfTheFixtureShops) {
               "svg", 600, 600);
 }
 
+// Found by fuzzing (docs/fuzzing.md): width="100" with a viewBox of aspect 2:222222222 made a height of
+// 1.1e10, cast to int (undefined behaviour) although each attribute was within bounds.
+TEST(ImageHeader, RefusesAnSvgWhoseSideDerivedFromTheViewBoxAspectIsOutOfRange) {
+  EXPECT_FALSE(
+      ReadImageHeader(testing::ReadFixture("fixtures/fuzz-regressions/image-header-svg-derived-height-overflow.svg"))
+          .has_value());
+  EXPECT_FALSE(ReadImageHeader(R"(<svg width="100" viewBox="0 0 2 222222222">)").has_value());
+  EXPECT_FALSE(ReadImageHeader(R"(<svg height="100" viewBox="0 0 222222222 2">)").has_value());
+  ExpectImage(ReadImageHeader(R"(<svg width="100" viewBox="0 0 2 4">)"), "svg", 100, 200);
+}
+
 }  // namespace
 }  // namespace mmaudit::facts
