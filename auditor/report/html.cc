@@ -415,20 +415,9 @@ void RenderHeader(const Model& m, const std::vector<std::string>& origins, std::
   item("Tool", tool_text);
   if (auto d = Num(root, "duration_ms"); d && *d > 0)
     item("Duration", *d < 1000 ? FormatNumber(*d, 0) + " ms" : FormatNumber(*d / 1000, 1) + " s");
-  if (const Value* cred = Obj(settings, "credentials")) {
-    // Names only: the report JSON holds no credential value, and neither does this.
-    std::vector<std::string> parts;
-    std::string names;
-    if (const Value* headers = Arr(cred, "headers"))
-      for (const auto& h : headers->GetArray()) names += (names.empty() ? "" : ", ") + Text(Str(&h, "name"));
-    if (!names.empty()) parts.push_back("headers " + names);
-    if (const Value* cookies = Arr(cred, "cookies"); cookies && !cookies->Empty())
-      parts.push_back(Plural(cookies->Size(), "cookie", "cookies"));
-    if (Obj(cred, "basic_auth") != nullptr) parts.push_back("HTTP basic auth");
-    std::string text;
-    for (const auto& p : parts) text += (text.empty() ? "" : "; ") + p;
-    if (!text.empty()) item("Credentials", text + " <span class=\"muted\">(values redacted; sent to the audited site only)</span>");
-  }
+  // Names only: the report JSON holds no credential value, and neither does this.
+  if (const std::string used = view::CredentialsUsed(*m.root); !used.empty())
+    item("Credentials", Text(used) + " <span class=\"muted\">(values redacted; sent to the audited site only)</span>");
   out += "</dl>\n" + RuleChangesHtml(settings) + "</div>\n</header>\n";
   out += "<nav class=\"toc\" aria-label=\"Report sections\"><div class=\"wrap\">"
          "<a href=\"#overview\">Overview</a>" +

@@ -144,4 +144,22 @@ std::string SiteOf(const Value& report) {
   return {};
 }
 
+std::string CredentialsUsed(const Value& report) {
+  const Value* cred = Obj(Obj(&report, "settings"), "credentials");
+  if (cred == nullptr) return "";
+  std::vector<std::string> parts;
+  std::string names;
+  if (const Value* headers = Arr(cred, "headers"))
+    for (const auto& h : headers->GetArray())
+      if (const std::string n = OneLine(Str(&h, "name")); !n.empty()) names += (names.empty() ? "" : ", ") + n;
+  if (!names.empty()) parts.push_back("headers " + names);
+  if (const Value* cookies = Arr(cred, "cookies"); cookies && !cookies->Empty())
+    parts.push_back(std::to_string(cookies->Size()) + (cookies->Size() == 1 ? " cookie" : " cookies"));
+  if (!Str(cred, "cookie_file").empty()) parts.push_back("a cookie file");
+  if (Obj(cred, "basic_auth") != nullptr) parts.push_back("HTTP basic auth");
+  std::string text;
+  for (const auto& p : parts) text += (text.empty() ? "" : "; ") + p;
+  return text;
+}
+
 }  // namespace mmaudit::report::view

@@ -54,4 +54,8 @@ const RuleTexts* FindRule(const std::vector<std::pair<std::string, RuleTexts>>& 
 // page's URL; "" when neither parses.
 std::string SiteOf(const Value& report);
 
+// What credentials the run sent, by name only (the report holds no value): "headers Authorization,
+// X-Preview; 2 cookies; HTTP basic auth"; "" when none. Names are raw report text (escape them).
+std::string CredentialsUsed(const Value& report);
+
 }  // namespace mmaudit::report::view

@@ -218,6 +218,8 @@ bool RenderJunit(std::string_view report_json, const JunitOptions& options, std:
     s.name = "site";
     s.classname = "site";
     if (!site.empty()) s.properties.emplace_back("site", site);
+    if (const std::string used = view::CredentialsUsed(d); !used.empty())
+      s.properties.emplace_back("credentials", used + " (values redacted)");
     AddFindings(f, rules, options, &s);
     suites.push_back(std::move(s));
   }

@@ -417,6 +417,8 @@ bool RenderMarkdown(std::string_view report_json, const MarkdownOptions& options
     if (const std::string device = view::Str(settings, "device"); !device.empty()) out += " · device " + Esc(device, 40);
   if (const std::string at = view::Str(&d, "generated_at"); !at.empty()) out += " · " + Esc(at, 40);
   out += "\n\n";
+  if (const std::string used = view::CredentialsUsed(d); !used.empty())
+    out += "Sent with credentials: " + Esc(used, 300) + " (values redacted; sent to the audited site only)\n\n";
   Scores(d, out);
   Baseline(d, options, out);
   TopFixes(d, options, out);

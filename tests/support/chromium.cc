@@ -208,7 +208,7 @@ void RecordingProxy::Loop() {
     const std::string line = head.substr(0, head.find("\r\n"));
     {
       std::lock_guard<std::mutex> lock(mu_);
-      requests_.push_back(line.empty() ? "(connection without a request line)" : line);
+      requests_.push_back(line.empty() ? kNoRequestLine : line);
     }
     const char* reply = line.rfind("CONNECT ", 0) == 0
                             ? "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
@@ -224,9 +224,11 @@ std::vector<std::string> RecordingProxy::Requests() const {
 }
 
 std::vector<std::string> RecordingProxy::PageRequests() const {
+  // A connection that sends no request asks for nothing: Chromium opens such preconnects to its
+  // proxy at times and closes them unused.
   std::vector<std::string> page;
   for (const auto& r : Requests())
-    if (!IsBrowserServiceRequest(r)) page.push_back(r);
+    if (r != kNoRequestLine && !IsBrowserServiceRequest(r)) page.push_back(r);
   return page;
 }
 

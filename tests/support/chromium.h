@@ -59,9 +59,12 @@ class RecordingProxy {
   // with *error when the socket cannot be bound.
   bool Start(std::string* error);
   int port() const { return port_; }
-  // The request lines seen so far ("GET http://host/path HTTP/1.1", "CONNECT host:443 HTTP/1.1").
+  // The request lines seen so far ("GET http://host/path HTTP/1.1", "CONNECT host:443 HTTP/1.1");
+  // kNoRequestLine for a connection closed before it sent one.
+  static constexpr const char* kNoRequestLine = "(connection without a request line)";
   std::vector<std::string> Requests() const;
-  // Requests() less the browser's own service traffic (IsBrowserServiceRequest): what a page asked for.
+  // Requests() less the browser's own service traffic (IsBrowserServiceRequest) and connections that
+  // sent no request (preconnects): what a page asked for.
   std::vector<std::string> PageRequests() const;
   void Clear();
 
