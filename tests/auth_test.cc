@@ -166,7 +166,7 @@ TEST_F(AuthEndToEnd, NoSecretValueAppearsInAnyOutputFileOrOnTheConsole) {
     for (const char* secret : {kHeaderSecret, kCookieSecret, kFileCookieSecret, kUserSecret, kPasswordSecret, kBasicToken})
       EXPECT_EQ(text.find(secret), std::string::npos) << secret << " appears in " << where;
   // ... while the reports a reader skims say, by name, that credentials were sent.
-  const std::string used = "headers X-Staging-Token; 1 cookie; a cookie file; HTTP basic auth";
+  const std::string used = "headers X-Staging-Token; 2 cookies; a cookie file; HTTP basic auth";  // --cookie and the file's
   EXPECT_NE(ReadAll(out + "/report.md").find("Sent with credentials: " + used), std::string::npos);
   EXPECT_NE(ReadAll(out + "/report.junit.xml").find("name=\"credentials\" value=\"" + used + " (values redacted)\""),
             std::string::npos);
