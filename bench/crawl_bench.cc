@@ -23,10 +23,12 @@
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "bench/loopback_server.h"
 #include "core/progress.h"
 #include "html/parse_arena.h"
 #include "pipeline/audit.h"
@@ -199,44 +201,36 @@ int main(int argc, char** argv) {
   const std::vector<std::string> paths = site.Paths();
 
   // The server runs in a child process, so this process's RSS is the auditor's alone.
-  int port_pipe[2];
-  if (pipe(port_pipe) != 0) return 1;
-  const pid_t child = fork();
-  if (child == 0) {
-    close(port_pipe[0]);
-    // Pages are generated once up front, so serving them costs the shared cores almost nothing.
-    // They are gzipped once too, as a production server's cache would, and sent with a Content-Type
-    // spelled "Text/html" so cpp-httplib does not compress them again (with brotli, per request,
-    // which would eat the cores the auditor is measured on). Media types are case-insensitive.
-    std::map<std::string, std::string> bodies;
-    for (const auto& p : paths) bodies[p] = Gzip(site.Page(p));
-    httplib::Server server;
-    // One server thread per keep-alive connection the crawler may open, so none waits on the server.
-    server.new_task_queue = [] { return new httplib::ThreadPool(32); };
-    server.Get(".*", [&bodies](const httplib::Request& req, httplib::Response& res) {
-      std::string pq = req.path;
-      if (req.has_param("page")) pq += "?page=" + req.get_param_value("page");
-      if (req.path == "/robots.txt") {
-        res.set_content("User-agent: *\nAllow: /\n", "text/plain");
-        return;
-      }
-      auto it = bodies.find(pq);
-      if (it == bodies.end()) {
-        res.status = 404;
-        return;
-      }
-      res.set_header("Content-Encoding", "gzip");
-      res.set_content(it->second, "Text/html");
-    });
-    const int port = server.bind_to_any_port("127.0.0.1");
-    if (write(port_pipe[1], &port, sizeof port) != sizeof port) _exit(1);
-    close(port_pipe[1]);
-    server.listen_after_bind();
-    _exit(0);
-  }
-  close(port_pipe[1]);
-  int port = 0;
-  if (read(port_pipe[0], &port, sizeof port) != sizeof port || port <= 0) return 1;
+  pid_t child = 0;
+  const int port = mmaudit::bench::ServeInChild(
+      [&](httplib::Server& server) {
+        // Pages are generated once up front, so serving them costs the shared cores almost nothing.
+        // They are gzipped once too, as a production server's cache would, and sent with a Content-Type
+        // spelled "Text/html" so cpp-httplib does not compress them again (with brotli, per request,
+        // which would eat the cores the auditor is measured on). Media types are case-insensitive.
+        // Shared with the route, which outlives this function.
+        auto bodies = std::make_shared<std::map<std::string, std::string>>();
+        for (const auto& p : paths) (*bodies)[p] = Gzip(site.Page(p));
+        // One server thread per keep-alive connection the crawler may open, so none waits on the server.
+        server.new_task_queue = [] { return new httplib::ThreadPool(32); };
+        server.Get(".*", [bodies](const httplib::Request& req, httplib::Response& res) {
+          std::string pq = req.path;
+          if (req.has_param("page")) pq += "?page=" + req.get_param_value("page");
+          if (req.path == "/robots.txt") {
+            res.set_content("User-agent: *\nAllow: /\n", "text/plain");
+            return;
+          }
+          auto it = bodies->find(pq);
+          if (it == bodies->end()) {
+            res.status = 404;
+            return;
+          }
+          res.set_header("Content-Encoding", "gzip");
+          res.set_content(it->second, "Text/html");
+        });
+      },
+      &child);
+  if (port <= 0) return 1;
   const std::string root = "http://127.0.0.1:" + std::to_string(port);
 
   // Baseline: Gumbo alone parsing the same pages on as many threads as the audit uses, in a child

@@ -4,11 +4,12 @@
 // same is done for a plan ten times smaller in the same run, so the figures read as ratios: memory
 // per shard must not grow with the catalogue.
 //
-//   mmaudit_plan_bench [--urls N] [--shards N] [--audit-every N]
+//   mmaudit_plan_bench [--urls N] [--shards N] [--audited N]
 //
-// The catalogue is one loopback host serving small product pages from a child process; one URL in
-// --audit-every (default 500) is marked for audit, as `plan --sample-per-type` would, the rest are
-// "sampled out" lines every shard reads past and the merge lists in the report's site section.
+// The catalogue is one loopback host serving small product pages from a child process; --audited
+// URLs (default 2000, in both plans, so the ratios are those of the catalogue alone) are marked for
+// audit, spread evenly, as `plan --sample-per-type` would; the rest are "sampled out" lines every
+// shard reads past and the merge lists in the report's site section.
 #include <httplib.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -23,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/loopback_server.h"
 #include "core/progress.h"
 #include "pipeline/plan.h"
 #include "report/result.h"
@@ -153,52 +155,44 @@ void Print(const char* name, std::size_t urls, const Run& r) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::size_t urls = 1000000, shards = 4, every = 500;
+  std::size_t urls = 1000000, shards = 4, audited = 2000;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--urls") && i + 1 < argc) urls = std::strtoull(argv[++i], nullptr, 10);
     else if (!std::strcmp(argv[i], "--shards") && i + 1 < argc) shards = std::strtoull(argv[++i], nullptr, 10);
-    else if (!std::strcmp(argv[i], "--audit-every") && i + 1 < argc) every = std::strtoull(argv[++i], nullptr, 10);
+    else if (!std::strcmp(argv[i], "--audited") && i + 1 < argc) audited = std::strtoull(argv[++i], nullptr, 10);
   }
-  if (urls < 10 || shards < 1 || every < 1) return 2;
+  if (urls < 10 || shards < 1 || audited < 1 || audited > urls / 10) return 2;
 
   // The catalogue's server, in a child process so its memory is not the steps'.
-  int port_pipe[2];
-  if (pipe(port_pipe) != 0) return 1;
-  const pid_t server_pid = fork();
-  if (server_pid == 0) {
-    close(port_pipe[0]);
-    httplib::Server server;
-    server.Get("/robots.txt", [](const httplib::Request&, httplib::Response& res) {
-      res.set_content("User-agent: *\nAllow: /\n", "text/plain");
-    });
-    server.Get(R"(/p/(\d+))", [](const httplib::Request& req, httplib::Response& res) {
-      const std::string id = req.matches[1];
-      res.set_content("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
-                      "content=\"width=device-width, initial-scale=1\"><title>Product " + id +
-                          "</title></head><body><h1>Product " + id + "</h1><p class=\"price\">€19.00</p>"
-                          "<form action=\"/cart\" method=\"post\"><button>Add to cart</button></form></body></html>",
-                      "text/html; charset=utf-8");
-    });
-    const int port = server.bind_to_any_port("127.0.0.1");
-    if (write(port_pipe[1], &port, sizeof port) != sizeof port) _exit(1);
-    close(port_pipe[1]);
-    server.listen_after_bind();
-    _exit(0);
-  }
-  close(port_pipe[1]);
-  int port = 0;
-  if (read(port_pipe[0], &port, sizeof port) != sizeof port || port <= 0) return 1;
+  pid_t server_pid = 0;
+  const int port = mmaudit::bench::ServeInChild(
+      [](httplib::Server& server) {
+        server.Get("/robots.txt", [](const httplib::Request&, httplib::Response& res) {
+          res.set_content("User-agent: *\nAllow: /\n", "text/plain");
+        });
+        server.Get(R"(/p/(\d+))", [](const httplib::Request& req, httplib::Response& res) {
+          const std::string id = req.matches[1];
+          res.set_content("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+                          "content=\"width=device-width, initial-scale=1\"><title>Product " + id +
+                              "</title></head><body><h1>Product " + id + "</h1><p class=\"price\">€19.00</p>"
+                              "<form action=\"/cart\" method=\"post\"><button>Add to cart</button></form></body></html>",
+                          "text/html; charset=utf-8");
+        });
+      },
+      &server_pid);
+  if (port <= 0) return 1;
   const std::string root = "http://127.0.0.1:" + std::to_string(port);
   const std::string dir = std::filesystem::temp_directory_path() / ("mmaudit-plan-bench-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
 
-  const Run small = Measure(dir, root, urls / 10, shards, every);
-  const Run big = Measure(dir, root, urls, shards, every);
+  const Run small = Measure(dir, root, urls / 10, shards, urls / 10 / audited);
+  const Run big = Measure(dir, root, urls, shards, urls / audited);
   kill(server_pid, SIGTERM);
   waitpid(server_pid, nullptr, 0);
   std::filesystem::remove_all(dir);
 
-  std::printf("%zu shards, one URL in %zu audited (small product pages from a loopback server)\n", shards, every);
+  std::printf("%zu shards, %zu URLs audited in each plan (small product pages from a loopback server)\n", shards,
+              audited);
   Print("small", urls / 10, small);
   Print("big", urls, big);
   auto peak = [](const Run& r) {
@@ -211,7 +205,7 @@ int main(int argc, char** argv) {
     for (const Step& s : r.shards) m = std::max(m, s.seconds);
     return m;
   };
-  std::printf("ratios big/small (10x the URLs, 10x the audited pages):\n");
+  std::printf("ratios big/small (10x the URLs, the same pages audited):\n");
   std::printf("  shard peak RSS %.2f, shard time %.2f, merge peak RSS %.2f, merge time %.2f, generate peak RSS %.2f\n",
               peak(big) / peak(small), slowest(big) / slowest(small), big.merge.peak_mb / small.merge.peak_mb,
               big.merge.seconds / small.merge.seconds, big.generate.peak_mb / small.generate.peak_mb);

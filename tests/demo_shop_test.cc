@@ -112,26 +112,16 @@ TEST_F(DemoShop, FetchesEveryPageAsAPhoneAndPlacesNoOrder) {
   EXPECT_TRUE(server->OrderAttempts().empty());
 }
 
-void ExpectSame(const std::string& first, const std::string& second) {
-  ASSERT_GT(first.size(), 10000u);
-  if (first != second) {
-    std::size_t i = 0;
-    while (i < first.size() && i < second.size() && first[i] == second[i]) ++i;
-    const std::size_t from = i > 200 ? i - 200 : 0;
-    FAIL() << "the reports differ at byte " << i << ":\n" << first.substr(from, 400) << "\n---\n" << second.substr(from, 400);
-  }
-}
-
 TEST_F(DemoShop, TheSameSiteGivesTheSameJsonButForTimings) {
   // Without the load measurement; the server-response-time rule still reads the server time, which
   // on a busy machine can cross its threshold, so the time is fixed as --server-time-ms does.
-  ExpectSame(WithoutTimings(Audit(/*measure_load=*/false, 100)), WithoutTimings(Audit(/*measure_load=*/false, 100)));
+  testing::ExpectSameReport(WithoutTimings(Audit(/*measure_load=*/false, 100)), WithoutTimings(Audit(/*measure_load=*/false, 100)));
 }
 
 TEST_F(DemoShop, WithAFixedServerTimeTheLoadedSiteGivesTheSameJsonButForTimings) {
   // --server-time-ms: the simulated metrics, their scores and the site scores depend on bytes only.
   const std::string first = Audit(/*measure_load=*/true, 200);
-  ExpectSame(WithoutTimings(first), WithoutTimings(Audit(/*measure_load=*/true, 200)));
+  testing::ExpectSameReport(WithoutTimings(first), WithoutTimings(Audit(/*measure_load=*/true, 200)));
   EXPECT_NE(first.find("\"server_time_ms\": 200"), std::string::npos) << "the settings record the fixed server time";
   EXPECT_NE(first.find("\"largest-contentful-paint\""), std::string::npos);
   EXPECT_NE(first.find("ms to first byte, as set by --server-time-ms"), std::string::npos)

@@ -36,16 +36,6 @@ std::string Slurp(const std::string& path) {
   return ss.str();
 }
 
-void ExpectSame(const std::string& first, const std::string& second) {
-  ASSERT_GT(first.size(), 10000u);
-  if (first != second) {
-    std::size_t i = 0;
-    while (i < first.size() && i < second.size() && first[i] == second[i]) ++i;
-    const std::size_t from = i > 200 ? i - 200 : 0;
-    FAIL() << "the reports differ at byte " << i << ":\n" << first.substr(from, 400) << "\n---\n" << second.substr(from, 400);
-  }
-}
-
 class ScaleOut : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -108,7 +98,7 @@ TEST_F(ScaleOut, FourShardsMergedGiveTheSameJsonAsOneRunOverThePlanButForTimings
   const auto merged = Merge({shards[2], shards[0], shards[3], shards[1]}, &error);  // in any order
   ASSERT_TRUE(merged) << error.message;
   const std::string one = report::ToJson(*single);
-  ExpectSame(WithoutTimings(one), WithoutTimings(report::ToJson(*merged)));
+  testing::ExpectSameReport(WithoutTimings(one), WithoutTimings(report::ToJson(*merged)));
   // Not an empty equality: the site was judged, its pages audited and its load measured.
   EXPECT_EQ(single->pages.size(), header->to_audit);
   EXPECT_GT(single->pages.size(), 20u);
@@ -355,7 +345,7 @@ TEST_F(ScaleOut, FourShardProcessesRunAtOnceAndMergeIntoTheReportOfOneRun) {
   const auto single = testing::RunMmaudit({"audit", "--plan", cli_plan, "--out-dir", out + "/single", "--server-time-ms",
                                            "100", "--format", "json"});
   ASSERT_EQ(single.exit_code, 0) << single.output;
-  ExpectSame(WithoutTimings(Slurp(out + "/single/report.json")), WithoutTimings(Slurp(out + "/merged/report.json")));
+  testing::ExpectSameReport(WithoutTimings(Slurp(out + "/single/report.json")), WithoutTimings(Slurp(out + "/merged/report.json")));
   for (const char* f : {"report.html", "report.junit.xml", "report.md", "report.csv"})
     EXPECT_TRUE(std::filesystem::exists(out + "/merged/" + f)) << f;
 
@@ -386,7 +376,7 @@ TEST_F(ScaleOut, TheOneMachineRecipeRunsTheShardsInParallelAndMergesThem) {
   const auto single = testing::RunMmaudit({"audit", "--plan", out + "/plan.json", "--out-dir", out + "/single",
                                            "--server-time-ms", "100", "--checkout", "off", "--format", "json"});
   ASSERT_EQ(single.exit_code, 0) << single.output;
-  ExpectSame(WithoutTimings(Slurp(out + "/single/report.json")), WithoutTimings(Slurp(out + "/report/report.json")));
+  testing::ExpectSameReport(WithoutTimings(Slurp(out + "/single/report.json")), WithoutTimings(Slurp(out + "/report/report.json")));
 }
 
 }  // namespace

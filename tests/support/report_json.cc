@@ -1,5 +1,7 @@
 #include "tests/support/report_json.h"
 
+#include <gtest/gtest.h>
+
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -146,6 +148,16 @@ std::string WithoutTimings(const std::string& json) {
   rapidjson::Writer<rapidjson::StringBuffer> w(out);
   d.Accept(w);
   return out.GetString();
+}
+
+void ExpectSameReport(const std::string& first, const std::string& second) {
+  ASSERT_GT(first.size(), 10000u);
+  if (first != second) {
+    std::size_t i = 0;
+    while (i < first.size() && i < second.size() && first[i] == second[i]) ++i;
+    const std::size_t from = i > 200 ? i - 200 : 0;
+    FAIL() << "the reports differ at byte " << i << ":\n" << first.substr(from, 400) << "\n---\n" << second.substr(from, 400);
+  }
 }
 
 }  // namespace mmaudit::testing

@@ -32,4 +32,8 @@ std::string HostileReportJson();
 // site. "not JSON" when `json` does not parse.
 std::string WithoutTimings(const std::string& json);
 
+// A GoogleTest failure, showing 200 bytes either side of the first difference, unless the two report
+// texts are the same; also fails when `first` is too short to be a real report (10,000 bytes).
+void ExpectSameReport(const std::string& first, const std::string& second);
+
 }  // namespace mmaudit::testing
