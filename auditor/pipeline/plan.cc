@@ -673,15 +673,14 @@ bool AuditPlanShard(const std::string& plan_path, std::size_t shard, std::size_t
   PlanHeader h;
   std::vector<std::string> seeds;
   std::unordered_map<std::string, fetch::CrawlEntry> planned;  // this shard's URLs to audit
-  std::vector<fetch::CrawlEntry> not_audited;                  // this shard's other URLs
+  // This shard's other URLs are not kept: they are read again from the plan when the shard file is
+  // written, so memory holds only the URLs to audit, however big the catalogue.
+  const auto mine_only = [&](const std::string& url) { return ShardOf(url, shards) == shard; };
   const bool ok = ReadPlan(in, &h, [&](PlanEntry&& e) {
-    if (e.audit) {
-      seeds.push_back(e.crawl.url);
-      planned.emplace(e.crawl.url, std::move(e.crawl));
-    } else {
-      not_audited.push_back(std::move(e.crawl));
-    }
-  }, error, [&](const std::string& url) { return ShardOf(url, shards) == shard; });
+    if (!e.audit) return;
+    seeds.push_back(e.crawl.url);
+    planned.emplace(e.crawl.url, std::move(e.crawl));
+  }, error, mine_only);
   if (!ok) {
     *error = plan_path + ": " + *error;
     return false;
@@ -733,7 +732,16 @@ bool AuditPlanShard(const std::string& plan_path, std::size_t shard, std::size_t
     Line(out, lb);
     ++urls;
   };
-  for (const auto& e : not_audited) url_line(e);
+  {
+    std::ifstream again(plan_path, std::ios::binary);
+    PlanHeader h2;
+    if (!again || !ReadPlan(again, &h2, [&](PlanEntry&& e) {
+          if (!e.audit) url_line(e.crawl);
+        }, error, mine_only) || h2.urls != h.urls || PlanDigest(plan_path) != digest) {
+      *error = plan_path + " changed while the shard was audited" + (error->empty() ? "" : ": " + *error);
+      return false;
+    }
+  }
   if (result.crawl) {
     for (fetch::CrawlEntry e : result.crawl->crawl.entries) {
       // How the plan found the URL, and what this shard's fetch of it gave.
