@@ -26,6 +26,7 @@
 #include "rules/catalogue.h"
 #include "rules/scoring.h"
 #include "rules/site.h"
+#include "tests/support/report_json.h"
 #include "tests/support/test_paths.h"
 
 namespace mmaudit::report {
@@ -33,70 +34,14 @@ namespace {
 
 constexpr const char* kHostile = "fixtures/pages/hostile/xss.html";
 
-fetch::Response FixtureResponse(const std::string& url, const std::string& fixture) {
-  fetch::Response r;
-  r.requested_url = url;
-  r.final_url = url;
-  r.status = 200;
-  r.http_version = "1.1";
-  r.headers = {{"content-type", "text/html; charset=utf-8"}};
-  r.body = mmaudit::testing::ReadFixture(fixture);
-  r.decoded_bytes = r.body.size();
-  r.body_transfer_bytes = r.body.size();
-  r.transfer_bytes = r.body.size() + 180;
-  r.ttfb_ms = 120;
-  r.total_ms = 180;
-  return r;
-}
-
-// The report JSON for `pages` (URL, fixture path), plus one page that could not be fetched when
-// `with_failed_page` is set.
+// The report JSON for `pages` (URL, fixture path), as a run over local files makes it, plus one
+// page that could not be fetched when `with_failed_page` is set.
 std::string ReportJson(const std::vector<std::pair<std::string, std::string>>& pages, bool with_failed_page) {
-  const rules::Catalogue catalogue = rules::DefaultCatalogue();
-  AuditResult result;
-  result.generated_at = "2025-01-31T12:00:00Z";
-  result.duration_ms = 1234;
-  result.settings.mode = "file";
-  result.settings.device = "moto-g-power";
-  result.settings.user_agent = "mmaudit-test";
-  result.settings.viewport_width = 412;
-  result.settings.connect_timeout_ms = 10000;
-  result.settings.total_timeout_ms = 30000;
-  result.settings.max_body_bytes = 10u << 20;
-  result.settings.rules_source = "built-in";
-  result.rules = catalogue.rules;
-  result.rule_problems = catalogue.problems;
-  std::vector<rules::PageOutcome> outcomes;
-  std::size_t not_audited = 0;
-  for (const auto& [url, fixture] : pages) {
-    PageResult page;
-    page.facts = facts::ExtractPage(FixtureResponse(url, fixture));
-    page.audited = page.facts.error_code.empty();
-    if (page.audited) {
-      page.findings = rules::EvaluateAll(catalogue, page.facts);
-      page.scores = rules::ScorePage(page.findings);
-      outcomes.push_back(rules::OutcomeOf(catalogue, url, page.facts.page_type, page.findings, page.scores));
-    }
-    result.pages.push_back(std::move(page));
-  }
-  if (with_failed_page) {
-    fetch::Response r;
-    r.requested_url = "https://gone.example/missing";
-    r.final_url = r.requested_url;
-    r.error = fetch::FetchError::kDns;
-    r.error_message = "host not found";
-    PageResult page;
-    page.facts = facts::ExtractPage(r);
-    page.audited = false;
-    result.pages.push_back(std::move(page));
-  }
-  not_audited = result.pages.size() - outcomes.size();
-  rules::SiteVerdict verdict = rules::JudgeSite(catalogue, rules::DefaultCategories(), outcomes, not_audited, {});
-  result.site = verdict.scores;
-  result.site_findings = verdict.findings;
-  result.explanations = verdict.explanations;
-  result.categories = rules::DefaultCategories();
-  return ToJson(result);
+  mmaudit::testing::ReportSpec spec;
+  spec.pages = pages;
+  spec.with_failed_page = with_failed_page;
+  spec.mode = "file";
+  return mmaudit::testing::BuildReportJson(spec);
 }
 
 std::string DemoJson() {

@@ -42,7 +42,7 @@ std::string BuildReportJson(const ReportSpec& spec) {
   report::AuditResult result;
   result.generated_at = "2025-01-31T12:00:00Z";
   result.duration_ms = 1234;
-  result.settings.mode = "live";
+  result.settings.mode = spec.mode;
   result.settings.device = "moto-g-power";
   result.settings.user_agent = "mmaudit-test";
   result.settings.viewport_width = 412;

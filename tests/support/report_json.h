@@ -12,6 +12,7 @@ struct ReportSpec {
   std::vector<std::pair<std::string, std::string>> pages;  // URL, fixture path of its HTML
   bool with_failed_page = false;  // add https://gone.example/missing, which failed with a DNS error
   bool with_checkout = false;     // add an inspected checkout that stopped before the review step
+  std::string mode = "live";      // settings.mode: "live" or "file"
 };
 
 // The report JSON (pretty) for `spec`. Fails the current test when a fixture cannot be read.
