@@ -529,7 +529,7 @@ bool HasNonAscii(std::string_view s) {
 std::string Sanitize(std::string_view s, std::size_t* replaced) {
   std::size_t n = 0;
   std::string out = text::SanitizeUtf8(s, &n);
-  *replaced += n - CountNuls(s);
+  if (n > 0) *replaced += n - CountNuls(s);  // SanitizeUtf8 counts dropped NULs too
   return out;
 }
 
@@ -676,9 +676,8 @@ Decoded DecodeToUtf8(std::string_view bytes, std::string_view content_type) {
   }
 
   // 4. No usable declaration: UTF-8 when the bytes are valid UTF-8, else windows-1252.
-  const bool valid_utf8 = text::IsValidUtf8(body);
   if (declared.empty()) {
-    if (valid_utf8) {
+    if (text::IsValidUtf8(body)) {
       d.source = "utf-8";
       DecodeAs(body, "utf-8", &d);
     } else {
@@ -690,7 +689,6 @@ Decoded DecodeToUtf8(std::string_view bytes, std::string_view content_type) {
 
   // A declaration, checked against the bytes. Only clear-cut cases count as wrong: a legacy
   // declaration on pure ASCII, or on bytes that are not UTF-8, is taken at its word.
-  const bool utf8_with_multibyte = valid_utf8 && HasNonAscii(body);
   auto decode_as_utf8_instead = [&] {
     AddMismatch(
         &d, where + " declares " + declared_label + " but the bytes are UTF-8; decoded as UTF-8");
@@ -707,6 +705,8 @@ Decoded DecodeToUtf8(std::string_view bytes, std::string_view content_type) {
     }
     return d;
   }
+  const bool valid_utf8 = text::IsValidUtf8(body);
+  const bool utf8_with_multibyte = valid_utf8 && HasNonAscii(body);
   if (IsUtf16(declared)) {
     // Real UTF-16 HTML is full of NUL bytes (every ASCII character has one); a "UTF-16" body
     // without any that is valid UTF-8 was mislabelled.

@@ -46,38 +46,60 @@ constexpr std::array<unsigned char, 256> kSpaceByte = [] {
 }();
 
 void AppendNodeText(std::string_view t, std::string* out, std::size_t* chars) {
+  const auto* p = reinterpret_cast<const unsigned char*>(t.data());
+  const std::size_t n = t.size();
   std::size_t count = *chars;
   bool space = !out->empty();
   std::size_t i = 0;
-  // Copy while there is room, then only count.
-  for (; i < t.size() && out->size() < kMaxNodeText; ++i) {
-    const char c = t[i];
-    if (IsSpace(c)) {
-      space = count > 0;
-      continue;
-    }
-    if (space) {
+  // Copy while there is room, then only count. The bytes go through a local buffer and into `out`
+  // in one append (a push_back per byte, growing the string four times, cost more than the walk).
+  // Gumbo builds text nodes from code points, so `t` is valid UTF-8: a character has at most three
+  // continuation bytes, and they follow it at once.
+  if (out->size() < kMaxNodeText) {
+    char buf[kMaxNodeText + 4];
+    const std::size_t room = kMaxNodeText - out->size();
+    std::size_t b = 0;
+    for (; i < n && b < room; ++i) {
+      const unsigned char c = p[i];
+      if (kSpaceByte[c]) {
+        space = count > 0;
+        continue;
+      }
+      if (space) {
+        ++count;
+        buf[b++] = ' ';
+        space = false;
+        if (b >= room) break;  // no room for the character: count it below
+      }
       ++count;
-      out->push_back(' ');
-      space = false;
-      if (out->size() >= kMaxNodeText) break;  // no room for the character: count it below
+      buf[b++] = static_cast<char>(c);
+      // The rest of a multi-byte character, even past the cap, so `out` stays valid UTF-8.
+      for (int k = 0; k < 3 && i + 1 < n && (p[i + 1] & 0xC0) == 0x80; ++k) buf[b++] = static_cast<char>(p[++i]);
     }
-    ++count;
-    out->push_back(c);
-    // The rest of a multi-byte character, even past the cap, so `out` stays valid UTF-8.
-    while (i + 1 < t.size() && (static_cast<unsigned char>(t[i + 1]) & 0xC0) == 0x80) out->push_back(t[++i]);
+    out->append(buf, b);
   }
-  // Without branches (text is most of a page's bytes): a lead or ASCII byte counts one, plus one
-  // for a run of spaces before it; continuation bytes count nothing.
-  std::size_t pending = space ? 1 : 0;  // a space run waits for the next character
-  for (; i < t.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(t[i]);
-    const std::size_t is_space = kSpaceByte[c];
-    const std::size_t starts_char = (1 - is_space) & static_cast<std::size_t>((c & 0xC0) != 0x80);
-    count += starts_char * (1 + pending);
-    pending = is_space | (pending & (1 - starts_char));
+  // Then count (text is most of a page's bytes). Up to the first character, a run of spaces before
+  // it counts one; continuation bytes count nothing.
+  std::size_t pending = space ? 1 : 0;
+  for (; i < n; ++i) {
+    const unsigned char c = p[i];
+    if (kSpaceByte[c]) {
+      pending = 1;
+    } else if ((c & 0xC0) != 0x80) {
+      count += 1 + pending;
+      ++i;
+      break;
+    }
   }
-  *chars = count;
+  // After it, without branches: a character counts one, plus one when a space comes just before it
+  // (in valid UTF-8 the byte before a character is a space exactly when a run of spaces precedes it).
+  std::size_t more = 0;
+  for (; i < n; ++i) {
+    const unsigned char c = p[i];
+    const std::size_t starts = (1u - kSpaceByte[c]) & static_cast<std::size_t>((c & 0xC0) != 0x80);
+    more += starts + (starts & kSpaceByte[p[i - 1]]);
+  }
+  *chars = count + more;
 }
 
 // Calls f(name) for each class name in a class attribute.
@@ -703,6 +725,7 @@ std::vector<LayoutCssRule> ParseLayoutCss(std::string_view css, const Viewport& 
 
 MobileDom ExtractMobileDom(const html::Document& doc, const Context& ctx) {
   MobileDom dom;
+  dom.nodes.reserve(std::min(doc.element_count(), kMaxMobileNodes));  // no moves of grown nodes
   std::vector<int> at_depth;  // the recorded element at each depth of the walk, -1 for none
   std::size_t inline_css_bytes = 0;
   std::set<std::string> label_for;               // ids named by <label for>

@@ -1,6 +1,7 @@
 #include "html/document.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstring>
 #include <utility>
@@ -20,35 +21,67 @@ GumboOptions ArenaOptions(ParseArena* arena) {
   return options;
 }
 
-bool IsOneOf(std::string_view name, std::initializer_list<std::string_view> names) {
-  return std::find(names.begin(), names.end(), name) != names.end();
-}
+// How the nesting pre-pass treats a tag.
+enum class TagKind : unsigned char {
+  kCounted,    // opens a level of nesting
+  kUncounted,  // never holds other elements, its end tag may be left out, or every document has it once
+  kRawText,    // its content is text up to its end tag
+};
 
-// Elements that never hold other elements, or whose end tag may be left out, or that every
-// document has once: not counted as nesting.
-bool Uncounted(std::string_view name) {
-  return IsOneOf(name, {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
-                        "track", "wbr", "keygen", "basefont", "bgsound", "frame", "image",
-                        "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "tbody", "thead", "tfoot",
-                        "colgroup", "caption", "rb", "rt", "rtc", "rp", "html", "head", "body"});
-}
-
-// Elements whose content is text up to their end tag.
-bool RawText(std::string_view name) {
-  return IsOneOf(name, {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext"});
-}
-
-// Index of the first case-insensitive occurrence of `needle` (lower case) in s from `from`, or npos.
-std::size_t FindNoCase(const std::string& s, std::string_view needle, std::size_t from) {
-  if (needle.empty() || s.size() < needle.size()) return std::string::npos;
-  for (std::size_t i = from; i + needle.size() <= s.size(); ++i) {
-    i = s.find_first_of(std::string{needle[0], static_cast<char>(std::toupper(static_cast<unsigned char>(needle[0])))}, i);
-    if (i == std::string::npos || i + needle.size() > s.size()) return std::string::npos;
-    std::size_t k = 1;
-    while (k < needle.size() && std::tolower(static_cast<unsigned char>(s[i + k])) == needle[k]) ++k;
-    if (k == needle.size()) return i;
+// Tag names of each kind, looked up through Gumbo's perfect hash of the names it knows (a lookup
+// per tag, instead of comparing the name with forty strings).
+struct TagKinds {
+  std::array<TagKind, GUMBO_TAG_LAST + 1> by_tag{};
+  std::vector<std::pair<std::string_view, TagKind>> unknown_to_gumbo;  // compared by name
+  TagKinds() {
+    auto add = [this](std::initializer_list<std::string_view> names, TagKind kind) {
+      for (const std::string_view name : names) {
+        const GumboTag tag = gumbo_tagn_enum(name.data(), static_cast<unsigned>(name.size()));
+        if (tag == GUMBO_TAG_UNKNOWN) unknown_to_gumbo.emplace_back(name, kind);
+        else by_tag[tag] = kind;
+      }
+    };
+    add({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
+         "wbr", "keygen", "basefont", "bgsound", "frame", "image", "p", "li", "dt", "dd", "option", "optgroup", "tr",
+         "td", "th", "tbody", "thead", "tfoot", "colgroup", "caption", "rb", "rt", "rtc", "rp", "html", "head", "body"},
+        TagKind::kUncounted);
+    add({"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext"}, TagKind::kRawText);
   }
+};
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view lower) {
+  if (a.size() != lower.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != lower[i]) return false;
+  return true;
+}
+
+// The kind of the tag named `name`, in any case.
+TagKind KindOf(std::string_view name) {
+  static const TagKinds kinds;
+  const GumboTag tag = gumbo_tagn_enum(name.data(), static_cast<unsigned>(name.size()));
+  if (tag != GUMBO_TAG_UNKNOWN) return kinds.by_tag[tag];
+  for (const auto& [known, kind] : kinds.unknown_to_gumbo)
+    if (EqualsIgnoreCase(name, known)) return kind;
+  return TagKind::kCounted;
+}
+
+bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool IsAsciiAlnum(char c) { return IsAsciiAlpha(c) || (c >= '0' && c <= '9'); }
+
+// Index of the first case-insensitive occurrence of "</" + `name` (lower case) in s from `from`, or npos.
+std::size_t FindEndTag(const std::string& s, std::string_view name, std::size_t from) {
+  for (std::size_t i = s.find("</", from); i != std::string::npos; i = s.find("</", i + 1))
+    if (i + 2 + name.size() <= s.size() && EqualsIgnoreCase(std::string_view(s).substr(i + 2, name.size()), name))
+      return i;
   return std::string::npos;
+}
+
+// `name` in lower case, at most 16 bytes of it.
+std::string LowerName(std::string_view name) {
+  std::string out(name.substr(0, 16));
+  for (char& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return out;
 }
 
 // The end of the tag starting at `lt` ("<"): the index just past its ">", quotes respected; or the
@@ -108,16 +141,16 @@ std::size_t FlattenDeepNesting(std::string* html, std::size_t max_depth) {
     const bool closing = c == '/';
     const std::size_t name_at = lt + (closing ? 2 : 1);
     std::size_t name_end = name_at;
-    while (name_end < s.size() && std::isalnum(static_cast<unsigned char>(s[name_end]))) ++name_end;
-    if (name_end == name_at || !std::isalpha(static_cast<unsigned char>(s[name_at]))) {
+    while (name_end < s.size() && IsAsciiAlnum(s[name_end])) ++name_end;
+    if (name_end == name_at || !IsAsciiAlpha(s[name_at])) {
       i = lt + 1;  // not a tag: a "<" in text
       continue;
     }
-    std::string name = s.substr(name_at, std::min<std::size_t>(name_end - name_at, 16));
-    for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    const std::string_view name(s.data() + name_at, name_end - name_at);
+    const TagKind kind = KindOf(name);
     const std::size_t end = TagEnd(s, lt);
     if (closing) {
-      if (!Uncounted(name) && !RawText(name) && depth > 0) {
+      if (kind == TagKind::kCounted && depth > 0) {
         if (excess > 0) {
           if (!open_excess.empty()) open_excess.clear();  // this end tag closes it, as written
           else replace(lt, end, "");                       // already closed by a sibling's start
@@ -128,19 +161,19 @@ std::size_t FlattenDeepNesting(std::string* html, std::size_t max_depth) {
       i = end;
       continue;
     }
-    if (RawText(name)) {
-      const std::size_t close = FindNoCase(s, "</" + name, end);
+    if (kind == TagKind::kRawText) {
+      const std::size_t close = FindEndTag(s, LowerName(name), end);
       i = close == std::string::npos ? s.size() : TagEnd(s, close);
       continue;
     }
     const bool self_closing = end >= 2 && s[end - 1] == '>' && s[end - 2] == '/';
-    if (!Uncounted(name) && !self_closing) {
+    if (kind == TagKind::kCounted && !self_closing) {
       ++depth;
       if (depth > max_depth) {
         ++excess;
         ++moved;
         if (!open_excess.empty()) replace(lt, lt, "</" + open_excess + ">");
-        open_excess = name;
+        open_excess = LowerName(name);
       }
     }
     i = end;

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <set>
 #include <stdexcept>
+#include <string_view>
+#include <unordered_map>
 
 #include "core/text.h"
 #include "core/url.h"
@@ -841,9 +843,14 @@ const std::vector<CheckInfo>& Checks() {
 }
 
 const CheckInfo* FindCheck(std::string_view name) {
-  for (const CheckInfo& c : Checks())
-    if (name == c.name) return &c;
-  return nullptr;
+  // Looked up for every rule on every page: an index, not a scan of the list.
+  static const std::unordered_map<std::string_view, const CheckInfo*> by_name = [] {
+    std::unordered_map<std::string_view, const CheckInfo*> m;
+    for (const CheckInfo& c : Checks()) m.emplace(c.name, &c);  // the first of a name wins, as a scan would
+    return m;
+  }();
+  const auto it = by_name.find(name);
+  return it != by_name.end() ? it->second : nullptr;
 }
 
 const CheckoutCheckInfo* FindCheckoutCheck(std::string_view name) {
