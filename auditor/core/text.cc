@@ -279,6 +279,13 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
+std::string_view Utf8Prefix(std::string_view s, std::size_t max_bytes) {
+  if (s.size() <= max_bytes) return s;
+  std::size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+  return s.substr(0, end);
+}
+
 std::string SanitizeUtf8(std::string_view s, std::size_t* replaced) {
   // Most input is already valid and NUL-free: find the first byte that needs work, then copy
   // everything before it at once.

@@ -59,6 +59,10 @@ void FoldInPlace(std::string* s);
 // True when `s` is well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
 bool IsValidUtf8(std::string_view s);
 
+// The longest prefix of `s` of at most `max_bytes` bytes that does not end inside a UTF-8
+// sequence (a cut never leaves the lead byte of a character without its continuation bytes).
+std::string_view Utf8Prefix(std::string_view s, std::size_t max_bytes);
+
 // `s` with every ill-formed UTF-8 sequence replaced by U+FFFD and NUL bytes dropped. Sets
 // *replaced (when non-null) to the number of replacements made.
 std::string SanitizeUtf8(std::string_view s, std::size_t* replaced = nullptr);

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "core/text.h"
 #include "facts/extract.h"
 #include "html/query.h"
 #include "tests/support/test_paths.h"
@@ -15,6 +16,18 @@ fetch::Response Html(std::string body, std::string content_type = "text/html; ch
   r.body = std::move(body);
   r.decoded_bytes = r.body.size();
   return r;
+}
+
+// Found by the extract_page fuzz target: a page read as UTF-16 (its byte order mark) whose <title>
+// never ends, so the title is cut at 4 KiB, which fell inside a three-byte character. A cut text
+// must still be valid UTF-8.
+TEST(ExtractPage, CutsAnOverlongTitleBetweenCharacters) {
+  const PageFacts f = ExtractPage(
+      Html(testing::ReadFixture("fixtures/fuzz-regressions/extract-page-title-cut-inside-a-character.html"), "text/html"));
+  ASSERT_TRUE(f.parsed);
+  EXPECT_GT(f.meta.title.size(), 4000u);
+  EXPECT_LE(f.meta.title.size(), 4096u);
+  EXPECT_TRUE(text::IsValidUtf8(f.meta.title));
 }
 
 TEST(ExtractPage, RecordsANetworkFailureWithoutParsing) {

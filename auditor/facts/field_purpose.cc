@@ -176,14 +176,6 @@ std::vector<std::string_view> SplitAsciiWhitespace(std::string_view s) {
   return out;
 }
 
-// `token` cut to at most `max_bytes` bytes without splitting a UTF-8 sequence.
-std::string CutToBytes(std::string_view token, std::size_t max_bytes) {
-  if (token.size() <= max_bytes) return std::string(token);
-  std::size_t end = max_bytes;
-  while (end > 0 && (static_cast<unsigned char>(token[end]) & 0xC0) == 0x80) --end;
-  return std::string(token.substr(0, end));
-}
-
 bool IsAsciiLower(char c) { return c >= 'a' && c <= 'z'; }
 bool IsAsciiUpper(char c) { return c >= 'A' && c <= 'Z'; }
 bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
@@ -324,7 +316,7 @@ Autocomplete ParseAutocomplete(std::string_view value) {
     // The first `bad_count` tokens are what the grammar could not place.
     a = Autocomplete{};
     for (std::size_t i = 0; i < bad_count && a.invalid_tokens.size() < Autocomplete::kMaxInvalidTokens; ++i)
-      a.invalid_tokens.push_back(CutToBytes(tokens[i], Autocomplete::kMaxTokenBytes));
+      a.invalid_tokens.push_back(std::string(text::Utf8Prefix(tokens[i], Autocomplete::kMaxTokenBytes)));
     return a;
   };
   if (tokens.size() == 1 && (tokens[0] == "on" || tokens[0] == "off")) {

@@ -561,12 +561,7 @@ std::optional<double> FontSizePx(std::string_view v, double parent_px, const Vie
 }
 
 // `s` cut to at most `max_bytes` bytes, at a character boundary.
-std::string CutUtf8(std::string_view s, std::size_t max_bytes) {
-  if (s.size() <= max_bytes) return std::string(s);
-  std::size_t e = max_bytes;
-  while (e > 0 && (static_cast<unsigned char>(s[e]) & 0xC0) == 0x80) --e;
-  return std::string(s.substr(0, e));
-}
+std::string CutUtf8(std::string_view s, std::size_t max_bytes) { return std::string(text::Utf8Prefix(s, max_bytes)); }
 
 std::string Describe(const MobileNode& n) {
   std::string d = n.tag;

@@ -147,7 +147,7 @@ std::string CollectText(const GumboNode* n, std::size_t max_bytes, std::size_t* 
     }
     if (IsTextNode(node)) {
       const std::string_view piece = node->v.text.text;
-      out.Append(cut ? piece.substr(0, max_bytes - std::min(raw, max_bytes)) : piece);
+      out.Append(cut ? text::Utf8Prefix(piece, max_bytes - std::min(raw, max_bytes)) : piece);  // whole characters
       raw += piece.size();
     }
     return Visit::kContinue;

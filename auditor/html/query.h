@@ -52,7 +52,7 @@ bool IsHiddenSelf(const GumboNode* n);
 // (IsNonRendered) are skipped, the start and end of every block element (IsBlock) separate words
 // and inline elements do not ("<dt>Weight</dt><dd>240 g</dd>" reads "Weight 240 g", "<b>4</b>.5"
 // reads "4.5"). Collection stops once `max_bytes` raw bytes are gathered, and the raw text is cut
-// to `max_bytes` bytes (possibly inside a character) before collapsing. Hidden descendants are
+// to at most `max_bytes` bytes before collapsing, between characters (the result is valid UTF-8). Hidden descendants are
 // included (see VisibleText).
 std::string Text(const GumboNode* n, std::size_t max_bytes = 64 * 1024);
 
