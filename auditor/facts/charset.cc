@@ -608,7 +608,7 @@ Decoded DecodeToUtf8(std::string_view bytes, std::string_view content_type) {
   }
 
   // 2. The Content-Type charset parameter.
-  d.declared_http = HttpCharset(content_type);
+  d.declared_http = text::SanitizeUtf8(HttpCharset(content_type));  // header bytes: not decoded
   std::string http;  // its encoding, "" when absent or unusable
   if (!d.declared_http.empty()) {
     http = CanonicalCharset(d.declared_http);
@@ -629,8 +629,8 @@ Decoded DecodeToUtf8(std::string_view bytes, std::string_view content_type) {
   if (!meta.label.empty()) {
     d.declared_meta = meta.label;
   } else if (!meta.unknown_label.empty()) {
-    d.declared_meta = meta.unknown_label;
-    AddError(&d, "unknown charset \"" + meta.unknown_label + "\" in <meta>");
+    d.declared_meta = text::SanitizeUtf8(meta.unknown_label);  // the page's bytes, before decoding
+    AddError(&d, "unknown charset \"" + d.declared_meta + "\" in <meta>");
   }
 
   // The header and the meta disagreeing (the header wins, or the BOM over both).

@@ -538,7 +538,7 @@ void AddRules(std::string_view css, const Viewport& vp, std::size_t max_rules, s
       int spec = 0;
       auto sel = ParseSelector(one, &spec);
       if (!sel || rules->size() >= max_rules) continue;
-      rules->push_back({std::move(*sel), Bloom{}, std::string(one.substr(0, 120)), spec, rules->size(), decls});
+      rules->push_back({std::move(*sel), Bloom{}, std::string(text::Utf8Prefix(one, 120)), spec, rules->size(), decls});
     }
   });
 }

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <map>
 
+#include "core/text.h"
 #include "report/result.h"
 
 namespace mmaudit::report {
@@ -57,7 +58,17 @@ class Out {
  public:
   explicit Out(W& w, FileOut* raw = nullptr) : w_(w), raw_(raw) {}
   void Key(const char* k) { w_.Key(k); }
-  void Str(const std::string& s) { w_.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
+  // Every string of the report is valid UTF-8, whatever a page or server sent: a text cut inside a
+  // character, or bytes that never went through the charset decoder (a header, a label), are written
+  // with U+FFFD for each ill-formed sequence rather than as bytes a JSON reader would refuse.
+  void Str(const std::string& s) {
+    if (text::IsValidUtf8(s)) {
+      w_.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+      return;
+    }
+    const std::string clean = text::SanitizeUtf8(s);
+    w_.String(clean.data(), static_cast<rapidjson::SizeType>(clean.size()));
+  }
   void Str(const char* k, const std::string& s) { Key(k); Str(s); }
   void Bool(const char* k, bool b) { Key(k); w_.Bool(b); }
   void Num(double v) {
