@@ -29,6 +29,10 @@ class SessionTest : public ::testing::Test {
     server.Route("/big", [](const httplib::Request& req, httplib::Response& res) {
       res.set_content(std::to_string(req.body.size()), "text/plain");
     });
+    server.Route("/many-cookies", [](const httplib::Request&, httplib::Response& res) {
+      for (int i = 0; i < 120; ++i) res.set_header("Set-Cookie", "c" + std::to_string(i) + "=v; Path=/");
+      res.set_content("<title>Cookies</title>", "text/html; charset=utf-8");
+    });
     std::string error;
     ASSERT_TRUE(server.Start(&error)) << error;
   }
@@ -59,6 +63,15 @@ TEST_F(SessionTest, KeepsTheCartCookieFromAPostAnsweredWith303) {
   EXPECT_EQ(s.sent()[0].method, "POST");
   EXPECT_EQ(s.sent()[1].method, "GET");
   EXPECT_FALSE(s.Cookies().empty());
+}
+
+// What the README's limits promise of a Set-Cookie flood that fits the header limit: libcurl (since
+// 7.84) takes at most 50 cookies from one response, so a shop cannot fill the jar.
+TEST_F(SessionTest, KeepsAtMostFiftyCookiesOfOneResponse) {
+  Session s(FetchOptions{});
+  const Response r = s.Get(server.Url("/many-cookies"));
+  ASSERT_TRUE(r.ok()) << r.error_message;
+  EXPECT_EQ(s.Cookies().size(), 50u);
 }
 
 TEST_F(SessionTest, A307RepeatsThePostWithItsBody) {
