@@ -1,8 +1,9 @@
 // Scale-out benchmark (issue 9): a plan of a million URLs is generated (pipeline::WritePlanLines,
 // streamed), split into shards (pipeline::AuditPlanShard, each in its own process, as on separate
-// machines) and merged (pipeline::MergeShards), with the wall time and peak RSS of every step. The
-// same is done for a plan ten times smaller in the same run, so the figures read as ratios: memory
-// per shard must not grow with the catalogue.
+// machines) and merged (pipeline::MergeShards and the report JSON; then again with the HTML report,
+// rendered as the CLI does), with the wall time and peak RSS of every step. The same is done for a
+// plan ten times smaller in the same run, so the figures read as ratios: memory per shard and per
+// merge must not grow with the catalogue.
 //
 //   mmaudit_plan_bench [--urls N] [--shards N] [--audited N]
 //
@@ -21,12 +22,15 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <string>
 #include <vector>
 
 #include "bench/loopback_server.h"
 #include "core/progress.h"
 #include "pipeline/plan.h"
+#include "report/html.h"
+#include "report/json_view.h"
 #include "report/result.h"
 
 namespace {
@@ -99,9 +103,9 @@ void Generate(const std::string& path, const std::string& root, std::size_t urls
 }
 
 struct Run {
-  Step generate, merge;
+  Step generate, merge, merge_html, html_whole;
   std::vector<Step> shards;
-  double plan_mb = 0, shard_files_mb = 0;
+  double plan_mb = 0, shard_files_mb = 0, report_mb = 0;
 };
 
 Run Measure(const std::string& dir, const std::string& root, std::size_t urls, std::size_t shards, std::size_t every) {
@@ -124,14 +128,34 @@ Run Measure(const std::string& dir, const std::string& root, std::size_t urls, s
     }));
     r.shard_files_mb += static_cast<double>(std::filesystem::file_size(file)) / 1e6;
   }
-  r.merge = InChild([&] {
+  const std::string merged = dir + "/merged-" + std::to_string(urls) + ".json";
+  // The merge as `mmaudit merge --format json` runs it, then as with `--format json,html` (the HTML
+  // rendered from the report read without its URL list, as the CLI does).
+  const auto merge = [&](bool html) {
     mmaudit::NullProgress progress;
     mmaudit::pipeline::MergeError error;
     auto result = mmaudit::pipeline::MergeShards(files, Options(), progress, &error);
     if (!result) return 1;
     std::string werror;
-    return mmaudit::report::WriteJsonFile(*result, dir + "/merged-" + std::to_string(urls) + ".json", &werror) ? 0 : 1;
+    if (!mmaudit::report::WriteJsonFile(*result, merged, &werror)) return 1;
+    if (!html) return 0;
+    std::string json, page;
+    if (!mmaudit::report::view::ReadReportWithoutUrlList(merged, &json, &werror) ||
+        !mmaudit::report::RenderHtml(json, &page, &werror))
+      return 1;
+    std::ofstream(merged + ".html", std::ios::binary) << page;
+    return 0;
+  };
+  r.merge = InChild([&] { return merge(false); });
+  r.merge_html = InChild([&] { return merge(true); });
+  // For comparison, the HTML rendered from the whole report JSON (as before the URL list was left out).
+  r.html_whole = InChild([&] {
+    std::ifstream in(merged, std::ios::binary);
+    const std::string json((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string page, error;
+    return mmaudit::report::RenderHtml(json, &page, &error) ? 0 : 1;
   });
+  r.report_mb = static_cast<double>(std::filesystem::file_size(merged)) / 1e6;
   return r;
 }
 
@@ -148,8 +172,12 @@ void Print(const char* name, std::size_t urls, const Run& r) {
               r.generate.exit_code ? "  FAILED" : "");
   std::printf("  shards:   %6.2f s (slowest of %zu), peak RSS %6.1f MB (largest)%s; shard files %.0f MB\n", shard_s,
               r.shards.size(), shard_mb, bad ? "  FAILED" : "", r.shard_files_mb);
-  std::printf("  merge:    %6.2f s, peak RSS %6.1f MB%s\n", r.merge.seconds, r.merge.peak_mb,
-              r.merge.exit_code ? "  FAILED" : "");
+  std::printf("  merge:    %6.2f s, peak RSS %6.1f MB%s (report.json %.0f MB)\n", r.merge.seconds, r.merge.peak_mb,
+              r.merge.exit_code ? "  FAILED" : "", r.report_mb);
+  std::printf("  merge + HTML: %6.2f s, peak RSS %6.1f MB%s\n", r.merge_html.seconds, r.merge_html.peak_mb,
+              r.merge_html.exit_code ? "  FAILED" : "");
+  std::printf("  HTML from the whole report JSON (for comparison): %6.2f s, peak RSS %6.1f MB%s\n", r.html_whole.seconds,
+              r.html_whole.peak_mb, r.html_whole.exit_code ? "  FAILED" : "");
 }
 
 }  // namespace
@@ -209,5 +237,8 @@ int main(int argc, char** argv) {
   std::printf("  shard peak RSS %.2f, shard time %.2f, merge peak RSS %.2f, merge time %.2f, generate peak RSS %.2f\n",
               peak(big) / peak(small), slowest(big) / slowest(small), big.merge.peak_mb / small.merge.peak_mb,
               big.merge.seconds / small.merge.seconds, big.generate.peak_mb / small.generate.peak_mb);
+  std::printf("  merge + HTML peak RSS %.2f, time %.2f; HTML from the whole JSON peak RSS %.2f\n",
+              big.merge_html.peak_mb / small.merge_html.peak_mb, big.merge_html.seconds / small.merge_html.seconds,
+              big.html_whole.peak_mb / small.html_whole.peak_mb);
   return 0;
 }

@@ -195,6 +195,13 @@ TEST_F(Baseline, TheCliAttachesTheDiffGatesOnRegressionAndDiffsStandalone) {
   EXPECT_EQ(doc["baseline"]["file"].GetString(), old_report);
   EXPECT_TRUE(doc["baseline"]["gate"]["tolerance"].IsNull());
   EXPECT_EQ(doc["baseline"]["pages"]["added"][0]["key"].GetString(), std::string("/c/rainwear"));
+  // The comparison read the report without its URL list, but the section went on the end of the
+  // file as written: its site.urls are all there, and it ends as the report writer ends it.
+  ASSERT_TRUE(doc["site"]["urls"].IsArray());
+  EXPECT_GE(doc["site"]["urls"].Size(), doc["summary"]["pages_requested"].GetUint64());
+  EXPECT_GT(doc["site"]["urls"].Size(), 0u);
+  EXPECT_NE(json.find("],\n  \"baseline\": {"), std::string::npos);
+  EXPECT_EQ(json.substr(json.size() - 3), "\n}\n");
   const std::string html = Slurp(out2 + "/report.html");
   EXPECT_NE(html.find("<section id=\"baseline\""), std::string::npos);
   EXPECT_NE(html.find("reviews-visible"), std::string::npos);

@@ -17,6 +17,7 @@
 #include <sstream>
 #include <thread>
 
+#include "cli/commands.h"
 #include "pipeline/plan.h"
 #include "tests/support/crawl_shop.h"
 #include "tests/support/fixture_server.h"
@@ -317,6 +318,217 @@ TEST_F(ScaleOut, ShardSpecIsZeroBasedKOverN) {
   EXPECT_EQ(pipeline::Fnv1a64(""), 0xcbf29ce484222325ull);
   EXPECT_EQ(pipeline::Fnv1a64("a"), 0xaf63dc4c8601ec8cull);
   EXPECT_EQ(pipeline::ShardOf("a", 4), 0xaf63dc4c8601ec8cull % 4);
+}
+
+// A plan that lists many more URLs than it audits (a catalogue sampled per type): the merge keeps at
+// most a handful of URL entries in memory, sorted in temporary files (more runs than one merge pass
+// takes), and still gives the JSON of one run; the entries are read from disk each time it is written.
+TEST_F(ScaleOut, AMergeHoldingFewUrlEntriesGivesTheJsonOfOneRunForAPlanOfManyMoreUrlsThanPages) {
+  pipeline::PlanHeader h;
+  std::vector<pipeline::PlanEntry> entries;
+  std::string error;
+  {
+    std::ifstream in(*plan, std::ios::binary);
+    ASSERT_TRUE(pipeline::ReadPlan(in, &h, [&](pipeline::PlanEntry&& e) { entries.push_back(std::move(e)); }, &error)) << error;
+  }
+  // 3000 URLs not to audit, written before the crawled ones and not in URL order (item-10 < item-2).
+  std::vector<pipeline::PlanEntry> extra;
+  for (int i = 0; i < 3000; ++i) {
+    pipeline::PlanEntry e;
+    e.crawl.url = server->Url("/catalogue/item-" + std::to_string(i));
+    e.crawl.page_type = "product";
+    e.crawl.depth = 2;
+    e.crawl.via = "sitemap";
+    e.crawl.parent = server->Url("/sitemap.xml");
+    e.crawl.state = "skipped";
+    e.crawl.reason = "max-pages";
+    extra.push_back(std::move(e));
+  }
+  entries.insert(entries.begin(), extra.begin(), extra.end());
+  h.urls = entries.size();
+  const std::string big = *dir + "/big-plan.json";
+  {
+    std::ofstream out(big, std::ios::binary);
+    std::size_t next = 0;
+    pipeline::WritePlanLines(h, [&](pipeline::PlanEntry* e) {
+      if (next == entries.size()) return false;
+      *e = entries[next++];
+      return true;
+    }, out);
+  }
+  pipeline::MergeError merge_error;
+  const auto single = Merge({Shard(0, 1, big)}, &merge_error);
+  ASSERT_TRUE(single) << merge_error.message;
+  std::vector<std::string> shards;
+  for (std::size_t k = 0; k < 4; ++k) shards.push_back(Shard(k, 4, big));
+  NullProgress progress;
+  // 40 entries in memory: about 80 sorted runs, more than the 64 one pass merges.
+  const auto merged = pipeline::MergeShards({shards[3], shards[1], shards[0], shards[2]}, Options(), progress,
+                                            &merge_error, 40);
+  ASSERT_TRUE(merged) << merge_error.message;
+  ASSERT_TRUE(merged->crawl);
+  EXPECT_TRUE(merged->crawl->crawl.entries.empty());  // none held in memory
+  ASSERT_TRUE(merged->crawl->entry_source);
+  const std::string one = report::ToJson(*single);
+  testing::ExpectSameReport(WithoutTimings(one), WithoutTimings(report::ToJson(*merged)));
+  testing::ExpectSameReport(WithoutTimings(one), WithoutTimings(report::ToJson(*merged)));  // written twice
+  EXPECT_EQ(single->pages.size(), header->to_audit);
+
+  // site.urls: every URL of the plan once, in URL order, with the counts of their states.
+  rapidjson::Document d;
+  d.Parse(one.c_str(), one.size());
+  ASSERT_FALSE(d.HasParseError());
+  const auto& urls = d["site"]["urls"];
+  std::set<std::string> listed;
+  std::string previous;
+  std::size_t fetched = 0;
+  for (const auto& u : urls.GetArray()) {
+    const std::string url = u["url"].GetString();
+    EXPECT_LT(previous, url);
+    previous = url;
+    listed.insert(url);
+    fetched += std::string(u["state"].GetString()) == "fetched";
+  }
+  for (const auto& e : entries) EXPECT_EQ(listed.count(e.crawl.url), 1u) << e.crawl.url;
+  EXPECT_GE(listed.size(), entries.size());
+  EXPECT_EQ(d["site"]["counts"]["fetched"].GetUint64(), fetched);
+  EXPECT_GE(d["site"]["counts"]["skipped"].GetUint64(), 3000u);
+}
+
+// The merge reads shard files it did not write: a malformed, cut or inconsistent line is refused
+// with the file, the line and what is wrong with it, and nothing crashes.
+TEST_F(ScaleOut, MergeRefusesAMalformedOrCutShardLineSayingWhichFileAndLine) {
+  std::vector<std::string> s;
+  for (std::size_t k = 0; k < 4; ++k) s.push_back(Shard(k, 4));
+  std::vector<std::string> lines;
+  {
+    std::istringstream in(Slurp(s[1]));
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+  }
+  std::size_t first_url = 0, first_page = 0;
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    if (!first_url && lines[i].find("\"kind\":\"url\"") != std::string::npos) first_url = i;
+    if (!first_page && lines[i].find("\"kind\":\"page\"") != std::string::npos) first_page = i;
+  }
+  ASSERT_GT(first_url, 0u);
+  ASSERT_GT(first_page, 0u);
+  auto with = [&](std::size_t at, const std::string& replacement, bool drop = false) {
+    std::vector<std::string> v = lines;
+    if (drop) v.erase(v.begin() + static_cast<std::ptrdiff_t>(at));
+    else v[at] = replacement;
+    std::string text;
+    for (const auto& l : v) text += l + "\n";
+    return text;
+  };
+  const std::string url_line = lines[first_url];
+  std::string bad_depth = url_line;
+  bad_depth.replace(bad_depth.find("\"depth\":"), 8, "\"depth\":\"two\",\"x\":");
+  std::string bad_outcome = lines[first_page];
+  ASSERT_NE(bad_outcome.find("\"rules\":[["), std::string::npos);
+  bad_outcome.replace(bad_outcome.find("\"rules\":[["), 10, "\"rules\":[[65000,");
+  std::string end_line = lines.back();
+  end_line.replace(end_line.find("\"urls\":"), 7, "\"urls\":1");
+  const std::string url_no = std::to_string(first_url + 1), page_no = std::to_string(first_page + 1);
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {with(first_url, url_line.substr(0, url_line.size() / 2)), "line " + url_no + ": not a JSON object"},
+      {with(first_url, bad_depth), "line " + url_no + ": a malformed url entry"},
+      {with(first_url, std::string("\0\xff\xfe garbage", 12)), "line " + url_no + ": not a JSON object"},
+      {with(first_url, R"({"kind":"mystery"})"), "line " + url_no + ": an unknown line kind \"mystery\""},
+      {with(first_page, bad_outcome), "line " + page_no + ": a malformed page entry"},
+      {with(first_page + 1, "{"), "the page's report JSON is missing or malformed"},
+      {with(lines.size() - 1, end_line), "the counts do not match the entries"},
+      {with(lines.size() - 1, "", /*drop=*/true), "the shard file is cut short (no end line)"},
+      {lines[0] + "\n", "the shard file is cut short (no end line)"},
+      {"", "cannot read the shard file"},
+      {"{\"kind\":\"header\",\"format\":\"mmaudit-shard\",\"version\":2}\n", "the shard file's header is malformed"},
+      {"{\"kind\":\"header\",\"format\":\"mmaudit-shard\",\"version\":1}\n", "shard file version 1 is not the version this mmaudit reads (2)"},
+  };
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const std::string path = *dir + "/broken-" + std::to_string(i) + ".json";
+    std::ofstream(path, std::ios::binary) << cases[i].first;
+    pipeline::MergeError error;
+    EXPECT_FALSE(Merge({s[0], path, s[2], s[3]}, &error)) << i;
+    EXPECT_NE(error.message.find(path), std::string::npos) << i << ": " << error.message;
+    EXPECT_NE(error.message.find(cases[i].second), std::string::npos) << i << ": " << error.message;
+  }
+  pipeline::MergeError error;
+  EXPECT_TRUE(Merge(s, &error)) << error.message;
+}
+
+// --no-resources, --budget and --checkout are not in the settings digest: the shards record them,
+// and the merge refuses shards that differ in them (and a merge given other --no-resources or
+// --budget than its shards), in words and with exit code 2.
+TEST_F(ScaleOut, MergeRefusesShardsMixedOnNoResourcesBudgetOrCheckout) {
+  std::vector<std::string> s;
+  for (std::size_t k = 0; k < 4; ++k) s.push_back(Shard(k, 4));
+  pipeline::AuditOptions no_resources = Options();
+  no_resources.measure_load = false;
+  pipeline::AuditOptions budget = Options();
+  std::string error;
+  budget.budgets = perf::ParseBudgets(R"([{"path": "/*", "resourceSizes": [{"resourceType": "total", "budget": 300}]}])", &error);
+  ASSERT_TRUE(budget.budgets) << error;
+  pipeline::AuditOptions checkout = Options();
+  checkout.checkout = "inspect";  // the shards' default here is off
+  const std::vector<std::pair<pipeline::AuditOptions, std::string>> cases = {
+      {no_resources, "was audited with --no-resources but " + s[0] + " without --no-resources"},
+      {budget, "was audited with the --budget fnv1a64:"},
+      {checkout, "was audited with --checkout inspect but " + s[0] + " with --checkout off"},
+  };
+  for (const auto& [options, message] : cases) {
+    const std::string odd = Shard(2, 4, *plan, options);
+    pipeline::MergeError merge_error;
+    EXPECT_FALSE(Merge({s[0], s[1], odd, s[3]}, &merge_error));
+    EXPECT_NE(merge_error.message.find(odd + " " + message), std::string::npos) << merge_error.message;
+    EXPECT_NE(merge_error.message.find("audit every shard with the same --no-resources, --budget and --checkout"),
+              std::string::npos) << merge_error.message;
+  }
+  pipeline::MergeError merge_error;
+  EXPECT_FALSE(Merge(s, &merge_error, no_resources));
+  EXPECT_NE(merge_error.message.find("the shards were audited without --no-resources but this merge is run with "
+                                     "--no-resources"),
+            std::string::npos) << merge_error.message;
+  EXPECT_FALSE(Merge(s, &merge_error, budget));
+  EXPECT_NE(merge_error.message.find("the shards were audited without --budget but this merge is run with the --budget"),
+            std::string::npos) << merge_error.message;
+  EXPECT_TRUE(Merge(s, &merge_error)) << merge_error.message;
+
+  // On the command line: exit 2 and the reason.
+  std::ostringstream out, err;
+  const int code = cli::Run({"merge", s[0], s[1], Shard(2, 4, *plan, no_resources), s[3], "--out-dir",
+                             testing::TempDir(), "--server-time-ms", "100", "--quiet"},
+                            out, err);
+  EXPECT_EQ(code, 2) << err.str();
+  EXPECT_NE(err.str().find("was audited with --no-resources but"), std::string::npos) << err.str();
+}
+
+// plan takes audit's options but audits nothing and writes no report: each report or audit option
+// given is named in a warning line on stderr, and the plan is still made.
+TEST_F(ScaleOut, PlanWarnsOfEachOptionItIgnoresOneLineEachAndStillWritesThePlan) {
+  const std::string out_dir = testing::TempDir();
+  std::ostringstream out, err;
+  const int code = cli::Run({"plan", server->Url("/"), "--shards", "2", "--out", out_dir + "/plan.json", "--format",
+                             "json,html", "--fail-under", "80", "--checkout", "off", "--server-time-ms", "100", "--quiet"},
+                            out, err);
+  EXPECT_EQ(code, 0) << err.str();
+  EXPECT_TRUE(std::filesystem::exists(out_dir + "/plan.json"));
+  std::vector<std::string> warnings;
+  std::istringstream lines(err.str());
+  for (std::string line; std::getline(lines, line);)
+    if (line.find("warning: plan ignores") != std::string::npos) warnings.push_back(line);
+  ASSERT_EQ(warnings.size(), 4u) << err.str();
+  EXPECT_NE(warnings[0].find("--format: it writes no report (give it to merge)"), std::string::npos) << warnings[0];
+  EXPECT_NE(warnings[1].find("--fail-under"), std::string::npos) << warnings[1];
+  EXPECT_NE(warnings[2].find("--checkout: it audits no page"), std::string::npos) << warnings[2];
+  EXPECT_NE(warnings[3].find("--server-time-ms"), std::string::npos) << warnings[3];
+
+  // Crawl options are the plan's own: no warning.
+  std::ostringstream out2, err2;
+  EXPECT_EQ(cli::Run({"plan", server->Url("/"), "--shards", "2", "--out", out_dir + "/plan2.json", "--max-pages", "50",
+                      "--quiet"},
+                     out2, err2),
+            0)
+      << err2.str();
+  EXPECT_EQ(err2.str().find("warning"), std::string::npos) << err2.str();
 }
 
 // The CLI end to end: four `mmaudit audit --plan --shard K/4` processes at once, then `mmaudit

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "pipeline/audit.h"
+#include "report/json_view.h"
 
 namespace po = boost::program_options;
 
@@ -19,13 +20,10 @@ constexpr const char* kOriginsHelp =
     "match pages by their whole URL; by default each report's own origin is removed, so a staging and a "
     "production host (or two ports) compare page by page";
 
+// A report, less its site.urls entries, which no comparison reads (report/json_view.h).
 bool ReadText(const std::string& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  *out = ss.str();
-  return static_cast<bool>(in) || in.eof();
+  std::string error;
+  return report::view::ReadReportWithoutUrlList(path, out, &error);
 }
 
 std::optional<double> ToleranceOf(const po::variables_map& vm) {

@@ -12,6 +12,7 @@
 #include <iostream>
 #include <map>
 #include <sstream>
+#include <string_view>
 
 #include "cli/baseline.h"
 #include "cli/progress.h"
@@ -27,6 +28,7 @@
 #include "report/csv.h"
 #include "report/gates.h"
 #include "report/html.h"
+#include "report/json_view.h"
 #include "report/junit.h"
 #include "report/markdown.h"
 #include "report/portfolio.h"
@@ -154,6 +156,49 @@ void ReadCredentials(const po::variables_map& vm, fetch::Credentials* c) {
     if (!fetch::ParseUserOption(vm["user"].as<std::string>(), &u, &error)) throw UsageError(error);
     c->basic = std::move(u);
   }
+}
+
+// The report JSON at `path` without its site.urls entries (report::view::ReadReportWithoutUrlList).
+std::string ReadReportForRendering(const std::string& path) {
+  std::string json, error;
+  if (!report::view::ReadReportWithoutUrlList(path, &json, &error)) throw UsageError(error);
+  return json;
+}
+
+// Where the last member of the JSON object `text` ends (after it come only blanks and the closing
+// brace), as report::AttachBaselineSection cuts it; text.size() when `text` is no such object.
+std::size_t EndOfLastMember(std::string_view text) {
+  const std::size_t end = text.find_last_not_of(" \t\r\n");
+  if (end == std::string_view::npos || end == 0 || text[end] != '}') return text.size();
+  const std::size_t last = text.find_last_not_of(" \t\r\n", end - 1);
+  return last == std::string_view::npos ? text.size() : last + 1;
+}
+
+// Replaces what follows the last member of the report JSON file at `path` (its closing brace)
+// with `end`, without reading the whole file: through a copy renamed into place.
+void AppendToReportFile(const std::filesystem::path& path, const std::string& end) {
+  namespace fs = std::filesystem;
+  const fs::path tmp = path.string() + ".tmp";
+  std::error_code ec;
+  fs::copy_file(path, tmp, fs::copy_options::overwrite_existing, ec);
+  if (ec) throw UsageError("cannot write " + tmp.string() + ": " + ec.message());
+  const std::uintmax_t size = fs::file_size(tmp, ec);
+  std::string tail(static_cast<std::size_t>(std::min<std::uintmax_t>(size, 4096)), '\0');
+  {
+    std::ifstream in(tmp, std::ios::binary);
+    in.seekg(static_cast<std::streamoff>(size - tail.size()));
+    if (ec || !in.read(tail.data(), static_cast<std::streamsize>(tail.size())))
+      throw UsageError("cannot read " + tmp.string());
+  }
+  const std::size_t keep = EndOfLastMember(tail);
+  if (keep == tail.size()) throw UsageError(path.string() + " does not end with a JSON object");
+  fs::resize_file(tmp, size - tail.size() + keep, ec);
+  std::ofstream out(tmp, std::ios::binary | std::ios::app);
+  out << end;
+  out.close();
+  if (ec || !out) throw UsageError("cannot write " + tmp.string());
+  fs::rename(tmp, path, ec);
+  if (ec) throw UsageError("cannot write " + path.string() + ": " + ec.message());
 }
 
 bool LoadGates(const po::variables_map& vm, const std::vector<rules::RuleSpec>& rules, bool budget_given,
@@ -493,7 +538,9 @@ int WriteReports(const po::variables_map& vm, std::ostream& out, std::ostream& e
   if (!report::WriteJsonFile(result, json_path.string(), &error)) throw UsageError(error);
   std::vector<std::string> written;
   if (want_json) written.push_back(json_path.string());
-  std::string json = ReadFile(json_path.string());
+  // The renderers, the gates and the baseline read it without the site's URL list (which none of
+  // them shows), so memory does not grow with the catalogue.
+  std::string json = ReadReportForRendering(json_path.string());
   if (!gates.Empty()) {
     // The gates read the report JSON as written, then join it: the JSON is written again with them.
     rapidjson::Document d;
@@ -501,16 +548,18 @@ int WriteReports(const po::variables_map& vm, std::ostream& out, std::ostream& e
     if (d.HasParseError()) throw UsageError("the report JSON " + json_path.string() + " cannot be read back for the gates");
     result.gates = report::EvaluateGates(d, gates);
     if (!report::WriteJsonFile(result, json_path.string(), &error)) throw UsageError(error);
-    json = ReadFile(json_path.string());
+    json = ReadReportForRendering(json_path.string());
   }
   std::vector<std::string> regressions;
   std::string baseline_summary;
   if (baseline) {
+    const std::size_t kept = EndOfLastMember(json);
     if (!ApplyBaseline(*baseline, &json, &regressions, &baseline_summary, &error)) {
       err << "mmaudit: error: the comparison with --baseline " << baseline->file << " failed: " << error << "\n";
       if (baseline->tolerance) regressions.push_back("the comparison with the baseline failed, so the gate fails");
     } else if (want_json) {
-      WriteAtomically(json_path, json);
+      // The baseline section went on the end of the JSON read above; the file gets the same end.
+      AppendToReportFile(json_path, json.substr(std::min(kept, json.size())));
     }
   }
   if (!want_json) std::filesystem::remove(json_path, ec);
@@ -598,7 +647,7 @@ int RunSites(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
     }
     std::error_code ec;
     const std::filesystem::path json_path = dir / site.dir / "report.json";
-    if (std::filesystem::is_regular_file(json_path, ec)) p.report_json = ReadFile(json_path.string());
+    if (std::filesystem::is_regular_file(json_path, ec)) p.report_json = ReadReportForRendering(json_path.string());
     if (want_html && std::filesystem::is_regular_file(dir / site.dir / "report.html", ec)) p.report_html = "report.html";
     portfolio.push_back(std::move(p));
   }
@@ -766,8 +815,24 @@ po::options_description PlanOptions() {
   return o;
 }
 
+// The options plan takes with audit's but does not use, because it audits nothing and writes no
+// report: each one given is named in a warning on stderr (README, Scale-out), and the plan is made.
+void WarnOfOptionsPlanIgnores(const po::variables_map& vm, std::ostream& err) {
+  const auto given = [&vm](const char* name) { return vm.count(name) > 0 && !vm[name].defaulted(); };
+  for (const char* name : {"format", "out-dir", "brand-name", "brand-logo", "junit-warn-as-failure", "fail-under",
+                           "assert", "baseline", "fail-on-regression", "compare-origins"})
+    if (given(name))
+      err << "mmaudit: warning: plan ignores --" << name << ": it writes no report (give it to merge)\n";
+  for (const char* name : {"rules-dir", "rules", "checkout", "checkout-ignore-robots", "buyer", "no-resources", "budget",
+                           "max-resources", "server-time-ms"})
+    if (given(name))
+      err << "mmaudit: warning: plan ignores --" << name
+          << ": it audits no page (give it to every shard's audit --plan and to merge)\n";
+}
+
 // Discovery only: robots.txt, sitemaps and the link crawl within the crawl options; no page is audited.
 int RunPlan(const po::variables_map& vm, std::ostream& out, std::ostream& err) {
+  WarnOfOptionsPlanIgnores(vm, err);
   AuditRun run;
   if (const int code = PrepareAudit(vm, err, &run); code >= 0) return code;
   if (vm.count("plan") || vm.count("shard") || vm.count("file"))
@@ -912,7 +977,7 @@ po::options_description GateOptions() {
 int RunGate(const po::variables_map& vm, std::ostream& out, std::ostream& err) {
   if (vm.count("report") == 0) throw UsageError("give the report to judge: mmaudit gate REPORT.json --assert FILE");
   const std::string path = vm["report"].as<std::string>();
-  const std::string json = ReadFile(path);
+  const std::string json = ReadReportForRendering(path);
   rapidjson::Document d;
   d.Parse(json.c_str(), json.size());
   if (d.HasParseError() || !d.IsObject() || !d.HasMember("rules") || !d["rules"].IsArray() || !d.HasMember("summary") ||

@@ -10,7 +10,8 @@
 #include <fstream>
 #include <limits>
 #include <map>
-#include <set>
+#include <memory>
+#include <mutex>
 #include <unordered_map>
 
 #include "fetch/credentials.h"
@@ -458,6 +459,195 @@ void Line(std::ostream& out, const rapidjson::StringBuffer& b) {
   out.put('\n');
 }
 
+// The identity of a --budget: "" when none, else FNV-1a 64 over every field of it.
+std::string BudgetDigest(const std::optional<perf::Budgets>& budgets) {
+  if (!budgets) return "";
+  std::string bytes;
+  auto add = [&bytes](const std::string& s) { bytes += std::to_string(s.size()) + ":" + s + ";"; };
+  auto num = [&bytes](double v) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.17g;", v);
+    bytes += buf;
+  };
+  for (const perf::Budget& b : *budgets) {
+    add(b.path);
+    for (const auto& h : b.first_party_hostnames) add(h);
+    bytes += "|sizes:";
+    for (const auto& r : b.resource_sizes) add(r.resource_type), num(r.budget);
+    bytes += "|counts:";
+    for (const auto& r : b.resource_counts) add(r.resource_type), num(r.budget);
+    bytes += "|timings:";
+    for (const auto& t : b.timings) add(t.metric), num(t.budget);
+    bytes += "|end;";
+  }
+  return "fnv1a64:" + Hex(Fnv1a64(bytes));
+}
+
+// ----------------------------------------------------------------- the merge's URL entries
+
+// A crawl entry as a binary record in a temporary file: each string as its 4-byte length and its
+// bytes, each number as 4 bytes.
+void PutString(std::FILE* f, const std::string& s) {
+  const auto n = static_cast<std::uint32_t>(s.size());
+  std::fwrite(&n, sizeof n, 1, f);
+  std::fwrite(s.data(), 1, s.size(), f);
+}
+void PutInt(std::FILE* f, int v) {
+  const auto n = static_cast<std::int32_t>(v);
+  std::fwrite(&n, sizeof n, 1, f);
+}
+void PutRecord(std::FILE* f, const fetch::CrawlEntry& e) {
+  for (const std::string* s : {&e.url, &e.page_type, &e.via, &e.parent, &e.state, &e.reason}) PutString(f, *s);
+  for (int v : {e.depth, e.status, e.retries}) PutInt(f, v);
+}
+bool GetString(std::FILE* f, std::string* s) {
+  std::uint32_t n = 0;
+  if (std::fread(&n, sizeof n, 1, f) != 1 || n > (1u << 30)) return false;
+  s->resize(n);
+  return n == 0 || std::fread(s->data(), 1, n, f) == n;
+}
+bool GetInt(std::FILE* f, int* v) {
+  std::int32_t n = 0;
+  if (std::fread(&n, sizeof n, 1, f) != 1) return false;
+  *v = n;
+  return true;
+}
+// Reads the next record into *e. Returns false at the end of the file, or with *bad set when the
+// record is cut or the file cannot be read.
+bool GetRecord(std::FILE* f, fetch::CrawlEntry* e, bool* bad) {
+  const int c = std::fgetc(f);
+  if (c == EOF) {
+    *bad = std::ferror(f) != 0;
+    return false;
+  }
+  std::ungetc(c, f);
+  for (std::string* s : {&e->url, &e->page_type, &e->via, &e->parent, &e->state, &e->reason})
+    if (!GetString(f, s)) return *bad = true, false;
+  for (int* v : {&e->depth, &e->status, &e->retries})
+    if (!GetInt(f, v)) return *bad = true, false;
+  return true;
+}
+
+struct FileCloser {
+  void operator()(std::FILE* f) const {
+    if (f != nullptr) std::fclose(f);
+  }
+};
+using TempFile = std::unique_ptr<std::FILE, FileCloser>;
+
+// The site entries of a merge, as a sorted file of records read back for each report written.
+class RecordFileSource final : public report::SiteEntrySource {
+ public:
+  explicit RecordFileSource(TempFile file) : file_(std::move(file)) {}
+  bool ForEach(const std::function<void(const fetch::CrawlEntry&)>& each, std::string* error) const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::FILE* f = file_.get();
+    if (f == nullptr || std::fseek(f, 0, SEEK_SET) != 0) {
+      *error = "the temporary file of the URL entries cannot be read";
+      return false;
+    }
+    fetch::CrawlEntry e;
+    bool bad = false;
+    while (GetRecord(f, &e, &bad)) each(e);
+    if (bad) *error = "the temporary file of the URL entries is cut or unreadable";
+    return !bad;
+  }
+
+ private:
+  TempFile file_;
+  mutable std::mutex mu_;
+};
+
+// Sorts the merge's URL entries by URL with at most `in_memory` of them in memory at once (sorted
+// runs in temporary files, merged at most kFanIn at a time), keeping of each URL the entry added
+// first: a plan of any size is merged in constant memory.
+class EntrySorter {
+ public:
+  static constexpr std::size_t kFanIn = 64;
+  explicit EntrySorter(std::size_t in_memory) : in_memory_(std::max<std::size_t>(in_memory, 1)) {}
+
+  bool Add(fetch::CrawlEntry&& e) {
+    chunk_.push_back(std::move(e));
+    return chunk_.size() < in_memory_ || SpillChunk();
+  }
+
+  // The sorted, deduplicated entries, each also handed to `count`; null when a temporary file
+  // could not be written or read.
+  std::shared_ptr<const report::SiteEntrySource> Finish(const std::function<void(const fetch::CrawlEntry&)>& count) {
+    if (!chunk_.empty() && !SpillChunk()) return nullptr;
+    while (runs_.size() > kFanIn) {
+      std::vector<TempFile> merged;
+      for (std::size_t i = 0; i < runs_.size(); i += kFanIn) {
+        std::vector<TempFile> group;
+        for (std::size_t j = i; j < std::min(runs_.size(), i + kFanIn); ++j) group.push_back(std::move(runs_[j]));
+        merged.push_back(MergeRuns(std::move(group), nullptr));
+        if (!merged.back()) return nullptr;
+      }
+      runs_ = std::move(merged);
+    }
+    TempFile all = MergeRuns(std::move(runs_), &count);
+    if (!all) return nullptr;
+    return std::make_shared<RecordFileSource>(std::move(all));
+  }
+
+ private:
+  bool SpillChunk() {
+    std::stable_sort(chunk_.begin(), chunk_.end(), [](const auto& a, const auto& b) { return a.url < b.url; });
+    TempFile f(std::tmpfile());
+    if (!f) return false;
+    for (std::size_t i = 0; i < chunk_.size(); ++i)
+      if (i == 0 || chunk_[i].url != chunk_[i - 1].url) PutRecord(f.get(), chunk_[i]);
+    chunk_.clear();
+    if (std::fflush(f.get()) != 0 || std::ferror(f.get()) != 0 || std::fseek(f.get(), 0, SEEK_SET) != 0) return false;
+    runs_.push_back(std::move(f));
+    return true;
+  }
+
+  // Merges sorted runs (earlier runs first among equal URLs, which the later ones lose) into one.
+  static TempFile MergeRuns(std::vector<TempFile> runs, const std::function<void(const fetch::CrawlEntry&)>* count) {
+    TempFile out(std::tmpfile());
+    if (!out) return nullptr;
+    struct Head {
+      fetch::CrawlEntry e;
+      std::size_t run;
+    };
+    const auto later = [](const Head& a, const Head& b) { return a.e.url != b.e.url ? a.e.url > b.e.url : a.run > b.run; };
+    std::vector<Head> heap;
+    bool bad = false;
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+      Head h{{}, i};
+      if (GetRecord(runs[i].get(), &h.e, &bad)) heap.push_back(std::move(h));
+      if (bad) return nullptr;
+    }
+    std::make_heap(heap.begin(), heap.end(), later);
+    std::string last;
+    bool any = false;
+    while (!heap.empty()) {
+      std::pop_heap(heap.begin(), heap.end(), later);
+      Head& h = heap.back();
+      if (!any || h.e.url != last) {
+        PutRecord(out.get(), h.e);
+        if (count) (*count)(h.e);
+        last = h.e.url;
+        any = true;
+      }
+      if (GetRecord(runs[h.run].get(), &h.e, &bad)) {
+        std::push_heap(heap.begin(), heap.end(), later);
+      } else {
+        if (bad) return nullptr;
+        heap.pop_back();
+      }
+    }
+    if (std::fflush(out.get()) != 0 || std::ferror(out.get()) != 0 || std::fseek(out.get(), 0, SEEK_SET) != 0)
+      return nullptr;
+    return out;
+  }
+
+  std::size_t in_memory_;
+  std::vector<fetch::CrawlEntry> chunk_;
+  std::vector<TempFile> runs_;
+};
+
 }  // namespace
 
 std::uint64_t Fnv1a64(const std::string& bytes, std::uint64_t h) {
@@ -714,6 +904,12 @@ bool AuditPlanShard(const std::string& plan_path, std::size_t shard, std::size_t
   UInt(w, "shard", shard);
   UInt(w, "shards", shards);
   Str(w, "settings_digest", SettingsDigest(run));
+  // What the settings digest does not cover: the load measurement, the budget and the checkout
+  // asked for (the checkout itself runs in the merge).
+  w.Key("measure_load");
+  w.Bool(options.measure_load);
+  Str(w, "budget_digest", BudgetDigest(options.budgets));
+  Str(w, "checkout", options.checkout);
   w.Key("plan");
   w.StartObject();
   WriteHeaderMembers(w, h);
@@ -781,14 +977,15 @@ bool AuditPlanShard(const std::string& plan_path, std::size_t shard, std::size_t
 }
 
 std::optional<report::AuditResult> MergeShards(const std::vector<std::string>& paths, const AuditOptions& options,
-                                               Progress& progress, MergeError* error) {
+                                               Progress& progress, MergeError* error, std::size_t entries_in_memory) {
   const auto started = std::chrono::steady_clock::now();
   if (paths.empty()) {
     error->message = "no shard files to merge";
     return std::nullopt;
   }
   struct Head {
-    std::string digest, settings;
+    std::string digest, settings, budget, checkout;
+    bool measure_load = true;
     std::size_t shard = 0, shards = 0;
     PlanHeader plan;
   };
@@ -816,6 +1013,9 @@ std::optional<report::AuditResult> MergeShards(const std::vector<std::string>& p
     hd.settings = r.S(d, "settings_digest");
     hd.shard = r.U(d, "shard");
     hd.shards = r.U(d, "shards");
+    hd.measure_load = r.B(d, "measure_load");
+    hd.budget = r.S(d, "budget_digest");
+    hd.checkout = r.S(d, "checkout");
     std::string plan_error;
     if (r.bad || !ReadHeader(r.Obj(d, "plan"), &hd.plan, &plan_error) || hd.shards < 1 || hd.shard >= hd.shards) {
       error->message = path + ": the shard file's header is malformed" + (plan_error.empty() ? "" : ": " + plan_error);
@@ -834,6 +1034,39 @@ std::optional<report::AuditResult> MergeShards(const std::vector<std::string>& p
                        std::to_string(heads[0].shards) + ": merge the shards of one split";
       return std::nullopt;
     }
+  }
+  // --no-resources, --budget and --checkout: one value for every shard, and the merge's own for
+  // the first two (the pages' load figures and budget lines come from the shards).
+  const auto resources = [](bool measure) { return std::string(measure ? "without --no-resources" : "with --no-resources"); };
+  const auto budget = [](const std::string& digest) {
+    return digest.empty() ? std::string("without --budget") : "with the --budget " + digest;
+  };
+  const auto checkout = [](const std::string& c) { return "with --checkout " + c; };
+  const auto mixed = [&](std::size_t i, const std::string& mine, const std::string& first) {
+    error->message = paths[i] + " was audited " + mine + " but " + paths[0] + " " + first +
+                     ": audit every shard with the same --no-resources, --budget and --checkout";
+  };
+  for (std::size_t i = 1; i < heads.size(); ++i) {
+    if (heads[i].measure_load != heads[0].measure_load) {
+      mixed(i, resources(heads[i].measure_load), resources(heads[0].measure_load));
+      return std::nullopt;
+    }
+    if (heads[i].budget != heads[0].budget) {
+      mixed(i, budget(heads[i].budget), budget(heads[0].budget));
+      return std::nullopt;
+    }
+    if (heads[i].checkout != heads[0].checkout) {
+      mixed(i, checkout(heads[i].checkout), checkout(heads[0].checkout));
+      return std::nullopt;
+    }
+  }
+  if (heads[0].measure_load != options.measure_load || heads[0].budget != BudgetDigest(options.budgets)) {
+    const bool load = heads[0].measure_load != options.measure_load;
+    error->message = "the shards were audited " +
+                     (load ? resources(heads[0].measure_load) : budget(heads[0].budget)) + " but this merge is run " +
+                     (load ? resources(options.measure_load) : budget(BudgetDigest(options.budgets))) +
+                     ": give merge the same --no-resources and --budget as the shards' audit";
+    return std::nullopt;
   }
   const std::size_t n = heads[0].shards;
   std::vector<int> seen(n, -1);
@@ -882,7 +1115,7 @@ std::optional<report::AuditResult> MergeShards(const std::vector<std::string>& p
   site.crawl.sitemaps = plan.sitemaps;
   site.crawl.sitemap_errors = plan.sitemap_errors;
   site.crawl.skipped_unrecorded = plan.skipped_unrecorded;
-  std::set<std::string> urls_seen;
+  EntrySorter sorter(entries_in_memory);
   for (std::size_t i = 0; i < paths.size(); ++i) {
     std::ifstream in(paths[i], std::ios::binary);
     std::string line;
@@ -903,7 +1136,10 @@ std::optional<report::AuditResult> MergeShards(const std::vector<std::string>& p
         fetch::CrawlEntry e = ReadEntry(r, d);
         if (r.bad) return bad("a malformed url entry");
         ++urls;
-        if (urls_seen.insert(e.url).second) site.crawl.entries.push_back(std::move(e));
+        if (!sorter.Add(std::move(e))) {
+          error->message = "cannot write the URL entries to a temporary file";
+          return std::nullopt;
+        }
       } else if (kind == "page") {
         report::PageResult p;
         if (!ReadPageLine(d, run.catalogue.rules.size(), &p)) return bad("a malformed page entry");
@@ -932,11 +1168,15 @@ std::optional<report::AuditResult> MergeShards(const std::vector<std::string>& p
       return std::nullopt;
     }
   }
-  std::sort(site.crawl.entries.begin(), site.crawl.entries.end(), [](const auto& a, const auto& b) { return a.url < b.url; });
-  for (const auto& e : site.crawl.entries) {
+  // The URL entries sorted by URL, the first of each kept (as the shards were given), on disk.
+  site.entry_source = sorter.Finish([&site](const fetch::CrawlEntry& e) {
     if (e.state == "fetched") ++site.crawl.fetched;
     else if (e.state == "failed") ++site.crawl.failed;
     else if (e.state == "skipped") ++site.crawl.skipped;
+  });
+  if (!site.entry_source) {
+    error->message = "cannot sort the URL entries in temporary files";
+    return std::nullopt;
   }
   std::sort(result.pages.begin(), result.pages.end(), [](const auto& a, const auto& b) {
     if (a.facts.http.final_url != b.facts.http.final_url) return a.facts.http.final_url < b.facts.http.final_url;

@@ -16,7 +16,8 @@
 // changed since the plan. A URL the plan skipped for robots.txt is never audited.
 //
 // A shard file is JSON Lines (one JSON value per line): a header line (format "mmaudit-shard",
-// version, the plan's digest, K and N, the digest of the settings and rules), then per URL of the
+// version, the plan's digest, K and N, the digest of the settings and rules, --no-resources, the
+// --budget's digest and --checkout), then per URL of the
 // shard either a "url" line (not audited: skipped, sampled out or a redirect) or a "page" line (what
 // the site stage and the summary need of the page) followed by the page's report JSON on a line of
 // its own, exactly as the report will hold it; and an "end" line with the counts, so a cut file is
@@ -41,7 +42,7 @@
 namespace mmaudit::pipeline {
 
 inline constexpr int kPlanVersion = 1;
-inline constexpr int kShardVersion = 1;
+inline constexpr int kShardVersion = 2;
 
 // FNV-1a 64 of `bytes`, continuing from `h` (start with kFnvOffset).
 inline constexpr std::uint64_t kFnvOffset = 14695981039346656037ull;
@@ -107,12 +108,23 @@ struct MergeError {
   std::string message;
 };
 
+// How many URL entries a merge holds in memory at most (MergeShards' entries_in_memory).
+inline constexpr std::size_t kMergeEntriesInMemory = 16384;
+
 // Merges shard files: checks they come from one plan with the same settings digest as `options`
-// (SettingsDigest), and that shards 0..N-1 are each present exactly once; then rebuilds the result
-// (pages sorted by final URL, their JSON in result.store), runs the checkout per options.checkout
-// and the site stage. Returns nullopt with *error on any refusal. Never throws.
+// (SettingsDigest) and the same --no-resources and --budget as `options`, that they agree among
+// themselves on --checkout, and that shards 0..N-1 are each present exactly once; then rebuilds the
+// result (pages sorted by final URL, their JSON in result.store), runs the checkout per
+// options.checkout and the site stage. Returns nullopt with *error on any refusal. Never throws.
+//
+// Memory grows with the audited pages (their summaries), not with the plan's URLs: the URL entries
+// of the site section are sorted by URL (of each URL, the first in the order of `paths` and of
+// their lines is kept) with at most `entries_in_memory` of them in memory, the rest in temporary
+// files, and result.crawl->entry_source reads them from disk when the report is written
+// (result.crawl->crawl.entries stays empty; its counts are set). The result owns those files.
 std::optional<report::AuditResult> MergeShards(const std::vector<std::string>& paths, const AuditOptions& options,
-                                               Progress& progress, MergeError* error);
+                                               Progress& progress, MergeError* error,
+                                               std::size_t entries_in_memory = kMergeEntriesInMemory);
 
 // Parses "K/N" (0 <= K < N, N >= 1). Returns false with *error otherwise.
 bool ParseShardSpec(const std::string& spec, std::size_t* k, std::size_t* n, std::string* error);

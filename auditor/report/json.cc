@@ -729,8 +729,10 @@ void WriteCheckout(Out<W>& o, const std::optional<facts::CheckoutFlow>& flow, co
   o.End();
 }
 
+// Writes the site section; its URL entries come from site->entry_source when set. When that
+// source fails, *failure says why (the entries read until then are written).
 template <typename W>
-void WriteSite(Out<W>& o, const std::optional<SiteSection>& site) {
+void WriteSite(Out<W>& o, const std::optional<SiteSection>& site, std::string* failure) {
   if (!site) {
     o.Null("site");
     return;
@@ -784,7 +786,7 @@ void WriteSite(Out<W>& o, const std::optional<SiteSection>& site) {
   o.StrList("sitemap_errors", r.sitemap_errors);
   o.StrList("limits_hit", r.limits_hit);
   o.BeginArray("urls");
-  for (const auto& e : r.entries) {
+  const auto entry = [&o](const fetch::CrawlEntry& e) {
     o.Begin();
     o.Str("url", e.url);
     o.Str("state", e.state);
@@ -796,6 +798,13 @@ void WriteSite(Out<W>& o, const std::optional<SiteSection>& site) {
     o.Str("reason", e.reason);
     o.Num("retries", e.retries);
     o.End();
+  };
+  if (site->entry_source) {
+    std::string error;
+    if (!site->entry_source->ForEach(entry, &error) && failure != nullptr && failure->empty())
+      *failure = "the site's URL entries cannot be read: " + error;
+  } else {
+    for (const auto& e : r.entries) entry(e);
   }
   o.EndArray();
   o.End();
@@ -1017,7 +1026,7 @@ struct TopFinding {
 };
 
 template <typename W>
-void WriteAll(W& w, const AuditResult& r, FileOut* raw = nullptr) {
+void WriteAll(W& w, const AuditResult& r, FileOut* raw = nullptr, std::string* failure = nullptr) {
   Out<W> o(w, raw);
   o.Begin();
   o.Str("schema_version", kSchemaVersion);
@@ -1160,7 +1169,7 @@ void WriteAll(W& w, const AuditResult& r, FileOut* raw = nullptr) {
   o.End();
   WriteGates(o, r.gates);
 
-  WriteSite(o, r.crawl);
+  WriteSite(o, r.crawl, failure);
   WriteCheckout(o, r.checkout, r.checkout_findings);
 
   o.BeginArray("site_findings");
@@ -1335,13 +1344,14 @@ bool WriteJsonFile(const AuditResult& result, const std::string& path, std::stri
   FileOut& stream = *stream_storage;
   rapidjson::PrettyWriter<FileOut> w(stream);
   w.SetIndent(' ', 2);
-  WriteAll(w, result, &stream);
+  std::string failure;
+  WriteAll(w, result, &stream, &failure);
   stream.Put('\n');
   stream.Flush();
   const bool ok = std::ferror(f) == 0;
-  if (std::fclose(f) != 0 || !ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+  if (std::fclose(f) != 0 || !ok || !failure.empty() || std::rename(tmp.c_str(), path.c_str()) != 0) {
     std::remove(tmp.c_str());
-    *error = "cannot write " + path;
+    *error = failure.empty() ? "cannot write " + path : "cannot write " + path + ": " + failure;
     return false;
   }
   return true;

@@ -1,15 +1,109 @@
 #include "report/json_view.h"
 
+#include <rapidjson/filereadstream.h>
+#include <rapidjson/reader.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <memory>
 
 #include "core/text.h"
 #include "core/url.h"
 
 namespace mmaudit::report::view {
+namespace {
+
+// SAX handler copying a report to a Writer, less the items of the root's site.urls.
+class WithoutUrlList {
+ public:
+  explicit WithoutUrlList(rapidjson::Writer<rapidjson::StringBuffer>& w) : w_(w) {}
+  bool Null() { return skip_ > 0 || w_.Null(); }
+  bool Bool(bool b) { return skip_ > 0 || w_.Bool(b); }
+  bool Int(int) { return true; }  // numbers come as RawNumber (kParseNumbersAsStringsFlag)
+  bool Uint(unsigned) { return true; }
+  bool Int64(std::int64_t) { return true; }
+  bool Uint64(std::uint64_t) { return true; }
+  bool Double(double) { return true; }
+  // Written as it stands in the file (Writer::RawNumber would quote it).
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool) { return skip_ > 0 || w_.RawValue(s, n, rapidjson::kNumberType); }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) { return skip_ > 0 || w_.String(s, n, copy); }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) {
+    if (skip_ > 0) return true;
+    if (!stack_.empty()) stack_.back().assign(s, n);
+    return w_.Key(s, n, copy);
+  }
+  bool StartObject() {
+    if (skip_ > 0) return ++skip_, true;
+    stack_.emplace_back();
+    return w_.StartObject();
+  }
+  bool EndObject(rapidjson::SizeType) {
+    if (skip_ > 0) return --skip_, true;
+    stack_.pop_back();
+    return w_.EndObject();
+  }
+  bool StartArray() {
+    if (skip_ > 0) return ++skip_, true;
+    // Arrays have no key of their own: an empty one stands for "in an array".
+    const bool urls = stack_.size() == 2 && stack_[0] == "site" && stack_[1] == "urls" && depth_in_arrays_ == 0;
+    if (urls) {
+      skip_ = 1;
+      return w_.StartArray() && w_.EndArray();
+    }
+    ++depth_in_arrays_;
+    stack_.emplace_back();
+    return w_.StartArray();
+  }
+  bool EndArray(rapidjson::SizeType) {
+    if (skip_ > 0) return --skip_, true;
+    --depth_in_arrays_;
+    stack_.pop_back();
+    return w_.EndArray();
+  }
+
+ private:
+  rapidjson::Writer<rapidjson::StringBuffer>& w_;
+  std::vector<std::string> stack_;  // per open object, its current key; per open array, ""
+  int depth_in_arrays_ = 0;
+  int skip_ = 0;  // > 0: inside site.urls, at this depth
+};
+
+}  // namespace
+
+bool ReadReportWithoutUrlList(const std::string& path, std::string* json, std::string* error) {
+  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!f) {
+    *error = "cannot read " + path;
+    return false;
+  }
+  char buffer[1 << 16];
+  rapidjson::FileReadStream in(f.get(), buffer, sizeof buffer);
+  rapidjson::StringBuffer out;
+  rapidjson::Writer<rapidjson::StringBuffer> w(out);
+  WithoutUrlList handler(w);
+  rapidjson::Reader reader;
+  if (reader.Parse<rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseIterativeFlag>(in, handler)) {
+    json->assign(out.GetString(), out.GetSize());
+    return true;
+  }
+  // Not JSON: the file as it is.
+  out.Clear();
+  json->clear();
+  if (std::fseek(f.get(), 0, SEEK_SET) != 0) {
+    *error = "cannot read " + path;
+    return false;
+  }
+  std::size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, f.get())) > 0) json->append(buffer, n);
+  if (std::ferror(f.get()) != 0) {
+    *error = "cannot read " + path;
+    return false;
+  }
+  return true;
+}
 
 const Value* Member(const Value* obj, const char* key) {
   if (!obj || !obj->IsObject()) return nullptr;

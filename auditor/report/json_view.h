@@ -58,4 +58,13 @@ std::string SiteOf(const Value& report);
 // X-Preview; 2 cookies; HTTP basic auth"; "" when none. Names are raw report text (escape them).
 std::string CredentialsUsed(const Value& report);
 
+// Reads the report JSON file at `path` for the renderers, the gates and the baseline comparison:
+// the same JSON, but with the entries of `site.urls` left out (the array stays, empty). None of
+// them reads those entries, and a crawl or a merged plan may list millions of URLs there, so
+// memory grows with the audited pages only. Read as a stream (SAX) in constant memory besides the
+// result; strings and numbers are kept exactly, whitespace is not. A file that is not JSON is
+// returned as it is, for the caller's parser to say why. Returns false with *error when the file
+// cannot be read.
+bool ReadReportWithoutUrlList(const std::string& path, std::string* json, std::string* error);
+
 }  // namespace mmaudit::report::view

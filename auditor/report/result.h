@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -94,6 +95,18 @@ struct Settings {
   std::optional<fetch::CredentialsSummary> credentials;
 };
 
+// The URL entries of a site section (the report's site.urls), handed to the JSON writer one at a
+// time instead of held in memory: MergeShards reads them from disk, so a merge of a million-URL
+// plan keeps none of them. A source may be read any number of times (the report is written again
+// with its gates), always giving the same entries in the same order.
+class SiteEntrySource {
+ public:
+  virtual ~SiteEntrySource() = default;
+  // Calls `each` with every entry in report order. Returns false with *error when the entries
+  // cannot be read (then `each` may have seen some of them).
+  virtual bool ForEach(const std::function<void(const fetch::CrawlEntry&)>& each, std::string* error) const = 0;
+};
+
 // The crawl behind a site audit: its settings and every URL it saw.
 struct SiteSection {
   std::vector<std::string> start_urls;
@@ -101,6 +114,9 @@ struct SiteSection {
   std::size_t sample_per_type = 0;
   std::size_t sampled_out = 0;  // pages fetched and typed but not audited because of sampling
   fetch::CrawlResult crawl;
+  // When set, the report's site.urls come from here and crawl.entries is empty (crawl.fetched,
+  // failed and skipped still hold the counts); when null, from crawl.entries.
+  std::shared_ptr<const SiteEntrySource> entry_source;
 };
 
 struct AuditResult {
@@ -129,11 +145,13 @@ std::string PageToJson(const PageResult& page);
 bool StoreAndSlim(PageResult* page, JsonStore* store);
 
 // Writes ToJson(result, pretty=true) to `path` as a stream (no copy of the whole report in memory),
-// through a temporary file renamed into place. Returns false with *error when it cannot write.
+// through a temporary file renamed into place. Returns false with *error when it cannot write or
+// the site section's entry source cannot be read (then `path` is left as it was).
 bool WriteJsonFile(const AuditResult& result, const std::string& path, std::string* error);
 
 // Serialises `result` as the versioned report JSON (see reports/schema/report.schema.json).
-// Deterministic: the same result gives the same bytes. Never fails.
+// Deterministic: the same result gives the same bytes. Never fails: when the site section's entry
+// source cannot be read, its site.urls hold the entries read until then.
 std::string ToJson(const AuditResult& result, bool pretty = true);
 
 }  // namespace mmaudit::report
