@@ -1,6 +1,6 @@
-// The report JSON's site.urls from a SiteEntrySource (what a merge uses instead of holding every
-// URL entry in memory): the same bytes as from crawl.entries, and a source that fails leaves no
-// report behind.
+// The report JSON writer: every string comes out valid UTF-8 (PageToJson), and site.urls comes from a
+// SiteEntrySource (what a merge uses instead of holding every URL entry in memory) with the same
+// bytes as from crawl.entries, and a source that fails leaves no report behind.
 #include <gtest/gtest.h>
 
 #include <filesystem>
