@@ -126,7 +126,7 @@ class PhraseMatcher {
       entry = table[(entry & ~kHasOutput) + byte_class_[static_cast<unsigned char>(text[i])]];
       if ((entry & kHasOutput) == 0) [[likely]]
         continue;
-      const auto state = static_cast<int>((entry & ~kHasOutput) / class_count_);
+      const int state = state_of_row_[(entry & ~kHasOutput) / class_count_];
       if (!Report(text, i, state, on_match)) return;
     }
   }
@@ -151,7 +151,7 @@ class PhraseMatcher {
       return true;
     };
     auto report = [&](std::size_t i, std::uint32_t entry) {
-      Report(text, i, static_cast<int>((entry & ~kHasOutput) / class_count_), keep_going);
+      Report(text, i, state_of_row_[(entry & ~kHasOutput) / class_count_], keep_going);
     };
     const std::size_t mid = text.size() / 2, first_end = mid + max_phrase_bytes_;
     std::uint32_t a = 0, b = 0;
@@ -222,9 +222,11 @@ class PhraseMatcher {
   // and one column per byte class: each byte that occurs in a phrase has a class of its own, all
   // other bytes share class 0 (they lead back to the root from anywhere). One lookup per text byte
   // instead of child searches along the failure chain. Entries hold the next state's row offset
-  // (state * class_count_), with kHasOutput set for states that end a phrase. `queue` is every state
-  // but the root, breadth-first. Skipped (Scan then follows failure links) when the table would not
-  // fit its 31-bit offsets or 64 MB.
+  // (row * class_count_), with kHasOutput set for states that end a phrase. `queue` is every state
+  // but the root, breadth-first. Rows are in that order, not in the order states were made: the
+  // shallow states, where the scan spends most of its time, then share a few hundred KB of the table
+  // that stays in cache, instead of rows spread over megabytes. Skipped (Scan then follows failure
+  // links) when the table would not fit its 31-bit offsets or 64 MB.
   void BuildTable(const std::vector<int>& queue) {
     bool used[256] = {};
     for (const Node& n : nodes_)
@@ -236,11 +238,17 @@ class PhraseMatcher {
     const std::size_t cells = nodes_.size() * class_count_;
     if (cells >= kHasOutput || cells > (std::size_t{64} << 20) / sizeof(std::uint32_t)) return;
     table_.assign(cells, 0);
+    std::vector<std::size_t> row_of(nodes_.size(), 0);  // the root's row is 0
+    state_of_row_.assign(1, 0);
+    for (const int u : queue) {
+      row_of[static_cast<std::size_t>(u)] = state_of_row_.size();
+      state_of_row_.push_back(u);
+    }
     auto entry = [&](int state) {
-      return static_cast<std::uint32_t>(static_cast<std::size_t>(state) * class_count_) |
+      return static_cast<std::uint32_t>(row_of[static_cast<std::size_t>(state)] * class_count_) |
              (first_output_[static_cast<std::size_t>(state)] > 0 ? kHasOutput : 0);
     };
-    auto row = [&](int state) { return table_.data() + static_cast<std::size_t>(state) * class_count_; };
+    auto row = [&](int state) { return table_.data() + row_of[static_cast<std::size_t>(state)] * class_count_; };
     for (auto [c, child] : nodes_[0].next) row(0)[byte_class_[c]] = entry(child);
     for (const int u : queue) {  // a state's failure target is shallower, so its row is done
       const Node& n = nodes_[static_cast<std::size_t>(u)];
@@ -267,6 +275,7 @@ class PhraseMatcher {
   std::uint8_t byte_class_[256] = {};
   std::size_t class_count_ = 0;
   std::vector<std::uint32_t> table_;  // empty when not built (see BuildTable)
+  std::vector<int> state_of_row_;     // the state each row of table_ is for
   // Per state: itself when it ends phrases, else its output_link; a small array read at every text
   // byte (the Node array is not touched unless something matches).
   std::vector<int> first_output_;
