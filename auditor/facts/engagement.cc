@@ -344,9 +344,14 @@ EngagementFacts ExtractEngagement(const html::Document& doc, const LinkFacts& li
     return html::Visit::kContinue;
   });
 
-  // Links: messenger chats, social profiles, app store pages.
+  // Links: messenger chats, social profiles, app store pages. An internal link has the page's own
+  // host, so it opens a messenger only when the audited site is one: most links then need no parse.
+  bool site_is_messenger = false;
+  if (const auto page = url::Parse(ctx.base_url))
+    for (const auto& m : ref.messengers) site_is_messenger = site_is_messenger || HostIn(page->host, m.hosts);
   for (const Link& l : links.links) {
-    if (const auto* m = MessengerOf(l, ref)) Add(&f.messenger_links, m->name, l.href);
+    if (l.kind != LinkKind::kInternal || site_is_messenger)
+      if (const auto* m = MessengerOf(l, ref)) Add(&f.messenger_links, m->name, l.href);
     if (l.kind != LinkKind::kExternal) continue;
     const SocialLink social = ClassifySocialLink(l.href, ref);
     if (!social.network.empty()) {
