@@ -56,27 +56,32 @@ void AppendNodeText(std::string_view t, std::string* out, std::size_t* chars) {
   // Gumbo builds text nodes from code points, so `t` is valid UTF-8: a character has at most three
   // continuation bytes, and they follow it at once.
   if (out->size() < kMaxNodeText) {
-    char buf[kMaxNodeText + 4];
+    // Without branches on the text (spaces and words alternate too often to predict): each byte is
+    // written, and the write position moves on only for what is kept.
+    char buf[kMaxNodeText + 8];
     const std::size_t room = kMaxNodeText - out->size();
-    std::size_t b = 0;
-    for (; i < n && b < room; ++i) {
+    std::size_t b = 0, pending = space ? 1 : 0;  // a space waits for the next character
+    for (; i < n; ++i) {
       const unsigned char c = p[i];
-      if (kSpaceByte[c]) {
-        space = count > 0;
-        continue;
+      const std::size_t is_space = kSpaceByte[c];
+      const std::size_t continuation = (c & 0xC0) == 0x80;
+      // Full: stop before a character, or after three continuation bytes (the most a character has).
+      if (b >= room && (!continuation || b >= room + 3)) break;
+      const std::size_t emit_space = (1 - is_space) & pending;
+      buf[b] = ' ';
+      b += emit_space;
+      count += emit_space;
+      if (emit_space && b >= room) {  // no room for the character: count it below
+        pending = 0;
+        break;
       }
-      if (space) {
-        ++count;
-        buf[b++] = ' ';
-        space = false;
-        if (b >= room) break;  // no room for the character: count it below
-      }
-      ++count;
-      buf[b++] = static_cast<char>(c);
-      // The rest of a multi-byte character, even past the cap, so `out` stays valid UTF-8.
-      for (int k = 0; k < 3 && i + 1 < n && (p[i + 1] & 0xC0) == 0x80; ++k) buf[b++] = static_cast<char>(p[++i]);
+      buf[b] = static_cast<char>(c);
+      b += 1 - is_space;
+      count += (1 - is_space) & (1 - continuation);
+      pending = is_space & static_cast<std::size_t>(count > 0);
     }
     out->append(buf, b);
+    space = pending != 0;
   }
   // Then count (text is most of a page's bytes). Up to the first character, a run of spaces before
   // it counts one; continuation bytes count nothing.
