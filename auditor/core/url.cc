@@ -48,6 +48,8 @@ class Uri {
   }
   UriUriA* get() { return &uri_; }
   void MarkParsed() { parsed_ = true; }
+  // The text uriparser's ranges point into (after Parse).
+  std::string_view text() const { return text_; }
 
  private:
   std::string text_;
@@ -123,9 +125,22 @@ std::optional<Parts> Parse(std::string_view u) {
   } else if (parts.scheme == "https") {
     parts.port = 443;
   }
-  std::string path;
-  for (const UriPathSegmentA* seg = p->pathHead; seg != nullptr; seg = seg->next) path += "/" + Range(seg->text);
-  parts.path = path.empty() ? "/" : path;
+  // The segments lie one after another in the parsed text, each after a "/": when the first has a
+  // "/" before it, the path is that stretch of text in one copy (the same bytes as joining them)
+  const UriPathSegmentA* head = p->pathHead;
+  const UriPathSegmentA* tail = p->pathTail;
+  // (uriparser points an empty segment at a constant of its own, outside the text: then join them.)
+  const char* begin = uri.text().data();
+  const char* end = begin + uri.text().size();
+  auto in_text = [&](const char* c) { return c != nullptr && c > begin && c <= end; };
+  if (head != nullptr && tail != nullptr && in_text(head->text.first) && in_text(tail->text.afterLast) &&
+      head->text.first <= tail->text.afterLast && head->text.first[-1] == '/') {
+    parts.path.assign(head->text.first - 1, tail->text.afterLast);
+  } else {
+    std::string path;
+    for (const UriPathSegmentA* seg = head; seg != nullptr; seg = seg->next) path += "/" + Range(seg->text);
+    parts.path = path.empty() ? "/" : path;
+  }
   parts.query = Range(p->query);
   return parts;
 }
