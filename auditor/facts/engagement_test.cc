@@ -262,11 +262,7 @@ TEST(EngagementFacts, ReadsSmartAppBannerMetaStoreLinksAndAppLinks) {
 // The whole page
 
 TEST(EngagementFacts, ExtractPageFillsThemAndAHostilePageGivesShortEvidence) {
-  fetch::Response r;
-  r.requested_url = r.final_url = "https://harbour.example/";
-  r.status = 200;
-  r.headers = {{"content-type", "text/html; charset=utf-8"}};
-  r.body = testing::ReadFixture("fixtures/pages/engagement/widgets-en.html");
+  fetch::Response r = testing::FixturePage("https://harbour.example/", "fixtures/pages/engagement/widgets-en.html");
   const PageFacts page = ExtractPage(r);
   EXPECT_THAT(Names(page.engagement.chat_widgets), ElementsAre("Intercom", "Tawk.to"));
   EXPECT_TRUE(page.engagement.newsletter_form);

@@ -241,11 +241,7 @@ TEST(MobileLayout, AResponsivePageHasNothingToReport) {
 }
 
 TEST(MobileLayout, ExtractPageFillsTheFactsFromInlineCss) {
-  fetch::Response r;
-  r.requested_url = r.final_url = "https://shop.example/";
-  r.status = 200;
-  r.headers = {{"content-type", "text/html; charset=utf-8"}};
-  r.body = testing::ReadFixture("fixtures/pages/mobile/overlays.html");
+  const fetch::Response r = testing::FixturePage("https://shop.example/", "fixtures/pages/mobile/overlays.html");
   const PageFacts p = ExtractPage(r);
   EXPECT_TRUE(p.mobile.read);
   EXPECT_EQ(p.mobile.overlays.size(), 4u);

@@ -105,14 +105,10 @@ TEST(PageJson, WritesEveryStringAsValidUtf8EvenWhenAFactIsNot) {
 // Found by the extract_page fuzz target: an unknown <meta charset> label with a byte outside
 // ASCII ("win\xF9ows-1251") went into a page note as it was, before any decoding.
 TEST(PageJson, AnUnknownMetaCharsetLabelWithABrokenByteGivesValidJson) {
-  fetch::Response r;
-  r.requested_url = r.final_url = "https://shop.example/p/1";
-  r.status = 200;
-  r.headers = {{"content-type", "text/html"}};
-  r.body = testing::ReadFixture("fixtures/fuzz-regressions/extract-page-unknown-meta-charset-label-not-utf8.html");
-  r.decoded_bytes = r.body.size();
   PageResult page;
-  page.facts = facts::ExtractPage(r);
+  page.facts = facts::ExtractPage(testing::FixturePage(
+      "https://shop.example/p/1", "fixtures/fuzz-regressions/extract-page-unknown-meta-charset-label-not-utf8.html",
+      "text/html"));
   ASSERT_FALSE(page.facts.notes.empty());
   EXPECT_EQ(page.facts.notes.back().code, "charset-unknown");
   EXPECT_EQ(page.facts.notes.back().message, "unknown charset \"win\xEF\xBF\xBDows-1251\" in <meta>");

@@ -27,6 +27,16 @@ html::Document ParseFixture(const std::string& relative) {
   return html::Document::Parse(text::SanitizeUtf8(ReadFixture(relative)));
 }
 
+fetch::Response FixturePage(const std::string& url, const std::string& relative, const std::string& content_type) {
+  fetch::Response r;
+  r.requested_url = r.final_url = url;
+  r.status = 200;
+  r.headers = {{"content-type", content_type}};
+  r.body = ReadFixture(relative);
+  r.decoded_bytes = r.body.size();
+  return r;
+}
+
 std::string SharedDir() {
   const std::filesystem::path p = std::filesystem::path(MMAUDIT_SOURCE_DIR).parent_path() / "shared";
   return std::filesystem::is_directory(p) ? p.string() : std::string();
