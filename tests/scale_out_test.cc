@@ -531,6 +531,35 @@ TEST_F(ScaleOut, PlanWarnsOfEachOptionItIgnoresOneLineEachAndStillWritesThePlan)
   EXPECT_EQ(err2.str().find("warning"), std::string::npos) << err2.str();
 }
 
+// A shard writes no report either: the report options given to it are named in a warning line on
+// stderr each, and the shard file is still written.
+TEST_F(ScaleOut, AShardWarnsOfEachReportOptionItIgnoresAndStillWritesItsFile) {
+  const std::string out_dir = testing::TempDir();
+  std::ostringstream out, err;
+  const int code = cli::Run({"audit", "--plan", *plan, "--shard", "1/4", "--out-dir", out_dir, "--format", "json,html",
+                             "--fail-under", "80", "--server-time-ms", "100", "--quiet"},
+                            out, err);
+  EXPECT_EQ(code, 0) << err.str();
+  EXPECT_TRUE(std::filesystem::exists(out_dir + "/shard-1-of-4.json"));
+  std::vector<std::string> warnings;
+  std::istringstream lines(err.str());
+  for (std::string line; std::getline(lines, line);)
+    if (line.find("warning:") != std::string::npos) warnings.push_back(line);
+  ASSERT_EQ(warnings.size(), 2u) << err.str();
+  EXPECT_NE(warnings[0].find("audit --shard ignores --format: a shard writes no report (give it to merge)"),
+            std::string::npos) << warnings[0];
+  EXPECT_NE(warnings[1].find("audit --shard ignores --fail-under"), std::string::npos) << warnings[1];
+
+  // The audit options are the shard's own: no warning.
+  std::ostringstream out2, err2;
+  EXPECT_EQ(cli::Run({"audit", "--plan", *plan, "--shard", "2/4", "--out-dir", out_dir, "--server-time-ms", "100",
+                      "--quiet"},
+                     out2, err2),
+            0)
+      << err2.str();
+  EXPECT_EQ(err2.str().find("warning"), std::string::npos) << err2.str();
+}
+
 // The CLI end to end: four `mmaudit audit --plan --shard K/4` processes at once, then `mmaudit
 // merge`, against `mmaudit audit --plan` alone; the same JSON but for timings, and the gates apply.
 TEST_F(ScaleOut, FourShardProcessesRunAtOnceAndMergeIntoTheReportOfOneRun) {

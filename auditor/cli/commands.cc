@@ -9,6 +9,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -754,6 +755,20 @@ int RunAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err) 
 
 // audit --plan: without --shard, shard 0 of 1 written to a temporary file and merged, so the single
 // run and the merged shards go through the same code; with --shard, only the shard file.
+// Options only the report uses: the steps that write no report (plan, a shard) take them with audit's
+// other options but do not use them.
+constexpr std::initializer_list<const char*> kReportOnlyOptions = {
+    "format", "brand-name", "brand-logo", "junit-warn-as-failure", "fail-under",
+    "assert", "baseline", "fail-on-regression", "compare-origins"};
+
+// Names each option of `names` given on the command line in a warning line on stderr:
+// "mmaudit: warning: WHO ignores --NAME: WHY".
+void WarnOfIgnoredOptions(const po::variables_map& vm, std::ostream& err, const char* who,
+                          std::initializer_list<const char*> names, const char* why) {
+  for (const char* name : names)
+    if (vm.count(name) > 0 && !vm[name].defaulted()) err << "mmaudit: warning: " << who << " ignores --" << name << ": " << why << "\n";
+}
+
 int RunPlanAudit(const po::variables_map& vm, std::ostream& out, std::ostream& err, AuditRun& run) {
   if (vm.count("url") || vm.count("urls-file") || vm.count("file"))
     throw UsageError("--plan audits the plan's URLs: give no URL, --urls-file or --file");
@@ -764,6 +779,8 @@ int RunPlanAudit(const po::variables_map& vm, std::ostream& out, std::ostream& e
   std::string error;
   if (vm.count("shard") && !pipeline::ParseShardSpec(vm["shard"].as<std::string>(), &k, &n, &error)) throw UsageError(error);
   if (vm.count("shard-out") && !vm.count("shard")) throw UsageError("--shard-out goes with --shard K/N");
+  if (vm.count("shard"))
+    WarnOfIgnoredOptions(vm, err, "audit --shard", kReportOnlyOptions, "a shard writes no report (give it to merge)");
   pipeline::AuditOptions& options = run.options;
   // Credentials go to the plan's hosts only.
   {
@@ -818,16 +835,12 @@ po::options_description PlanOptions() {
 // The options plan takes with audit's but does not use, because it audits nothing and writes no
 // report: each one given is named in a warning on stderr (README, Scale-out), and the plan is made.
 void WarnOfOptionsPlanIgnores(const po::variables_map& vm, std::ostream& err) {
-  const auto given = [&vm](const char* name) { return vm.count(name) > 0 && !vm[name].defaulted(); };
-  for (const char* name : {"format", "out-dir", "brand-name", "brand-logo", "junit-warn-as-failure", "fail-under",
-                           "assert", "baseline", "fail-on-regression", "compare-origins"})
-    if (given(name))
-      err << "mmaudit: warning: plan ignores --" << name << ": it writes no report (give it to merge)\n";
-  for (const char* name : {"rules-dir", "rules", "checkout", "checkout-ignore-robots", "buyer", "no-resources", "budget",
-                           "max-resources", "server-time-ms"})
-    if (given(name))
-      err << "mmaudit: warning: plan ignores --" << name
-          << ": it audits no page (give it to every shard's audit --plan and to merge)\n";
+  WarnOfIgnoredOptions(vm, err, "plan", {"out-dir"}, "it writes no report (give it to merge)");
+  WarnOfIgnoredOptions(vm, err, "plan", kReportOnlyOptions, "it writes no report (give it to merge)");
+  WarnOfIgnoredOptions(vm, err, "plan",
+                       {"rules-dir", "rules", "checkout", "checkout-ignore-robots", "buyer", "no-resources", "budget",
+                        "max-resources", "server-time-ms"},
+                       "it audits no page (give it to every shard's audit --plan and to merge)");
 }
 
 // Discovery only: robots.txt, sitemaps and the link crawl within the crawl options; no page is audited.
