@@ -501,6 +501,15 @@ TEST_F(ScaleOut, MergeRefusesShardsMixedOnNoResourcesBudgetOrCheckout) {
   EXPECT_NE(err.str().find("was audited with --no-resources but"), std::string::npos) << err.str();
 }
 
+// The lines of `text` that contain `marker`.
+std::vector<std::string> LinesWith(const std::string& text, const std::string& marker) {
+  std::vector<std::string> out;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);)
+    if (line.find(marker) != std::string::npos) out.push_back(line);
+  return out;
+}
+
 // plan takes audit's options but audits nothing and writes no report: each report or audit option
 // given is named in a warning line on stderr, and the plan is still made.
 TEST_F(ScaleOut, PlanWarnsOfEachOptionItIgnoresOneLineEachAndStillWritesThePlan) {
@@ -511,10 +520,7 @@ TEST_F(ScaleOut, PlanWarnsOfEachOptionItIgnoresOneLineEachAndStillWritesThePlan)
                             out, err);
   EXPECT_EQ(code, 0) << err.str();
   EXPECT_TRUE(std::filesystem::exists(out_dir + "/plan.json"));
-  std::vector<std::string> warnings;
-  std::istringstream lines(err.str());
-  for (std::string line; std::getline(lines, line);)
-    if (line.find("warning: plan ignores") != std::string::npos) warnings.push_back(line);
+  const std::vector<std::string> warnings = LinesWith(err.str(), "warning: plan ignores");
   ASSERT_EQ(warnings.size(), 4u) << err.str();
   EXPECT_NE(warnings[0].find("--format: it writes no report (give it to merge)"), std::string::npos) << warnings[0];
   EXPECT_NE(warnings[1].find("--fail-under"), std::string::npos) << warnings[1];
@@ -541,10 +547,7 @@ TEST_F(ScaleOut, AShardWarnsOfEachReportOptionItIgnoresAndStillWritesItsFile) {
                             out, err);
   EXPECT_EQ(code, 0) << err.str();
   EXPECT_TRUE(std::filesystem::exists(out_dir + "/shard-1-of-4.json"));
-  std::vector<std::string> warnings;
-  std::istringstream lines(err.str());
-  for (std::string line; std::getline(lines, line);)
-    if (line.find("warning:") != std::string::npos) warnings.push_back(line);
+  const std::vector<std::string> warnings = LinesWith(err.str(), "warning:");
   ASSERT_EQ(warnings.size(), 2u) << err.str();
   EXPECT_NE(warnings[0].find("audit --shard ignores --format: a shard writes no report (give it to merge)"),
             std::string::npos) << warnings[0];
