@@ -324,6 +324,17 @@ TEST_F(Hostile, AFiveMegabyteJsonLdBlockAllowedBySizeIsCutByDepth) {
   EXPECT_HAS(errors[0]["message"].GetString(), "nested deeper than 64");
 }
 
+TEST_F(Hostile, AMicrodataBombIsCappedByTheValuesAndTextReadersMeet) {
+  const Outcome o = Crawl(Linking({"/microdata-bomb"}));
+  const rapidjson::Value* p = PageOf(o.report, "/microdata-bomb");
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(ErrorOf(o.report, "/microdata-bomb"), "");
+  std::string errors;
+  for (const auto& e : (*p)["facts"]["structured_data"]["errors"].GetArray()) errors += std::string(e["message"].GetString()) + "\n";
+  EXPECT_HAS(errors, "more than 5000 microdata properties; the rest were ignored");
+  EXPECT_HAS(errors, "microdata property texts over 1048576 bytes in all; the texts past that were left out");
+}
+
 TEST_F(Hostile, ASetCookieFloodHitsTheHeaderLimit) {
   const Outcome o = Crawl(Linking({"/cookies"}));
   EXPECT_HAS(ErrorOf(o.report, "/cookies"), "response headers exceed the limit");

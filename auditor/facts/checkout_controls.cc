@@ -151,8 +151,8 @@ std::string ShownText(const GumboNode* n, std::size_t* budget) {
   html::Walk(n, [&](const GumboNode* node, std::size_t depth) {
     if (*budget == 0 || raw.size() >= kControlTextBytes) return html::Visit::kStop;
     --*budget;
-    if (html::IsTextNode(node)) {
-      raw.append(node->v.text.text);
+    if (html::IsTextNode(node)) {  // only what fits: nested controls must not copy a huge text each
+      raw.append(text::Utf8Prefix(node->v.text.text, kControlTextBytes - raw.size()));
       return html::Visit::kContinue;
     }
     if (node->type == GUMBO_NODE_TEMPLATE || html::IsNonRendered(node)) return html::Visit::kSkipChildren;
@@ -169,7 +169,7 @@ std::string OwnText(const GumboNode* n) {
   const GumboVector& children = n->v.element.children;
   for (unsigned i = 0; i < children.length && raw.size() < kControlTextBytes; ++i) {
     const auto* c = static_cast<const GumboNode*>(children.data[i]);
-    if (html::IsTextNode(c)) raw.append(c->v.text.text).append(" ");
+    if (html::IsTextNode(c)) raw.append(text::Utf8Prefix(c->v.text.text, kControlTextBytes - raw.size())).append(" ");
   }
   return text::CollapseWhitespace(raw);
 }

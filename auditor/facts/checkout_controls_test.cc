@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/embedded.h"
+#include "core/text.h"
 #include "facts/charset.h"
 #include "tests/support/test_paths.h"
 
@@ -685,6 +686,22 @@ TEST(CheckoutControls, HostileNestingFindsAndJudgesTheButton) {
   const CheckoutPage page = ReadHtml(html);
   ASSERT_EQ(page.controls.size(), 1u);
   EXPECT_EQ(JudgeActivation(page, 0).safety, Safety::kForbidden);
+}
+
+// 100 nested role=button controls around one 1 MB text: each reads at most 1 KiB of it, cut
+// between characters, instead of copying the whole text once per control.
+TEST(CheckoutControls, NestedControlsAroundAHugeTextEachReadAtMostOneKiB) {
+  std::string html = "<!doctype html><html><body>";
+  for (int i = 0; i < 100; ++i) html += "<div role=button>";
+  for (int i = 0; i < 100'000; ++i) html += "Zamów ";
+  for (int i = 0; i < 100; ++i) html += "</div>";
+  html += "</body></html>";
+  const CheckoutPage page = ReadHtml(html);
+  ASSERT_EQ(page.controls.size(), 100u);
+  for (const PageControl& c : page.controls) {
+    EXPECT_LE(c.text.size(), 1024u);
+    EXPECT_TRUE(text::IsValidUtf8(c.text));
+  }
 }
 
 }  // namespace

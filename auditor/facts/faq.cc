@@ -195,7 +195,10 @@ FaqFacts ExtractFaq(const html::Document& doc, const StructuredData& sd, const C
           summary = c;
         } else if (answer.size() < kElementTextBytes) {
           answer += ' ';
-          answer += html::IsTextNode(c) ? std::string(c->v.text.text) : element_text(c);
+          if (html::IsTextNode(c))
+            answer += text::Utf8Prefix(c->v.text.text, kElementTextBytes - std::min(answer.size(), kElementTextBytes));
+          else
+            answer += element_text(c);
         }
       }
       if (summary != nullptr) collector.AddVisible(element_text(summary), answer);

@@ -10,11 +10,18 @@
 //    elements; items nested deeper than max_sd_depth are dropped (one error per page). Text
 //    content of itemprop elements is read under a page-wide node budget, so a page with 100,000
 //    nested itemprop elements stays linear.
+//  - A microdata item whose itemprop names k properties is shared by all k (SdValue holds a
+//    shared_ptr), so the items form a DAG, but every reader - validation, the local and commerce
+//    facts, the report writer - walks it as a tree. Nested items with several names each would
+//    multiply that tree (k^depth). So every property and every byte of property text is counted
+//    as often as readers will meet it (its item's multiplicity: the product of the name counts on
+//    the way down), and both counts are capped. The expanded tree is therefore bounded too.
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -312,9 +319,16 @@ void ExtractJsonLd(const GumboNode* script, std::size_t block, const ExtractOpti
 
 // --- microdata --------------------------------------------------------------------------------
 
+// Caps of the expanded tree (see the top of this file): property values, as readers meet them.
 constexpr std::size_t kMaxMicrodataProperties = 5000;
 constexpr std::size_t kMicrodataTextBudget = 2'000'000;  // nodes visited for all text values together
 constexpr std::size_t kMaxPropertyTextBytes = 16 * 1024;
+constexpr std::size_t kMaxMicrodataTextBytes = 1024 * 1024;  // all text values, as readers meet them
+
+// a * b, or SIZE_MAX when that overflows.
+std::size_t SaturatingMul(std::size_t a, std::size_t b) {
+  return b != 0 && a > SIZE_MAX / b ? SIZE_MAX : a * b;
+}
 
 std::vector<std::string> SplitSpaces(std::string_view s) {
   std::vector<std::string> out;
@@ -329,15 +343,18 @@ std::vector<std::string> SplitSpaces(std::string_view s) {
   return out;
 }
 
-// Text content of `n`, collapsed, charging every visited node to `*budget`. Block-ish elements
-// separate words; inline ones do not (so <span>129</span><span>,90</span> stays "129,90").
+// Text content of `n`, collapsed and at most kMaxPropertyTextBytes long (cut between characters),
+// charging every visited node to `*budget`. Block-ish elements separate words; inline ones do not
+// (so <span>129</span><span>,90</span> stays "129,90").
 std::string BudgetedText(const GumboNode* n, std::size_t* budget) {
   std::string raw;
   html::Walk(n, [&](const GumboNode* node, std::size_t) {
     if (*budget == 0 || raw.size() >= kMaxPropertyTextBytes) return html::Visit::kStop;
     --*budget;
     if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_WHITESPACE || node->type == GUMBO_NODE_CDATA) {
-      raw += node->v.text.text;
+      // Only what still fits: a 10 MB text node under 5,000 nested itemprops must not be copied
+      // 5,000 times. Whitespace collapsing below only shortens it.
+      raw += text::Utf8Prefix(node->v.text.text, kMaxPropertyTextBytes - raw.size());
       return html::Visit::kContinue;
     }
     if (node->type != GUMBO_NODE_ELEMENT) return html::Visit::kSkipChildren;  // templates, comments
@@ -399,13 +416,15 @@ std::string PropertyValue(const GumboNode* n, const Context& ctx, std::size_t* b
 void ExtractMicrodata(const html::Document& doc, const Context& ctx, const ExtractOptions& options,
                       StructuredData* sd) {
   struct Scope {
-    std::size_t depth;  // walk depth of the itemscope element
+    std::size_t depth;         // walk depth of the itemscope element
     SdItem* item;
+    std::size_t multiplicity;  // how many times a reader of the items meets this one
   };
   std::vector<Scope> scopes;  // open itemscope ancestors of the current node, outermost first
-  std::size_t properties = 0;
+  std::size_t properties = 0;  // property values, times their item's multiplicity
+  std::size_t text_bytes = 0;  // bytes of text values, times their item's multiplicity
   std::size_t budget = kMicrodataTextBudget;
-  bool cut = false, capped = false;
+  bool cut = false, capped = false, text_capped = false;
   html::Walk(doc.root(), [&](const GumboNode* n, std::size_t depth) {
     if (n->type == GUMBO_NODE_TEMPLATE || html::Is(n, GUMBO_TAG_SCRIPT)) return html::Visit::kSkipChildren;
     if (!html::IsElement(n)) return html::Visit::kContinue;
@@ -414,18 +433,27 @@ void ExtractMicrodata(const html::Document& doc, const Context& ctx, const Extra
     const auto itemprop = html::Attr(n, "itemprop");
     if (!is_scope && !itemprop) return html::Visit::kContinue;
     SdItem* parent = scopes.empty() ? nullptr : scopes.back().item;
+    const std::size_t parent_multiplicity = scopes.empty() ? 1 : scopes.back().multiplicity;
     std::vector<std::string> names;
     if (itemprop && parent != nullptr) {
       for (const std::string& name : SplitSpaces(*itemprop)) names.push_back(ShortName(name));
-      if (properties + names.size() > kMaxMicrodataProperties) {
+      const std::size_t met = SaturatingMul(names.size(), parent_multiplicity);
+      if (met > kMaxMicrodataProperties - properties) {
         capped = true;
         return html::Visit::kSkipChildren;
       }
-      properties += names.size();
+      properties += met;
     }
     if (!is_scope) {
       if (names.empty()) return html::Visit::kContinue;
-      const std::string value = PropertyValue(n, ctx, &budget);
+      std::string value = PropertyValue(n, ctx, &budget);
+      const std::size_t met = SaturatingMul(value.size(), SaturatingMul(names.size(), parent_multiplicity));
+      if (met > kMaxMicrodataTextBytes - text_bytes) {
+        text_capped = true;
+        value.clear();  // the property is kept, its text is not
+      } else {
+        text_bytes += met;
+      }
       for (const std::string& name : names) PropertyValues(parent, name)->push_back(SdValue{value, nullptr, false});
       return html::Visit::kContinue;
     }
@@ -439,7 +467,8 @@ void ExtractMicrodata(const html::Document& doc, const Context& ctx, const Extra
     item->block = parent != nullptr && !names.empty() ? parent->block : ++sd->microdata_items;
     for (const std::string& type : SplitSpaces(html::AttrOr(n, "itemtype"))) item->types.push_back(ShortName(type));
     item->id = std::string(text::Trim(html::AttrOr(n, "itemid")));
-    scopes.push_back(Scope{depth, item.get()});
+    // A top-level item is met once; a nested one once per name per meeting of its parent.
+    scopes.push_back(Scope{depth, item.get(), names.empty() ? 1 : SaturatingMul(parent_multiplicity, names.size())});
     // An itemscope with itemprop is a property value of the enclosing item. Without an enclosing
     // item (a stray itemprop) it is kept as a top-level item rather than lost.
     if (names.empty()) {
@@ -456,6 +485,9 @@ void ExtractMicrodata(const html::Document& doc, const Context& ctx, const Extra
   if (capped)
     sd->errors.push_back({"microdata", "more than " + std::to_string(kMaxMicrodataProperties) +
                                            " microdata properties; the rest were ignored"});
+  if (text_capped)
+    sd->errors.push_back({"microdata", "microdata property texts over " + std::to_string(kMaxMicrodataTextBytes) +
+                                           " bytes in all; the texts past that were left out"});
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "core/text.h"
 #include "facts/extract.h"
@@ -31,6 +32,28 @@ std::string Repeat(const std::string& s, std::size_t n) {
 void ReplaceAll(std::string* s, const std::string& from, const std::string& to) {
   for (std::size_t pos = s->find(from); pos != std::string::npos; pos = s->find(from, pos + to.size()))
     s->replace(pos, from.size(), to);
+}
+
+// Property values met by a reader that walks `item` as a tree (shared items counted each time they
+// are met), and the bytes of their texts.
+struct Expanded {
+  std::size_t values = 0;
+  std::size_t text_bytes = 0;
+};
+Expanded ExpandedSize(const SdItem& item) {
+  Expanded out;
+  std::vector<const SdItem*> stack = {&item};
+  while (!stack.empty()) {
+    const SdItem* it = stack.back();
+    stack.pop_back();
+    for (const auto& [name, values] : it->properties)
+      for (const SdValue& v : values) {
+        ++out.values;
+        out.text_bytes += v.text.size();
+        if (v.item) stack.push_back(v.item.get());
+      }
+  }
+  return out;
 }
 
 // Length of the chain root -> child -> child ... (root included).
@@ -193,6 +216,59 @@ TEST(StructuredData, ReadsMicrodataIntoTheSameModel) {
   ASSERT_NE(crumb, nullptr);
   EXPECT_EQ(crumb->Text("item"), "https://sklep.example/buty");
   EXPECT_EQ(crumb->Text("position"), "1");
+}
+
+// Found by the extract_page fuzz target: each nested itemscope named by eight properties is shared
+// by all eight, so a tree walk meets 8^k items at level k (a 4.6 KB page gave 240 MB of report
+// JSON). Values are counted as often as readers meet them, and capped.
+TEST(StructuredData, CountsAMicrodataItemSharedByManyNamesAsOftenAsReadersMeetIt) {
+  constexpr std::size_t kLevels = 6;  // 600,000 values met uncapped
+  std::string page = mmaudit::testing::ReadFixture("fixtures/pages/structured-data/shared-items-template.html");
+  const std::string names = "a b c d e f g h";
+  ReplaceAll(&page, "@@NESTED@@",
+             Repeat(R"(<div itemprop=")" + names + R"(" itemscope itemtype="https://schema.org/Thing"><span itemprop="name">x</span>)",
+                    kLevels) +
+                 Repeat("</div>", kLevels));
+  ReplaceAll(&page, "@@TEXT@@", "");
+  const html::Document doc = html::Document::Parse(page);
+  const StructuredData sd = ExtractStructuredData(doc, Context{"https://shop.example/", &Lexicon::Default()});
+
+  ASSERT_EQ(sd.items.size(), 2u);
+  const Expanded shared = ExpandedSize(*sd.items[0]);
+  // The Product's name, then levels 1 to 3, met 8^k times each with their own name: 1 + 2 * 584.
+  // Level 4 would add 2 * 4,096 and pass the cap of 5,000, so it is left out.
+  EXPECT_EQ(shared.values, 1169u);
+  const SdItem* level3 = sd.items[0]->Item("a")->Item("b")->Item("c");
+  ASSERT_NE(level3, nullptr);
+  EXPECT_EQ(level3->Text("name"), "x");
+  EXPECT_EQ(level3->Item("d"), nullptr);
+  EXPECT_EQ(sd.items[0]->Item("a"), sd.items[0]->Item("h"));  // one item, shared by all eight names
+  ASSERT_EQ(sd.errors.size(), 1u);
+  EXPECT_EQ(sd.errors[0].message, "more than 5000 microdata properties; the rest were ignored");
+  EXPECT_EQ(sd.items[1]->Text("name"), "Buty biegowe Sprint");  // the next item is still read
+}
+
+TEST(StructuredData, KeepsAtMost16KiBOfTextPerMicrodataPropertyAnd1MiBInAll) {
+  // 200 nested itemprop elements around one 2 MB text node: each would otherwise copy it whole.
+  constexpr std::size_t kLevels = 200;
+  std::string page = mmaudit::testing::ReadFixture("fixtures/pages/structured-data/shared-items-template.html");
+  ReplaceAll(&page, "@@NESTED@@", "");
+  ReplaceAll(&page, "@@TEXT@@", Repeat(R"(<span itemprop="description">)", kLevels) + Repeat("świeże ", 250'000));
+  const html::Document doc = html::Document::Parse(page);
+  const StructuredData sd = ExtractStructuredData(doc, Context{"https://shop.example/", &Lexicon::Default()});
+
+  ASSERT_EQ(sd.items.size(), 2u);
+  const std::vector<SdValue>* descriptions = sd.items[1]->Get("description");
+  ASSERT_EQ(descriptions->size(), kLevels);
+  const std::string& first = descriptions->front().text;
+  EXPECT_LE(first.size(), 16u * 1024u);
+  EXPECT_GT(first.size(), 16u * 1024u - 8u);
+  EXPECT_TRUE(text::IsValidUtf8(first));  // cut between characters
+  EXPECT_THAT(first, StartsWith("świeże świeże"));
+  EXPECT_LE(ExpandedSize(*sd.items[1]).text_bytes, 1024u * 1024u);
+  EXPECT_TRUE(descriptions->back().text.empty());  // past the page-wide text cap
+  ASSERT_EQ(sd.errors.size(), 1u);
+  EXPECT_EQ(sd.errors[0].message, "microdata property texts over 1048576 bytes in all; the texts past that were left out");
 }
 
 }  // namespace

@@ -422,6 +422,19 @@ void HostileServer::Serve(int fd) {
     std::string body = Page("Bad \xff\xfe bytes", "<p>nul " + nul + " here \xc3\x28 and \xe2\x82 and \xf0\x90\x80 end</p>"
                                                  "<a href=\"/ok/\xff" + nul + "x\">odd link</a>");
     SendPage(c, body, "text/html; charset=utf-8");
+  } else if (path == "/microdata-bomb") {
+    // Items shared by eight itemprop names each, nested 10 levels (8^10 items met by a tree walk),
+    // then 500 nested itemprop elements around one 5 MB text node (each would copy it whole).
+    std::string shared = "<div itemscope itemtype=\"https://schema.org/Product\"><span itemprop=name>Sprint</span>";
+    for (int i = 0; i < 10; ++i)
+      shared += "<div itemprop=\"a b c d e f g h\" itemscope itemtype=\"https://schema.org/Thing\"><span itemprop=name>x</span>";
+    for (int i = 0; i < 11; ++i) shared += "</div>";
+    std::string texts = "<div itemscope itemtype=\"https://schema.org/Product\">";
+    for (int i = 0; i < 500; ++i) texts += "<span itemprop=description>";
+    std::string word = "bieg ";
+    while (texts.size() < 5'000'000) texts += word;
+    for (int i = 0; i < 500; ++i) texts += "</span>";
+    SendPage(c, Page("Microdata bomb", shared + texts + "</div>"), "text/html; charset=utf-8");
   } else if (path == "/json-ld-bomb") {
     // {"a":{"a": ... 1}}: 6 bytes a level, 833,333 levels, 4,999,999 bytes.
     const std::size_t depth = 833'333;

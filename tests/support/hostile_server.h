@@ -32,6 +32,8 @@
 //   /long-line            one 10,000,000-byte line of text
 //   /bad-bytes            invalid UTF-8 sequences and NUL bytes in the markup
 //   /json-ld-bomb         a JSON-LD block of 5 MB nested 2.5 million levels deep
+//   /microdata-bomb       microdata items shared by 8 itemprop names, nested 10 levels, and 500
+//                         nested itemprop elements around one 5 MB text
 //   /cookies              10,000 Set-Cookie headers
 //   /trap/<n>             a page linking to 200 new unique /trap/ URLs, for ever
 //   /to-file, /to-gopher  302 to file:///etc/passwd and to gopher://127.0.0.1:<port>/
