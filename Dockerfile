@@ -11,7 +11,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       build-essential cmake ninja-build pkg-config \
       libcurl4-openssl-dev libgumbo-dev rapidjson-dev libboost-program-options-dev \
-      libcpp-httplib-dev liburiparser-dev zlib1g-dev libexpat1-dev libpsl-dev libssl-dev \
+      libcpp-httplib-dev liburiparser-dev zlib1g-dev libexpat1-dev libpsl-dev libssl-dev libre2-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt ./
@@ -27,7 +27,7 @@ RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DMMAUDIT_BUILD_TEST
 FROM debian:12-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      ca-certificates libcurl4 libgumbo1 libboost-program-options1.74.0 liburiparser1 zlib1g libexpat1 libpsl5 libssl3 \
+      ca-certificates libcurl4 libgumbo1 libboost-program-options1.74.0 liburiparser1 zlib1g libexpat1 libpsl5 libssl3 libre2-9 \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/build/mmaudit /usr/local/bin/mmaudit
 # Not root: the audit needs no privilege. Reports go to a mounted directory (--out-dir).

@@ -545,7 +545,7 @@ int WriteReports(const po::variables_map& vm, std::ostream& out, std::ostream& e
   if (!gates.Empty()) {
     // The gates read the report JSON as written, then join it: the JSON is written again with them.
     rapidjson::Document d;
-    d.Parse(json.c_str(), json.size());
+    d.Parse<rapidjson::kParseIterativeFlag>(json.c_str(), json.size());
     if (d.HasParseError()) throw UsageError("the report JSON " + json_path.string() + " cannot be read back for the gates");
     result.gates = report::EvaluateGates(d, gates);
     if (!report::WriteJsonFile(result, json_path.string(), &error)) throw UsageError(error);
@@ -992,7 +992,7 @@ int RunGate(const po::variables_map& vm, std::ostream& out, std::ostream& err) {
   const std::string path = vm["report"].as<std::string>();
   const std::string json = ReadReportForRendering(path);
   rapidjson::Document d;
-  d.Parse(json.c_str(), json.size());
+  d.Parse<rapidjson::kParseIterativeFlag>(json.c_str(), json.size());
   if (d.HasParseError() || !d.IsObject() || !d.HasMember("rules") || !d["rules"].IsArray() || !d.HasMember("summary") ||
       !d["summary"].IsObject())
     throw UsageError(path + " is not an mmaudit report JSON");

@@ -190,7 +190,7 @@ std::string FormName(const GumboNode* form) {
 
 std::optional<EngagementReference> ParseEngagementReference(std::string_view json, std::string* error) {
   rapidjson::Document d;
-  d.Parse(json.data(), json.size());
+  d.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
   if (d.HasParseError() || !d.IsObject()) {
     *error = "not a JSON object";
     return std::nullopt;

@@ -304,7 +304,7 @@ void Lexicon::BuildMatchers() {
 
 std::optional<Lexicon> Lexicon::Parse(std::string_view json, std::string* error) {
   rapidjson::Document d;
-  d.Parse(json.data(), json.size());
+  d.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
   if (d.HasParseError()) {
     *error = std::string("lexicon is not valid JSON: ") + rapidjson::GetParseError_En(d.GetParseError()) +
              " at offset " + std::to_string(d.GetErrorOffset());

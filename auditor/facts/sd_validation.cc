@@ -367,7 +367,7 @@ std::set<std::string, std::less<>> LoadCurrencies() {
   const auto data = embedded::Find("rules/reference/iso4217.json");
   if (!data) return out;
   rapidjson::Document d;
-  d.Parse(data->data(), data->size());
+  d.Parse<rapidjson::kParseIterativeFlag>(data->data(), data->size());
   if (d.HasParseError() || !d.IsObject() || !d.HasMember("codes") || !d["codes"].IsArray()) return out;
   for (const auto& c : d["codes"].GetArray())
     if (c.IsString()) out.emplace(c.GetString(), c.GetStringLength());

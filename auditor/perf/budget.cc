@@ -212,7 +212,7 @@ const facts::MetricEstimate* Estimate(const facts::PagePerformance& m, const std
 
 std::optional<Budgets> ParseBudgets(std::string_view json, std::string* error) {
   rapidjson::Document d;
-  d.Parse(json.data(), json.size());
+  d.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
   auto fail = [&](const std::string& message) -> std::optional<Budgets> {
     if (error) *error = message;
     return std::nullopt;

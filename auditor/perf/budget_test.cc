@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "perf/weight.h"
 #include "tests/support/test_paths.h"
 
@@ -53,6 +55,19 @@ TEST(ParseBudgets, NamesWhatIsWrongInABrokenFile) {
   EXPECT_EQ(ErrorOf("bad-hostname.json"),
             "budgets[0].options.firstPartyHostnames: 'https://shop.com' is not a hostname (no scheme, port or path; "
             "'*.' only in front)");
+}
+
+// Found by the budget fuzz target: 58 KB of nested arrays overflowed the stack in RapidJSON's
+// recursive parser. Every JSON file mmaudit reads is now parsed iteratively.
+TEST(ParseBudgets, RefusesArraysNestedThousandsDeepWithoutOverflowingTheStack) {
+  std::string error;
+  EXPECT_FALSE(ParseBudgets(testing::ReadFixture("fixtures/fuzz-regressions/budget-nested-arrays-overflow-the-stack.json"), &error)
+                   .has_value());
+  EXPECT_FALSE(error.empty());
+  const std::string deep = "[{\"resourceCounts\": " + std::string(200'000, '[') + std::string(200'000, ']') + "}]";
+  error.clear();
+  EXPECT_FALSE(ParseBudgets(deep, &error).has_value());
+  EXPECT_EQ(error.rfind("budgets[0].resourceCounts", 0), 0u) << error;
 }
 
 TEST(ParseBudgets, RejectsPathsThatAreNotRobotsTxtStyle) {

@@ -56,7 +56,7 @@ std::vector<Buyer> LoadDefaults() {
   std::vector<Buyer> out;
   if (data) {
     rapidjson::Document d;
-    d.Parse(data->data(), data->size());
+    d.Parse<rapidjson::kParseIterativeFlag>(data->data(), data->size());
     if (d.HasParseError() || !d.IsObject() || !d.HasMember("buyers") || !d["buyers"].IsArray()) {
       error = "rules/buyers/buyers.json needs an array \"buyers\"";
     } else {
@@ -102,7 +102,7 @@ const Buyer& DefaultBuyer(std::string_view country) {
 
 std::optional<Buyer> ParseBuyer(std::string_view json, std::string* error) {
   rapidjson::Document d;
-  d.Parse(json.data(), json.size());
+  d.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
   if (d.HasParseError()) {
     *error = std::string("buyer file is not valid JSON: ") + rapidjson::GetParseError_En(d.GetParseError()) +
              " at offset " + std::to_string(d.GetErrorOffset());

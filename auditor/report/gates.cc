@@ -1,18 +1,34 @@
 #include "report/gates.h"
 
 #include <rapidjson/error/en.h>
+#include <re2/re2.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
-#include <regex>
+#include <memory>
 #include <set>
 
 #include "facts/page_type.h"
 
 namespace mmaudit::report {
 namespace {
+
+// A matchingUrlPattern compiled with RE2: matching takes linear time and no recursion, whatever the
+// pattern, and compiling a hostile one fails cleanly (RE2 caps nesting at 1,000 levels and repeat
+// counts at 1,000) within a memory budget. The syntax is JavaScript's for everything LHCI configs use
+// (classes, groups, alternation, anchors, \d \w \s, {n,m}); backreferences and lookaround, which
+// need backtracking, are refused. Returns nullptr, with the reason in *why when given, on failure.
+std::unique_ptr<RE2> CompileUrlPattern(const std::string& pattern, std::string* why) {
+  RE2::Options options;
+  options.set_log_errors(false);
+  options.set_max_mem(8 << 20);
+  auto re = std::make_unique<RE2>(pattern, options);
+  if (re->ok()) return re;
+  if (why != nullptr) *why = re->error();
+  return nullptr;
+}
 
 using rapidjson::Value;
 
@@ -217,15 +233,9 @@ class Evaluator {
   }
 
   void Set(const AssertionSet& set) {
-    std::optional<std::regex> pattern;
-    if (!set.url_pattern.empty()) {
-      try {
-        pattern.emplace(set.url_pattern, std::regex::ECMAScript);
-      } catch (const std::regex_error&) {
-        // ParseAssertions refuses a bad pattern; a hand-made config selecting nothing is judged so.
-        pattern.emplace("(?!)", std::regex::ECMAScript);
-      }
-    }
+    // ParseAssertions refuses a bad pattern; a hand-made config with one selects nothing.
+    std::unique_ptr<RE2> pattern;
+    if (!set.url_pattern.empty()) pattern = CompileUrlPattern(set.url_pattern, nullptr);
     std::vector<const Value*> pages;
     if (const Value* list = Member(report_, "pages"); list != nullptr && list->IsArray()) {
       for (const Value& p : list->GetArray()) {
@@ -234,9 +244,9 @@ class Evaluator {
         if (!set.page_types.empty() &&
             std::find(set.page_types.begin(), set.page_types.end(), Str(p, "page_type")) == set.page_types.end())
           continue;
-        if (pattern) {
-          const std::string url = Str(p, "url"), final_url = Str(p, "final_url");
-          if (!std::regex_search(url, *pattern) && !std::regex_search(final_url, *pattern)) continue;
+        if (!set.url_pattern.empty()) {
+          if (!pattern) continue;
+          if (!RE2::PartialMatch(Str(p, "url"), *pattern) && !RE2::PartialMatch(Str(p, "final_url"), *pattern)) continue;
         }
         pages.push_back(&p);
       }
@@ -402,7 +412,7 @@ std::string GateConfigError::Text(const std::string& file) const {
 bool ParseAssertions(const std::string& json, GateConfig* config, std::vector<GateConfigError>* errors) {
   const std::size_t before = errors->size();
   rapidjson::Document d;
-  d.Parse(json.c_str(), json.size());
+  d.Parse<rapidjson::kParseIterativeFlag>(json.c_str(), json.size());
   if (d.HasParseError()) {
     errors->push_back({"", std::string("not valid JSON: ") + rapidjson::GetParseError_En(d.GetParseError()) +
                                " at byte " + std::to_string(d.GetErrorOffset())});
@@ -453,11 +463,8 @@ bool ParseAssertions(const std::string& json, GateConfig* config, std::vector<Ga
               continue;
             }
             set.url_pattern = ev.GetString();
-            try {
-              std::regex r(set.url_pattern, std::regex::ECMAScript);
-            } catch (const std::regex_error& ex) {
-              errors->push_back({at, "not a valid regular expression: " + std::string(ex.what())});
-            }
+            std::string why;
+            if (!CompileUrlPattern(set.url_pattern, &why)) errors->push_back({at, "not a valid regular expression: " + why});
           } else if (key == "pageTypes") {
             if (!ev.IsArray() || ev.Empty()) {
               errors->push_back({at, "must be a non-empty array of page types"});

@@ -169,6 +169,40 @@ TEST_F(Gates, AMatchingUrlPatternIsSearchedInTheUrlAndTheFinalUrl) {
   EXPECT_TRUE(g.results[0].passed);
 }
 
+// Backtracking would take about 2^40 steps on these URLs; RE2 takes linear time.
+TEST_F(Gates, AMatchingUrlPatternThatWouldBacktrackForeverIsMatchedInLinearTime) {
+  const GateReport g = Judge(R"({"includePassedAssertions": true,
+      "assertMatrix": [{"matchingUrlPattern": "^(([a-z/:.]|[a-z/:.])+)+2-new$", "assertions": {"viewport": "error"}}]})");
+  ASSERT_EQ(g.results.size(), 1u);
+  EXPECT_EQ(g.results[0].where, "https://shop.test/p/2");
+}
+
+// Found by the assertions fuzz target: "\\99...9" (a backreference numbered past any int) made
+// std::regex's compiler overflow a signed integer (undefined behaviour inside libstdc++). Patterns
+// are compiled with RE2, which refuses backreferences and lookaround with a clear reason.
+TEST(AssertionsFile, APatternThatNeedsBacktrackingIsRefusedWithRe2sReason) {
+  for (const std::string& pattern : {std::string(R"(/p/(\\99999999999999999999))"), std::string("/p/(?!sale)"),
+                                     std::string("(a)\\\\1")}) {
+    GateConfig config;
+    std::vector<GateConfigError> errors;
+    const std::string json = R"({"assertMatrix": [{"matchingUrlPattern": ")" + pattern + R"(", "assertions": {"viewport": "error"}}]})";
+    EXPECT_FALSE(ParseAssertions(json, &config, &errors)) << pattern;
+    ASSERT_EQ(errors.size(), 1u) << pattern;
+    EXPECT_EQ(errors[0].key, "assertMatrix[0].matchingUrlPattern");
+    EXPECT_EQ(errors[0].message.rfind("not a valid regular expression: ", 0), 0u) << errors[0].message;
+  }
+  GateConfig config;
+  std::vector<GateConfigError> errors;
+  EXPECT_FALSE(ParseAssertions(
+      mmaudit::testing::ReadFixture("fixtures/fuzz-regressions/assertions-pattern-with-a-huge-backreference.json"),
+      &config, &errors));
+  bool pattern_refused = false;
+  for (const GateConfigError& e : errors)
+    pattern_refused = pattern_refused || (e.key == "assertMatrix[0].matchingUrlPattern" &&
+                                          e.message.rfind("not a valid regular expression: ", 0) == 0);
+  EXPECT_TRUE(pattern_refused);
+}
+
 TEST_F(Gates, APatternAndPageTypesMustBothMatch) {
   GateReport g = Judge(R"({"assertMatrix": [{"matchingUrlPattern": "/p/", "pageTypes": ["home"],
       "assertions": {"viewport": "error"}}]})");

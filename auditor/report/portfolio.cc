@@ -50,7 +50,7 @@ Line Read(const PortfolioSite& s, std::vector<Category>* categories) {
     return l;
   }
   rapidjson::Document d;
-  d.Parse(s.report_json.data(), s.report_json.size());
+  d.Parse<rapidjson::kParseIterativeFlag>(s.report_json.data(), s.report_json.size());
   if (d.HasParseError() || !d.IsObject()) {
     l.status = "failed";
     l.error = "its report.json does not parse";
@@ -214,7 +214,7 @@ bool SafeRelativePath(std::string_view p) {
 
 bool RenderPortfolioHtml(std::string_view portfolio_json, std::string* html, std::string* error) {
   rapidjson::Document d;
-  d.Parse(portfolio_json.data(), portfolio_json.size());
+  d.Parse<rapidjson::kParseIterativeFlag>(portfolio_json.data(), portfolio_json.size());
   if (d.HasParseError() || !d.IsObject() || Str(&d, "portfolio_schema_version").empty()) {
     *error = "the portfolio JSON does not parse or is not a portfolio";
     return false;

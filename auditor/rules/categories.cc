@@ -31,7 +31,7 @@ bool IsCategoriesFile(std::string_view path) {
 bool ParseCategories(std::string_view file_name, std::string_view json, Categories* out, std::string* error) {
   const std::string file(file_name);
   rapidjson::Document doc;
-  doc.Parse(json.data(), json.size());
+  doc.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
   if (doc.HasParseError()) {
     *error = file + ": not valid JSON: " + rapidjson::GetParseError_En(doc.GetParseError()) + " at offset " +
              std::to_string(doc.GetErrorOffset());
