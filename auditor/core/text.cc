@@ -286,6 +286,10 @@ std::string_view Utf8Prefix(std::string_view s, std::size_t max_bytes) {
   return s.substr(0, end);
 }
 
+void AppendUtf8Prefix(std::string_view piece, std::size_t max_bytes, std::string* out) {
+  if (out->size() < max_bytes) out->append(Utf8Prefix(piece, max_bytes - out->size()));
+}
+
 std::string SanitizeUtf8(std::string_view s, std::size_t* replaced) {
   // Most input is already valid and NUL-free: find the first byte that needs work, then copy
   // everything before it at once.

@@ -63,6 +63,11 @@ bool IsValidUtf8(std::string_view s);
 // sequence (a cut never leaves the lead byte of a character without its continuation bytes).
 std::string_view Utf8Prefix(std::string_view s, std::size_t max_bytes);
 
+// Appends to *out as much of `piece` as keeps it at most `max_bytes` long, cut between characters
+// (Utf8Prefix); nothing when *out is already that long. For reading text of unbounded size into a
+// bounded buffer without copying the rest first.
+void AppendUtf8Prefix(std::string_view piece, std::size_t max_bytes, std::string* out);
+
 // `s` with every ill-formed UTF-8 sequence replaced by U+FFFD and NUL bytes dropped. Sets
 // *replaced (when non-null) to the number of replacements made.
 std::string SanitizeUtf8(std::string_view s, std::size_t* replaced = nullptr);

@@ -222,5 +222,18 @@ TEST(Text, FindsTheFirstByteInARange) {
   }
 }
 
+TEST(Text, AppendsOnlyWhatFitsCutBetweenCharacters) {
+  std::string out = "ab";
+  AppendUtf8Prefix("c\xC5\x9B" "d", 4, &out);  // "cś" would make 5 bytes: only "c" fits
+  EXPECT_EQ(out, "abc");
+  AppendUtf8Prefix("x", 4, &out);
+  EXPECT_EQ(out, "abcx");
+  AppendUtf8Prefix("yz", 4, &out);  // full: nothing
+  EXPECT_EQ(out, "abcx");
+  out = "abcdef";
+  AppendUtf8Prefix("g", 4, &out);  // already over: left as it is
+  EXPECT_EQ(out, "abcdef");
+}
+
 }  // namespace
 }  // namespace mmaudit::text

@@ -152,7 +152,7 @@ std::string ShownText(const GumboNode* n, std::size_t* budget) {
     if (*budget == 0 || raw.size() >= kControlTextBytes) return html::Visit::kStop;
     --*budget;
     if (html::IsTextNode(node)) {  // only what fits: nested controls must not copy a huge text each
-      raw.append(text::Utf8Prefix(node->v.text.text, kControlTextBytes - raw.size()));
+      text::AppendUtf8Prefix(node->v.text.text, kControlTextBytes, &raw);
       return html::Visit::kContinue;
     }
     if (node->type == GUMBO_NODE_TEMPLATE || html::IsNonRendered(node)) return html::Visit::kSkipChildren;
@@ -169,7 +169,9 @@ std::string OwnText(const GumboNode* n) {
   const GumboVector& children = n->v.element.children;
   for (unsigned i = 0; i < children.length && raw.size() < kControlTextBytes; ++i) {
     const auto* c = static_cast<const GumboNode*>(children.data[i]);
-    if (html::IsTextNode(c)) raw.append(text::Utf8Prefix(c->v.text.text, kControlTextBytes - raw.size())).append(" ");
+    if (!html::IsTextNode(c)) continue;
+    text::AppendUtf8Prefix(c->v.text.text, kControlTextBytes, &raw);
+    raw += ' ';
   }
   return text::CollapseWhitespace(raw);
 }

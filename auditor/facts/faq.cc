@@ -195,10 +195,8 @@ FaqFacts ExtractFaq(const html::Document& doc, const StructuredData& sd, const C
           summary = c;
         } else if (answer.size() < kElementTextBytes) {
           answer += ' ';
-          if (html::IsTextNode(c))
-            answer += text::Utf8Prefix(c->v.text.text, kElementTextBytes - std::min(answer.size(), kElementTextBytes));
-          else
-            answer += element_text(c);
+          if (html::IsTextNode(c)) text::AppendUtf8Prefix(c->v.text.text, kElementTextBytes, &answer);
+          else answer += element_text(c);
         }
       }
       if (summary != nullptr) collector.AddVisible(element_text(summary), answer);

@@ -354,7 +354,7 @@ std::string BudgetedText(const GumboNode* n, std::size_t* budget) {
     if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_WHITESPACE || node->type == GUMBO_NODE_CDATA) {
       // Only what still fits: a 10 MB text node under 5,000 nested itemprops must not be copied
       // 5,000 times. Whitespace collapsing below only shortens it.
-      raw += text::Utf8Prefix(node->v.text.text, kMaxPropertyTextBytes - raw.size());
+      text::AppendUtf8Prefix(node->v.text.text, kMaxPropertyTextBytes, &raw);
       return html::Visit::kContinue;
     }
     if (node->type != GUMBO_NODE_ELEMENT) return html::Visit::kSkipChildren;  // templates, comments
