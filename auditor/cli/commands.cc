@@ -58,6 +58,35 @@ struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The message of a Boost.Program_options error, without hanging. Boost (1.74) fills a message by
+// replacing each placeholder such as %value% with the user's text until none is left, so a value
+// that holds its own placeholder ("x%value%") grows for ever inside what(). Before the message is
+// made, every '%' of a substituted text that looks like it holds a placeholder (%name%) is written
+// as %25, so no placeholder can come from the user's text; other texts (percent-encoded URLs)
+// are left as they are.
+std::string OptionErrorText(po::error& e) {
+  if (auto* named = dynamic_cast<po::error_with_option_name*>(&e)) {
+    // A pointer to the protected member, taken through a derived class, reaches it in any object.
+    struct Substitutions : po::error_with_option_name {
+      static auto Member() { return &Substitutions::m_substitutions; }
+    };
+    for (auto& [name, text] : named->*Substitutions::Member()) {
+      bool placeholder_like = false;
+      for (std::size_t open = text.find('%'); open != std::string::npos && !placeholder_like;) {
+        std::size_t k = open + 1;
+        while (k < text.size() && ((text[k] >= 'a' && text[k] <= 'z') || text[k] == '_')) ++k;
+        placeholder_like = k > open + 1 && k < text.size() && text[k] == '%';
+        open = text.find('%', open + 1);
+      }
+      if (!placeholder_like) continue;
+      std::string safe;
+      for (const char c : text) safe += c == '%' ? std::string("%25") : std::string(1, c);
+      text = std::move(safe);
+    }
+  }
+  return e.what();
+}
+
 struct Command {
   const char* name;
   const char* args;     // positional arguments for the usage line
@@ -1126,8 +1155,8 @@ void StoreConfigFile(const std::string& path, const Command& command, const po::
   po::parsed_options parsed(&options);
   try {
     parsed = po::parse_config_file(in, options, false);
-  } catch (const po::error& e) {
-    throw UsageError(path + ": " + e.what());
+  } catch (po::error& e) {
+    throw UsageError(path + ": " + OptionErrorText(e));
   }
   const fs::path dir = fs::path(path).parent_path();
   std::vector<po::option> kept;
@@ -1144,13 +1173,14 @@ void StoreConfigFile(const std::string& path, const Command& command, const po::
   parsed.options = std::move(kept);
   try {
     po::store(parsed, *vm);
-  } catch (const po::error_with_option_name& e) {
+  } catch (po::error_with_option_name& e) {
     std::string name = e.get_option_name();
     name.erase(0, std::min(name.size(), name.find_first_not_of('-')));
     auto line = line_of.find(name);
-    throw UsageError((line == line_of.end() ? path : where + std::to_string(line->second)) + ": " + e.what());
-  } catch (const po::error& e) {
-    throw UsageError(path + ": " + e.what());
+    throw UsageError((line == line_of.end() ? path : where + std::to_string(line->second)) + ": " +
+                     OptionErrorText(e));
+  } catch (po::error& e) {
+    throw UsageError(path + ": " + OptionErrorText(e));
   }
 }
 
@@ -1210,8 +1240,8 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   } catch (const UsageError& e) {
     err << "mmaudit: error: " << e.what() << "\n";
     return pipeline::kExitUsage;
-  } catch (const po::error& e) {
-    err << "mmaudit: error: " << e.what() << "; see mmaudit " << command->name << " --help\n";
+  } catch (po::error& e) {
+    err << "mmaudit: error: " << OptionErrorText(e) << "; see mmaudit " << command->name << " --help\n";
     return pipeline::kExitUsage;
   } catch (const std::exception& e) {
     err << "mmaudit: error: " << e.what() << "\n";

@@ -238,6 +238,30 @@ TEST(Cli, AConfigFileSetsLongOptionsWithPathsRelativeToItselfAndTheCommandLineWi
   }
 }
 
+// Boost.Program_options makes an error message by replacing placeholders such as %value% with the
+// user's text until none is left; a value holding its own placeholder made that loop for ever (a
+// hang found by the config fuzz target). The value is shown with each '%' written as %25 instead,
+// and a percent-encoded value without a placeholder is shown as it was written.
+TEST(Cli, AnOptionValueHoldingBoostsOwnPlaceholderIsRefusedInsteadOfHanging) {
+  const Outcome file = Cli({"audit", "--config",
+                            testing::SourcePath("fixtures/fuzz-regressions/config-value-holding-its-own-placeholder.cfg"),
+                            "https://shop.example/"});
+  EXPECT_EQ(file.code, 2);
+  EXPECT_NE(file.err.find("config-value-holding-its-own-placeholder.cfg line 3: the argument ('manles%25value%25'"),
+            std::string::npos)
+      << file.err;
+
+  const Outcome line = Cli({"audit", "--max-pages", "x%value%y", "https://shop.example/"});
+  EXPECT_EQ(line.code, 2);
+  EXPECT_NE(line.err.find("the argument ('x%25value%25y') for option '--max-pages' is invalid"), std::string::npos)
+      << line.err;
+
+  const Outcome encoded = Cli({"audit", "--max-pages", "caf%C3%A9", "https://shop.example/"});
+  EXPECT_EQ(encoded.code, 2);
+  EXPECT_NE(encoded.err.find("the argument ('caf%C3%A9') for option '--max-pages' is invalid"), std::string::npos)
+      << encoded.err;
+}
+
 TEST(Cli, AConfigFileMistakeExitsWithTwoNamingTheFileAndLine) {
   auto config = [](const std::string& name) {
     return Cli({"audit", "--config", testing::SourcePath("fixtures/rules/config/" + name), "https://shop.example/"});

@@ -208,16 +208,17 @@ TEST(Text, FindsTheFirstByteInARange) {
   EXPECT_EQ(FindByteInRange("12 and 34", 1, '0', '9'), 1u);
   EXPECT_EQ(FindByteInRange("12 and 34", 2, '0', '9'), 7u);
   EXPECT_EQ(FindByteInRange("", 0, '0', '9'), 0u);
-  // Every byte value at every offset of a longer text, against a plain scan.
+  // Every byte value at every offset of a longer text (two blocks of 16, one of 8, single bytes),
+  // against a plain scan.
   for (int lo_hi : {0x3039, 0x2839, 0x0000, 0x7F7F, 0x2020}) {
     const char lo = static_cast<char>(lo_hi >> 8), hi = static_cast<char>(lo_hi & 0xFF);
     for (int b = 0; b < 256; ++b)
-      for (std::size_t at = 0; at < 19; ++at) {
-        std::string s(19, 'x');
-        if (lo <= 'x' && 'x' <= hi) s.assign(19, '\xE9');
+      for (std::size_t at = 0; at < 41; ++at) {
+        std::string s(41, 'x');
+        if (lo <= 'x' && 'x' <= hi) s.assign(41, '\xE9');
         s[at] = static_cast<char>(b);
         const bool in = static_cast<char>(b) >= lo && static_cast<char>(b) <= hi;
-        EXPECT_EQ(FindByteInRange(s, 0, lo, hi), in ? at : 19u) << b << " at " << at;
+        EXPECT_EQ(FindByteInRange(s, 0, lo, hi), in ? at : 41u) << b << " at " << at;
       }
   }
 }

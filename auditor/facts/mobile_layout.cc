@@ -6,11 +6,16 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <set>
 #include <tuple>
 #include <unordered_map>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "core/text.h"
 #include "facts/css_refs.h"
@@ -20,6 +25,7 @@
 namespace mmaudit::facts {
 namespace {
 
+using namespace std::string_view_literals;
 constexpr std::size_t npos = std::string_view::npos;
 constexpr std::size_t kMaxStyleAttr = 2048;
 constexpr std::size_t kMaxNodeText = 160;
@@ -35,9 +41,6 @@ bool IsIdentChar(char c) {
          c == '\\' || static_cast<unsigned char>(c) >= 0x80;
 }
 
-// Appends the text node `t` to an element's own text, whitespace collapsed: `out` keeps the first
-// kMaxNodeText bytes (whole characters), `chars` counts every code point and collapsed space. A
-// space separates it from text the element already has.
 // 1 for the bytes IsSpace accepts.
 constexpr std::array<unsigned char, 256> kSpaceByte = [] {
   std::array<unsigned char, 256> a{};
@@ -45,6 +48,34 @@ constexpr std::array<unsigned char, 256> kSpaceByte = [] {
   return a;
 }();
 
+#if defined(__SSE2__)
+// What AppendNodeText needs to know of 16 bytes at once: bit k stands for byte k of the 16 at `p`.
+struct Masks16 {
+  unsigned spaces;        // ' '
+  unsigned other_spaces;  // the rest of kSpaceByte: '\t', '\n', '\r', '\f'
+  unsigned continuation;  // 0x80..0xBF
+};
+// The bits set in a 16-bit mask, inline: without -mpopcnt (not in the x86-64 baseline),
+// std::popcount is a call into libgcc.
+inline unsigned Popcount16(unsigned x) {
+  x = x - ((x >> 1) & 0x5555u);
+  x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
+  x = (x + (x >> 4)) & 0x0F0Fu;
+  return (x + (x >> 8)) & 0x1Fu;
+}
+Masks16 MasksAt(const unsigned char* p) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  auto is = [&](char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(c)); };
+  const __m128i other = _mm_or_si128(_mm_or_si128(is('\t'), is('\n')), _mm_or_si128(is('\r'), is('\f')));
+  return {static_cast<unsigned>(_mm_movemask_epi8(is(' '))), static_cast<unsigned>(_mm_movemask_epi8(other)),
+          // as signed bytes, 0x80..0xBF are the ones below 0xC0
+          static_cast<unsigned>(_mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(static_cast<char>(0xC0)))))};
+}
+#endif
+
+// Appends the text node `t` to an element's own text, whitespace collapsed: `out` keeps the first
+// kMaxNodeText bytes (whole characters), `chars` counts every code point and collapsed space. A
+// space separates it from text the element already has.
 void AppendNodeText(std::string_view t, std::string* out, std::size_t* chars) {
   const auto* p = reinterpret_cast<const unsigned char*>(t.data());
   const std::size_t n = t.size();
@@ -61,24 +92,52 @@ void AppendNodeText(std::string_view t, std::string* out, std::size_t* chars) {
     char buf[kMaxNodeText + 8];
     const std::size_t room = kMaxNodeText - out->size();
     std::size_t b = 0, pending = space ? 1 : 0;  // a space waits for the next character
-    for (; i < n; ++i) {
-      const unsigned char c = p[i];
-      const std::size_t is_space = kSpaceByte[c];
-      const std::size_t continuation = (c & 0xC0) == 0x80;
-      // Full: stop before a character, or after three continuation bytes (the most a character has).
-      if (b >= room && (!continuation || b >= room + 3)) break;
-      const std::size_t emit_space = (1 - is_space) & pending;
-      buf[b] = ' ';
-      b += emit_space;
-      count += emit_space;
-      if (emit_space && b >= room) {  // no room for the character: count it below
-        pending = 0;
-        break;
+    bool full = false;
+    while (i < n && !full) {
+      std::size_t stop = n;  // where the byte-by-byte copy below hands back
+#if defined(__SSE2__)
+      // Most element text is words between single spaces: sixteen bytes whose only whitespace is
+      // single ' ' inside them are kept as they are, in one copy, when they fit with a pending space.
+      if (n - i >= 16 && b + 17 <= room) {
+        const Masks16 m = MasksAt(p + i);
+        if (m.other_spaces == 0 && (m.spaces & ((m.spaces >> 1) | 0x8001u)) == 0) {
+          buf[b] = ' ';
+          b += pending;
+          count += pending;
+          std::memcpy(buf + b, p + i, 16);
+          b += 16;
+          const unsigned starts = ~(m.spaces | m.continuation) & 0xFFFFu;
+          count += static_cast<std::size_t>(Popcount16(starts) + Popcount16(m.spaces));
+          pending = 0;
+          i += 16;
+          continue;
+        }
+        stop = i + 16;
       }
-      buf[b] = static_cast<char>(c);
-      b += 1 - is_space;
-      count += (1 - is_space) & (1 - continuation);
-      pending = is_space & static_cast<std::size_t>(count > 0);
+#endif
+      for (; i < stop; ++i) {
+        const unsigned char c = p[i];
+        const std::size_t is_space = kSpaceByte[c];
+        const std::size_t continuation = (c & 0xC0) == 0x80;
+        // Full: stop before a character, or after three continuation bytes (the most a character has).
+        if (b >= room && (!continuation || b >= room + 3)) {
+          full = true;
+          break;
+        }
+        const std::size_t emit_space = (1 - is_space) & pending;
+        buf[b] = ' ';
+        b += emit_space;
+        count += emit_space;
+        if (emit_space && b >= room) {  // no room for the character: count it below
+          pending = 0;
+          full = true;
+          break;
+        }
+        buf[b] = static_cast<char>(c);
+        b += 1 - is_space;
+        count += (1 - is_space) & (1 - continuation);
+        pending = is_space & static_cast<std::size_t>(count > 0);
+      }
     }
     out->append(buf, b);
     space = pending != 0;
@@ -99,6 +158,21 @@ void AppendNodeText(std::string_view t, std::string* out, std::size_t* chars) {
   // After it, without branches: a character counts one, plus one when a space comes just before it
   // (in valid UTF-8 the byte before a character is a space exactly when a run of spaces precedes it).
   std::size_t more = 0;
+#if defined(__SSE2__)
+  // 16 bytes at a time: masks of the space bytes and of the bytes that start a character, and the
+  // space mask shifted by one byte (carrying the last bit over) for "a space just before".
+  if (i < n) {
+    unsigned carry = kSpaceByte[p[i - 1]];
+    for (; n - i >= 16; i += 16) {
+      const Masks16 m = MasksAt(p + i);
+      const unsigned spaces = m.spaces | m.other_spaces;
+      const unsigned starts = ~(spaces | m.continuation) & 0xFFFFu;
+      const unsigned after_space = ((spaces << 1) | carry) & 0xFFFFu;
+      more += static_cast<std::size_t>(Popcount16(starts) + Popcount16(starts & after_space));
+      carry = spaces >> 15;
+    }
+  }
+#endif
   for (; i < n; ++i) {
     const unsigned char c = p[i];
     const std::size_t starts = (1u - kSpaceByte[c]) & static_cast<std::size_t>((c & 0xC0) != 0x80);
@@ -588,14 +662,14 @@ bool IsClipping(std::string_view overflow) {
 }
 
 // Elements whose width and height apply although their default display is inline.
-bool IsReplacedLike(const std::string& tag) {
+bool IsReplacedLike(std::string_view tag) {
   return tag == "img" || tag == "input" || tag == "button" || tag == "select" || tag == "textarea" || tag == "video" ||
          tag == "iframe" || tag == "canvas" || tag == "svg" || tag == "embed" || tag == "object";
 }
-bool IsInlineByDefault(const std::string& tag) {
-  static const char* const inl[] = {"a", "span", "b", "strong", "i", "em", "small", "label", "abbr", "code",
-                                    "sub", "sup", "u", "s", "mark", "q", "cite", "time", "font"};
-  for (const char* t : inl)
+bool IsInlineByDefault(std::string_view tag) {
+  static constexpr std::string_view inl[] = {"a",    "span", "b", "strong", "i", "em",   "small", "label", "abbr", "code",
+                                             "sub",  "sup",  "u", "s",      "mark", "q", "cite",  "time",  "font"};
+  for (const std::string_view t : inl)
     if (tag == t) return true;
   return false;
 }
@@ -960,13 +1034,13 @@ MobileLayoutFacts ReadMobileLayout(const MobileDom& dom, const Viewport& vp, con
     const std::string_view vis = value(kVisibility);
     const bool self_invisible = vis == "hidden" || vis == "collapse" || value(kOpacity) == "0";
     c.visible = c.rendered && (parent ? parent->visible || vis == "visible" : true) && !self_invisible;
-    c.in_body = node.tag == "body" || (parent && parent->in_body);
+    c.in_body = node.tag == "body"sv || (parent && parent->in_body);
     if (parent) {
       const std::string_view pos = parent->decl[kPosition] ? std::string_view(parent->decl[kPosition]->value) : "";
       c.positioned_ancestor = parent->positioned_ancestor || (!pos.empty() && pos != "static");
       const std::string_view ov = parent->decl[kOverflowX] ? std::string_view(parent->decl[kOverflowX]->value) : "";
-      c.clipped = parent->clipped || (IsClipping(ov) && nodes[static_cast<std::size_t>(node.parent)].tag != "html" &&
-                                      nodes[static_cast<std::size_t>(node.parent)].tag != "body");
+      c.clipped = parent->clipped || (IsClipping(ov) && nodes[static_cast<std::size_t>(node.parent)].tag != "html"sv &&
+                                      nodes[static_cast<std::size_t>(node.parent)].tag != "body"sv);
       c.in_overlay = parent->in_overlay;
     }
   }
@@ -1053,15 +1127,15 @@ MobileLayoutFacts ReadMobileLayout(const MobileDom& dom, const Viewport& vp, con
       }
     }
     // Fixed widths.
-    if (!c.clipped && node.tag != "html" && node.tag != "body") {
+    if (!c.clipped && node.tag != "html"sv && node.tag != "body"sv) {
       std::optional<double> w = length(kWidth);
       std::string detail;
       if (w) {
         detail = "width: " + value(kWidth) + from(kWidth);
         if (!border_box) *w += length_or_zero(kPaddingLeft) + length_or_zero(kPaddingRight);
       } else if (all_css_read && !c.decl[kWidth] && node.width_attr &&
-                 (node.tag == "img" || node.tag == "table" || node.tag == "iframe" || node.tag == "video" ||
-                  node.tag == "canvas" || node.tag == "embed" || node.tag == "object")) {
+                 (node.tag == "img"sv || node.tag == "table"sv || node.tag == "iframe"sv || node.tag == "video"sv ||
+                  node.tag == "canvas"sv || node.tag == "embed"sv || node.tag == "object"sv)) {
         w = *node.width_attr;
         detail = "width=\"" + std::to_string(*node.width_attr) + "\" attribute with no CSS width";
       }
@@ -1098,7 +1172,7 @@ MobileLayoutFacts ReadMobileLayout(const MobileDom& dom, const Viewport& vp, con
           f.scroll_risks.push_back({Describe(node), d, static_cast<double>(vp.width)});
         }
       }
-      if ((node.tag == "html" || node.tag == "body") && value(kOverflowX) == "scroll")
+      if ((node.tag == "html"sv || node.tag == "body"sv) && value(kOverflowX) == "scroll")
         f.scroll_risks.push_back({Describe(node), "overflow-x: scroll" + from(kOverflowX), 0});
       const std::string& ws = value(kWhiteSpace);
       if ((ws == "nowrap" || ws == "pre") && c.visible && !IsClipping(value(kOverflowX)) &&

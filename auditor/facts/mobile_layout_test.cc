@@ -121,6 +121,31 @@ TEST(MobileDomExtraction, LongTextIsCountedWholeAndKeptAsAValidUtf8Prefix) {
   EXPECT_EQ(whole.substr(0, p->text.size()), p->text);
 }
 
+// Element text made of words between single spaces is copied sixteen bytes at a time. What is kept
+// and counted is what the whole text gives collapsed: every character counted, and the text kept up
+// to 160 bytes with the character that crosses byte 160 (here a four-byte emoji at bytes 158-161)
+// kept whole. Text nodes of one element are joined by one space.
+TEST(MobileDomExtraction, WordsBetweenSingleSpacesAreKeptAndCountedAsTheCollapsedText) {
+  const MobileDom dom = Dom("long-text-words.html");
+  auto with_class = [&](const std::string& c) -> const MobileNode* {
+    for (const MobileNode& n : dom.nodes)
+      if (std::find(n.classes.begin(), n.classes.end(), c) != n.classes.end()) return &n;
+    return nullptr;
+  };
+  const std::string sentence = "Zamów do 14:00 — wyślemy dziś. Free returns within 30 days 🚚 on every order.";
+  std::string whole = "Dostawa:";
+  for (int i = 0; i < 4; ++i) whole += " " + sentence;
+  const MobileNode* words = with_class("words");
+  ASSERT_NE(words, nullptr);
+  EXPECT_EQ(words->text_chars, text::CodePointCount(whole));
+  EXPECT_EQ(words->text, whole.substr(0, 162));
+  EXPECT_EQ(words->text.substr(158), "🚚");
+  const MobileNode* nodes = with_class("nodes");
+  ASSERT_NE(nodes, nullptr);
+  EXPECT_EQ(nodes->text, "Zamów do 14:00 wyślemy dziś.");
+  EXPECT_EQ(nodes->text_chars, text::CodePointCount("Zamów do 14:00 wyślemy dziś."));
+}
+
 // 320 characters of body text; under 12 px from inline CSS: p.note (11 px, from the font
 // shorthand), .legal and its span (10 px) and .badge (0.5em = 8 px, in a matching @media). The
 // desktop-only .specs rule and the :hover rule do not count; hidden and scripted text is not read.

@@ -147,20 +147,24 @@ TEST(Lexicon, CuesInFindsConceptsAndPaymentMethodsInOnePass) {
   EXPECT_EQ(lex.ConceptsIn("darmowa dostawa"), lex.CuesIn("darmowa dostawa").concepts);
 }
 
-// A long text is read in two halves at once; a phrase anywhere, also across the middle, is found
-// exactly as the one-by-one matching finds it, and a non-word never becomes one.
-TEST(Lexicon, CuesInOnLongTextsFindsPhrasesAcrossTheMiddle) {
+// A long text is read in four parts at once; a phrase anywhere, also across a border between two
+// parts or at either end, is found exactly as the one-by-one matching finds it, and a non-word
+// never becomes one.
+TEST(Lexicon, CuesInOnLongTextsFindsPhrasesAcrossEveryBorderOfThePartsReadAtOnce) {
   const Lexicon& lex = Lexicon::Default();
   const std::string filler(4000, 'x');
   for (const char* phrase : {" najczęstsze pytania ", " dodaj do koszyka ", " darmowa dostawa ", " xfaqx "}) {
-    for (std::size_t shift = 0; shift < 40; ++shift) {
-      std::string text = filler + " " + filler;
-      const std::size_t at = text.size() / 2 - 20 + shift;
-      text.insert(at, phrase);
-      const std::vector<std::string> found = lex.CuesIn(text).concepts;
-      for (const std::string& c : lex.Concepts()) {
-        const bool in_scan = std::find(found.begin(), found.end(), c) != found.end();
-        EXPECT_EQ(in_scan, lex.Matches(c, text)) << c << " / " << phrase << " at " << at;
+    for (std::size_t quarter = 0; quarter <= 4; ++quarter) {
+      for (std::size_t shift = 0; shift < 40; ++shift) {
+        std::string text = filler + " " + filler;
+        const std::size_t border = text.size() * quarter / 4;
+        const std::size_t at = std::clamp<std::size_t>(border + shift, 20, text.size()) - 20;
+        text.insert(at, phrase);
+        const std::vector<std::string> found = lex.CuesIn(text).concepts;
+        for (const std::string& c : lex.Concepts()) {
+          const bool in_scan = std::find(found.begin(), found.end(), c) != found.end();
+          EXPECT_EQ(in_scan, lex.Matches(c, text)) << c << " / " << phrase << " at " << at;
+        }
       }
     }
   }
